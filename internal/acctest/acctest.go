@@ -1,0 +1,154 @@
+// Package acctest runs acceptance tests with the real terraform binary against an in-process Codat sandbox.
+package acctest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
+	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+)
+
+// ProviderName is the provider's local name in test configurations.
+const ProviderName = "codat"
+
+// Main prepares the environment terraform-plugin-testing needs and runs the package's tests: it finds the
+// terraform binary on PATH, keeps Terraform away from the network, and gives Terraform a CLI configuration of
+// its own so a machine-wide one (or a TF_CLI_CONFIG_FILE naming a missing file) cannot interfere.
+func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if os.Getenv("TF_ACC_TERRAFORM_VERSION") != "" {
+		fmt.Fprintln(os.Stderr, "acctest: unset TF_ACC_TERRAFORM_VERSION: it makes terraform-plugin-testing download Terraform")
+		return 1
+	}
+	if os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		if bin, err := exec.LookPath("terraform"); err == nil {
+			os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
+		}
+	}
+	setDefault("TF_ACC_PROVIDER_NAMESPACE", "terraform-codat")
+	setDefault("CHECKPOINT_DISABLE", "1")
+
+	dir, err := os.MkdirTemp("", "codat-acctest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acctest:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg == "" || !fileExists(cfg) {
+		cliConfig := filepath.Join(dir, "terraformrc")
+		if err := os.WriteFile(cliConfig, []byte("disable_checkpoint = true\n"), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest:", err)
+			return 1
+		}
+		os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	}
+	return m.Run()
+}
+
+func setDefault(key, value string) {
+	if os.Getenv(key) == "" {
+		os.Setenv(key, value)
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// PreCheck skips the test unless acceptance tests were asked for, and fails it when no terraform binary is found.
+func PreCheck(t testing.TB) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run only with TF_ACC=1 (make test sets it)")
+	}
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p == "" || !fileExists(p) {
+		t.Fatalf("no terraform binary: install Terraform >= 1.11 on PATH or set TF_ACC_TERRAFORM_PATH (got %q)", p)
+	}
+}
+
+// Env is one test's Codat sandbox, served over HTTP on loopback with every exchange checked against Codat's
+// OpenAPI files.
+type Env struct {
+	Sandbox  *sandbox.Sandbox
+	URL      string
+	APIKey   string
+	Contract *contract.Checker
+}
+
+// New starts a sandbox for the test and stops it when the test ends. Options may adjust the sandbox (latency,
+// mapping delay, quotas); the API key is always a fresh random one.
+func New(t testing.TB, opts ...func(*sandbox.Options)) *Env {
+	t.Helper()
+	o := sandbox.Options{APIKey: randomKey(t)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	sb := sandbox.New(o)
+	checker := contract.ForTest(t)
+	srv := httptest.NewServer(checker.Wrap(sb.Handler()))
+	t.Cleanup(srv.Close)
+	sb.SetBaseURL(srv.URL)
+	return &Env{Sandbox: sb, URL: srv.URL, APIKey: o.APIKey, Contract: checker}
+}
+
+// XeroTokenURL is the sandbox's fake Xero token endpoint.
+func (e *Env) XeroTokenURL() string {
+	return e.URL + "/xero/connect/token"
+}
+
+// ProviderConfig is a provider block pointing at the sandbox; test configurations start with it.
+func (e *Env) ProviderConfig() string {
+	return fmt.Sprintf(`
+provider "codat" {
+  base_url       = %q
+  api_key        = %q
+  xero_token_url = %q
+  max_retries    = 3
+}
+`, e.URL, e.APIKey, e.XeroTokenURL())
+}
+
+// ProtoV6ProviderFactories serves the provider in the test process, so terraform needs no installed plugin.
+func ProtoV6ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		// A fresh provider for every terraform command, as Terraform itself starts one per operation: state
+		// kept in a provider instance (such as the source-account list cache) must not leak between steps.
+		ProviderName: func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(provider.New("test")())()
+		},
+	}
+}
+
+func randomKey(t testing.TB) string {
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// ErrorRegexp matches Terraform error output containing the given regular-expression fragments in order.
+// Terraform wraps diagnostic text at its terminal width, so a space in a fragment matches any run of white space.
+func ErrorRegexp(fragments ...string) *regexp.Regexp {
+	for i, f := range fragments {
+		fragments[i] = strings.ReplaceAll(f, " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(fragments, ".*"))
+}

@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+var (
+	_ datasource.DataSource              = (*companyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*companyDataSource)(nil)
+)
+
+func newCompanyDataSource() datasource.DataSource {
+	return &companyDataSource{}
+}
+
+type companyDataSource struct {
+	data *providerData
+}
+
+func (d *companyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_company"
+}
+
+func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a Codat company by id, for companies managed outside this configuration.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Codat's id of the company.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name":        computed("Name of the company."),
+			"description": computed("Description of the company; null when it has none."),
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Key-value metadata of the company; null when it has none.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"products": schema.SetAttribute{
+				MarkdownDescription: "Codat products enabled for the company.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"redirect": computed("Codat's hosted link URL of the company."),
+			"created":  computed("When the company was created (RFC 3339)."),
+		},
+	}
+}
+
+func (d *companyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *companyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model companyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := model.ID.ValueString()
+	company, err := d.data.client.GetCompany(ctx, id)
+	if codat.IsNotFound(err) {
+		addAPIAttributeError(&resp.Diagnostics, path.Root("id"), fmt.Sprintf("Codat company %s not found", id), err)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat company %s", id), err)
+		return
+	}
+	setCompanyState(ctx, &model, company, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+var (
+	_ datasource.DataSource                     = (*connectionDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*connectionDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*connectionDataSource)(nil)
+)
+
+func newConnectionDataSource() datasource.DataSource {
+	return &connectionDataSource{}
+}
+
+type connectionDataSource struct {
+	data *providerData
+}
+
+func (d *connectionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connection"
+}
+
+func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a company's connection, by `id` or by `platform_key` (for example `gbol` to find " +
+			"the company's Xero connection), to get its `link_url` and `status`.",
+		Attributes: map[string]schema.Attribute{
+			"company_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the company.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the connection. Set this or `platform_key`.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"platform_key": schema.StringAttribute{
+				MarkdownDescription: "Platform key of the connection's integration, " + platformKeyRule + ", such as " +
+					"`gbol` for Xero. Set this or `id`; the company must have exactly one connection to that platform.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+			},
+			"status":          computed("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
+			"link_url":        computed("URL the SMB user opens to authorise the connection."),
+			"integration_id":  computed("Codat's id of the integration."),
+			"integration_key": computed("Platform key of the integration as Codat reports it."),
+			"source_type":     computed("Kind of platform, such as `Accounting`."),
+			"platform_name":   computed("Name of the platform, such as `Xero`."),
+			"created":         computed("When the connection was created (RFC 3339)."),
+		},
+	}
+}
+
+func (d *connectionDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("platform_key")),
+	}
+}
+
+func (d *connectionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model connectionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	companyID := model.CompanyID.ValueString()
+
+	var conn *codat.Connection
+	if !model.ID.IsNull() {
+		var err error
+		conn, err = d.data.client.GetConnection(ctx, companyID, model.ID.ValueString())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, model.ID.ValueString()), err)
+			return
+		}
+	} else {
+		key := model.PlatformKey.ValueString()
+		conns, err := d.data.client.ListConnections(ctx, companyID, codat.ListOptions{})
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to list the connections of Codat company %s", companyID), err)
+			return
+		}
+		var ids []string
+		for i := range conns {
+			if conns[i].IntegrationKey == key {
+				conn = &conns[i]
+				ids = append(ids, conns[i].ID)
+			}
+		}
+		switch {
+		case len(ids) == 0:
+			resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Codat connection not found",
+				fmt.Sprintf("Codat company %s has no connection to platform %q.", companyID, key))
+			return
+		case len(ids) > 1:
+			resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Several Codat connections match",
+				fmt.Sprintf("Codat company %s has %d connections to platform %q (%s); set id to choose one.",
+					companyID, len(ids), key, strings.Join(ids, ", ")))
+			return
+		}
+	}
+	setConnectionState(&model, companyID, conn)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}

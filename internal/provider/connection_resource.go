@@ -1,0 +1,202 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+var (
+	_ resource.Resource                = (*connectionResource)(nil)
+	_ resource.ResourceWithConfigure   = (*connectionResource)(nil)
+	_ resource.ResourceWithImportState = (*connectionResource)(nil)
+)
+
+func newConnectionResource() resource.Resource {
+	return &connectionResource{}
+}
+
+type connectionResource struct {
+	data *providerData
+}
+
+type connectionModel struct {
+	ID             types.String `tfsdk:"id"`
+	CompanyID      types.String `tfsdk:"company_id"`
+	PlatformKey    types.String `tfsdk:"platform_key"`
+	Status         types.String `tfsdk:"status"`
+	LinkURL        types.String `tfsdk:"link_url"`
+	IntegrationID  types.String `tfsdk:"integration_id"`
+	IntegrationKey types.String `tfsdk:"integration_key"`
+	SourceType     types.String `tfsdk:"source_type"`
+	PlatformName   types.String `tfsdk:"platform_name"`
+	Created        types.String `tfsdk:"created"`
+}
+
+func (r *connectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connection"
+}
+
+func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	unchanging := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A company's data connection to an accounting platform, Xero (`gbol`) by default. " +
+			"The SMB user opens `link_url` to authorise Xero and map their bank accounts; until then `status` is " +
+			"`PendingAuth`.\n\nCodat cannot move a connection to another company or platform, so changing " +
+			"`company_id` or `platform_key` replaces it. Destroy deletes the connection.\n\n" +
+			"Import ID: `<company_id>/<connection_id>`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Codat's id of the connection (a UUID).",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+			"company_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the company the connection belongs to. Changing it replaces the connection.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"platform_key": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Platform key of the integration, %s. Defaults to `%s` (Xero). "+
+					"Changing it replaces the connection.", platformKeyRule, xeroPlatformKey),
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(xeroPlatformKey),
+				Validators:    []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Status of the connection: `PendingAuth` (waiting for the SMB user), `Linked`, " +
+					"`Unlinked` or `Deauthorized`. Changes outside Terraform as the SMB user acts.",
+				Computed: true,
+			},
+			"link_url": schema.StringAttribute{
+				MarkdownDescription: "URL the SMB user opens to authorise the connection and map their bank accounts.",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+			"integration_id": schema.StringAttribute{
+				MarkdownDescription: "Codat's id of the integration behind the connection.",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+			"integration_key": schema.StringAttribute{
+				MarkdownDescription: "Platform key of the integration as Codat reports it.",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+			"source_type": schema.StringAttribute{
+				MarkdownDescription: "Kind of platform, such as `Accounting`.",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+			"platform_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the platform, such as `Xero`.",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "When the connection was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       unchanging,
+			},
+		},
+	}
+}
+
+func (r *connectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan connectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	companyID := plan.CompanyID.ValueString()
+	conn, err := r.data.client.CreateConnection(ctx, companyID, plan.PlatformKey.ValueString())
+	if codat.IsNotFound(err) {
+		addAPIAttributeError(&resp.Diagnostics, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID), err)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create a connection for Codat company %s", companyID), err)
+		return
+	}
+	setConnectionState(&plan, companyID, conn)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state connectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
+	conn, err := r.data.client.GetConnection(ctx, companyID, id)
+	if codat.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
+		return
+	}
+	setConnectionState(&state, companyID, conn)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update has nothing to send: every configurable attribute requires replacement, so the prior state stands.
+func (r *connectionResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.State.Raw
+}
+
+func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state connectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
+	err := r.data.client.DeleteConnection(ctx, companyID, id)
+	if err != nil && !codat.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete Codat connection %s/%s", companyID, id), err)
+	}
+}
+
+func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := splitImportID(req.ID, "company_id", "connection_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("company_id"), parts[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
+}
+
+func setConnectionState(m *connectionModel, companyID string, c *codat.Connection) {
+	m.ID = types.StringValue(c.ID)
+	m.CompanyID = types.StringValue(companyID)
+	m.PlatformKey = types.StringValue(c.IntegrationKey)
+	m.Status = types.StringValue(c.Status)
+	m.LinkURL = types.StringValue(c.LinkURL)
+	m.IntegrationID = types.StringValue(c.IntegrationID)
+	m.IntegrationKey = types.StringValue(c.IntegrationKey)
+	m.SourceType = types.StringValue(c.SourceType)
+	m.PlatformName = types.StringValue(c.PlatformName)
+	m.Created = types.StringValue(c.Created)
+}

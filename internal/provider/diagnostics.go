@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+// apiErrorDetail explains a failed Codat call: Codat's own message, its validation errors and the correlation id
+// that Codat support asks for; for anything else the error text.
+func apiErrorDetail(err error) string {
+	var apiErr *codat.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Error() + "\n\nQuote the correlation id when you contact Codat support."
+	}
+	return err.Error()
+}
+
+// addAPIError reports a failed Codat call under a summary that names the action and the object.
+func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	diags.AddError(summary, apiErrorDetail(err))
+}
+
+// addAPIAttributeError is addAPIError for a failure caused by one attribute's value.
+func addAPIAttributeError(diags *diag.Diagnostics, p path.Path, summary string, err error) {
+	diags.AddAttributeError(p, summary, apiErrorDetail(err))
+}
+
+// providerDataFrom unwraps what Configure stored, reporting a provider bug when it is something else.
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil // Terraform validates configurations before the provider is configured
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
+}

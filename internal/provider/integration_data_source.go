@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+var (
+	_ datasource.DataSource              = (*integrationDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*integrationDataSource)(nil)
+)
+
+func newIntegrationDataSource() datasource.DataSource {
+	return &integrationDataSource{}
+}
+
+type integrationDataSource struct {
+	data *providerData
+}
+
+type integrationDataSourceModel struct {
+	PlatformKey   types.String `tfsdk:"platform_key"`
+	Name          types.String `tfsdk:"name"`
+	Enabled       types.Bool   `tfsdk:"enabled"`
+	IntegrationID types.String `tfsdk:"integration_id"`
+	LogoURL       types.String `tfsdk:"logo_url"`
+	SourceType    types.String `tfsdk:"source_type"`
+}
+
+func (d *integrationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_integration"
+}
+
+func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one of the integrations Codat offers (`GET /integrations/{platformKey}`), " +
+			"for example Xero (`gbol`): whether it is enabled for your customers and its integration id.",
+		Attributes: map[string]schema.Attribute{
+			"platform_key": schema.StringAttribute{
+				MarkdownDescription: "Codat's four-letter platform key of the integration, " + platformKeyRule + "; `gbol` is Xero.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the integration, such as `Xero`.",
+				Computed:            true,
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the integration is enabled for your customers to use.",
+				Computed:            true,
+			},
+			"integration_id": schema.StringAttribute{
+				MarkdownDescription: "Codat's id (a UUID) of the integration.",
+				Computed:            true,
+			},
+			"logo_url": schema.StringAttribute{
+				MarkdownDescription: "Static URL of the integration's logo.",
+				Computed:            true,
+			},
+			"source_type": schema.StringAttribute{
+				MarkdownDescription: "Kind of platform: `Accounting`, `Banking`, `BankFeed`, `Commerce`, `Expense`, `Other` or `Unknown`.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *integrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model integrationDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	key := model.PlatformKey.ValueString()
+	integration, err := d.data.client.GetIntegration(ctx, key)
+	if codat.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Codat integration not found",
+			fmt.Sprintf("Codat has no integration with platform key %q. %s", key, apiErrorDetail(err)))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat integration %q", key), err)
+		return
+	}
+
+	model.Name = types.StringValue(integration.Name)
+	model.Enabled = types.BoolValue(integration.Enabled)
+	model.IntegrationID = types.StringValue(integration.IntegrationID)
+	model.LogoURL = types.StringValue(integration.LogoURL)
+	model.SourceType = types.StringValue(integration.SourceType)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}

@@ -1,0 +1,67 @@
+package provider
+
+import (
+	"context"
+	"sync"
+)
+
+// connectionKey names one connection of one company.
+type connectionKey struct{ companyID, connectionID string }
+
+// listCache shares one list call per connection among all readers within one provider operation: Codat has no
+// GET for a single source account (or mapping), so without it refreshing N accounts would list them N times.
+// Concurrent readers of the same connection wait for the one call in flight; a write to the connection drops the
+// entry so later readers see the change. Errors are never kept: the next reader tries again.
+//
+// Terraform starts a provider process per operation (plan, apply), which bounds how long an entry lives.
+type listCache[T any] struct {
+	mu      sync.Mutex
+	entries map[connectionKey]*listEntry[T]
+}
+
+type listEntry[T any] struct {
+	done  chan struct{}
+	items []T
+	err   error
+}
+
+func newListCache[T any]() *listCache[T] {
+	return &listCache[T]{entries: map[connectionKey]*listEntry[T]{}}
+}
+
+// get returns the connection's list, calling fetch only when no reader has fetched it since the last write.
+func (c *listCache[T]) get(ctx context.Context, key connectionKey, fetch func(context.Context) ([]T, error)) ([]T, error) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		e = &listEntry[T]{done: make(chan struct{})}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+
+	if !ok {
+		e.items, e.err = fetch(ctx)
+		if e.err != nil {
+			c.mu.Lock()
+			if c.entries[key] == e {
+				delete(c.entries, key)
+			}
+			c.mu.Unlock()
+		}
+		close(e.done)
+	}
+
+	select {
+	case <-e.done:
+		return e.items, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// invalidate forgets the connection's list after a write to it.
+func (c *listCache[T]) invalidate(key connectionKey) {
+	c.mu.Lock()
+	delete(c.entries, key)
+	c.mu.Unlock()
+}

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestListCacheCoalescesConcurrentReaders(t *testing.T) {
+	cache := newListCache[int]()
+	key := connectionKey{"c", "x"}
+	var calls atomic.Int32
+	release := make(chan struct{})
+	fetch := func(context.Context) ([]int, error) {
+		calls.Add(1)
+		<-release
+		return []int{1, 2, 3}, nil
+	}
+
+	var wg sync.WaitGroup
+	results := make([][]int, 20)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			items, err := cache.get(context.Background(), key, fetch)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = items
+		}()
+	}
+	close(release)
+	wg.Wait()
+
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("fetch called %d times for 20 concurrent readers, want 1", n)
+	}
+	for i, r := range results {
+		if len(r) != 3 {
+			t.Errorf("reader %d got %v", i, r)
+		}
+	}
+
+	// A later reader is served from the cache until a write invalidates it.
+	if _, err := cache.get(context.Background(), key, fetch); err != nil || calls.Load() != 1 {
+		t.Fatalf("cached read made a call (calls=%d, err=%v)", calls.Load(), err)
+	}
+	cache.invalidate(key)
+	if _, err := cache.get(context.Background(), key, fetch); err != nil || calls.Load() != 2 {
+		t.Fatalf("read after invalidate: calls=%d, err=%v; want a second call", calls.Load(), err)
+	}
+	// Other connections are independent.
+	if _, err := cache.get(context.Background(), connectionKey{"c", "y"}, fetch); err != nil || calls.Load() != 3 {
+		t.Fatalf("read of another connection: calls=%d, err=%v", calls.Load(), err)
+	}
+}
+
+func TestListCacheDoesNotKeepErrors(t *testing.T) {
+	cache := newListCache[int]()
+	key := connectionKey{"c", "x"}
+	boom := errors.New("boom")
+	if _, err := cache.get(context.Background(), key, func(context.Context) ([]int, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("got %v, want boom", err)
+	}
+	items, err := cache.get(context.Background(), key, func(context.Context) ([]int, error) { return []int{7}, nil })
+	if err != nil || len(items) != 1 {
+		t.Fatalf("retry after error: %v %v", items, err)
+	}
+}
+
+func TestListCacheWaiterHonoursCancellation(t *testing.T) {
+	cache := newListCache[int]()
+	key := connectionKey{"c", "x"}
+	release := make(chan struct{})
+	defer close(release)
+	started := make(chan struct{})
+	go func() {
+		_, _ = cache.get(context.Background(), key, func(context.Context) ([]int, error) {
+			close(started)
+			<-release
+			return nil, nil
+		})
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := cache.get(ctx, key, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiter got %v, want context.Canceled", err)
+	}
+}

@@ -1,0 +1,261 @@
+// Package provider implements the Codat Terraform provider on terraform-plugin-framework.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+// Address is the provider's registry source address.
+const Address = "registry.terraform.io/terraform-codat/codat"
+
+// Defaults for the provider configuration; the schema descriptions quote them.
+const (
+	DefaultBaseURL               = "https://api.codat.io"
+	DefaultXeroTokenURL          = "https://identity.xero.com/connect/token"
+	DefaultMaxRetries            = 5
+	DefaultMaxConcurrentRequests = 10
+	DefaultRequestTimeout        = 60 * time.Second
+	DefaultMaxRetryWait          = 5 * time.Minute
+)
+
+// Environment variables read when the matching attribute is not set.
+const (
+	EnvAPIKey       = "CODAT_API_KEY"
+	EnvBaseURL      = "CODAT_BASE_URL"
+	EnvXeroTokenURL = "XERO_TOKEN_URL"
+)
+
+var _ provider.Provider = (*codatProvider)(nil)
+
+// New returns a constructor for the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &codatProvider{version: version}
+	}
+}
+
+type codatProvider struct {
+	version string
+}
+
+type providerModel struct {
+	APIKey                types.String `tfsdk:"api_key"`
+	BaseURL               types.String `tfsdk:"base_url"`
+	XeroTokenURL          types.String `tfsdk:"xero_token_url"`
+	MaxRetries            types.Int64  `tfsdk:"max_retries"`
+	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	RequestTimeout        types.String `tfsdk:"request_timeout"`
+	MaxRetryWait          types.String `tfsdk:"max_retry_wait"`
+}
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	client       *codat.Client
+	xeroTokenURL string
+	// sourceAccounts and mappings share one list call per connection among all resources reading it.
+	sourceAccounts *listCache[codat.SourceAccount]
+	mappings       *listCache[codat.BankFeedMapping]
+}
+
+func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "codat"
+	resp.Version = p.version
+}
+
+func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages a Codat bank-feeds set-up for Xero: the Xero integration settings, " +
+			"one Codat company per customer, its Xero connection, the source bank-feed accounts and their mapping.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Codat API key, sent as `Authorization: Basic base64(api_key)`. "+
+					"Falls back to the `%s` environment variable. Never stored in state or written to logs.", EnvAPIKey),
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{notBlank()},
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Base URL of the Codat API. Defaults to `%s`; falls back to the `%s` "+
+					"environment variable. Must be `https://`, except `http://` to a loopback address (a local sandbox).",
+					DefaultBaseURL, EnvBaseURL),
+				Optional:   true,
+				Validators: []validator.String{apiURL()},
+			},
+			"xero_token_url": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Xero's OAuth2 token endpoint, used only to verify Xero app credentials "+
+					"before they are stored. Defaults to `%s`; falls back to the `%s` environment variable.",
+					DefaultXeroTokenURL, EnvXeroTokenURL),
+				Optional:   true,
+				Validators: []validator.String{apiURL()},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a dropped connection, "+
+					"408, 429 or 5xx answer. Defaults to `%d`.", DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"max_concurrent_requests": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most requests in flight at once, across all resources. Defaults to "+
+					"`%d`, Codat's concurrency limit.", DefaultMaxConcurrentRequests),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 100)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Time limit of one HTTP attempt, as a Go duration such as `30s`. "+
+					"Defaults to `%s`.", DefaultRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{duration(time.Second, time.Hour)},
+			},
+			"max_retry_wait": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Longest `Retry-After` the provider waits out when Codat rate-limits "+
+					"it; a longer one fails the operation with the quota and its reset time. Go duration. Defaults to `%s`.",
+					DefaultMaxRetryWait),
+				Optional:   true,
+				Validators: []validator.String{duration(0, 24*time.Hour)},
+			},
+		},
+	}
+}
+
+func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	unknown := map[string]bool{
+		"api_key":                 cfg.APIKey.IsUnknown(),
+		"base_url":                cfg.BaseURL.IsUnknown(),
+		"xero_token_url":          cfg.XeroTokenURL.IsUnknown(),
+		"max_retries":             cfg.MaxRetries.IsUnknown(),
+		"max_concurrent_requests": cfg.MaxConcurrentRequests.IsUnknown(),
+		"request_timeout":         cfg.RequestTimeout.IsUnknown(),
+		"max_retry_wait":          cfg.MaxRetryWait.IsUnknown(),
+	}
+	for _, name := range sortedKeys(unknown) {
+		if unknown[name] {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
+				fmt.Sprintf("The provider cannot be configured because %q depends on a value known only after apply. "+
+					"Set it to a literal or a variable, or apply its dependency first with -target.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	apiKey := stringOrEnv(cfg.APIKey, EnvAPIKey, "")
+	if apiKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Codat API key",
+			fmt.Sprintf("Set api_key in the provider block or the %s environment variable. "+
+				"The key is in the Codat Portal under Developers > API keys.", EnvAPIKey))
+	}
+	baseURL := stringOrEnv(cfg.BaseURL, EnvBaseURL, DefaultBaseURL)
+	if msg := checkAPIURL(baseURL); msg != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Codat base URL",
+			fmt.Sprintf("%q (from base_url or %s): %s.", baseURL, EnvBaseURL, msg))
+	}
+	tokenURL := stringOrEnv(cfg.XeroTokenURL, EnvXeroTokenURL, DefaultXeroTokenURL)
+	if msg := checkAPIURL(tokenURL); msg != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("xero_token_url"), "Invalid Xero token URL",
+			fmt.Sprintf("%q (from xero_token_url or %s): %s.", tokenURL, EnvXeroTokenURL, msg))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := codat.NewClient(codat.Config{
+		BaseURL:               baseURL,
+		APIKey:                apiKey,
+		UserAgent:             fmt.Sprintf("terraform-provider-codat/%s terraform/%s", p.version, req.TerraformVersion),
+		MaxRetries:            zeroMeansNone(int(int64OrDefault(cfg.MaxRetries, DefaultMaxRetries))),
+		MaxConcurrentRequests: int(int64OrDefault(cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)),
+		RequestTimeout:        durationOrDefault(cfg.RequestTimeout, DefaultRequestTimeout),
+		MaxRetryAfter:         zeroMeansNone(durationOrDefault(cfg.MaxRetryWait, DefaultMaxRetryWait)),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to create the Codat API client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured Codat client", map[string]any{"base_url": baseURL})
+
+	data := &providerData{
+		client:         client,
+		xeroTokenURL:   tokenURL,
+		sourceAccounts: newListCache[codat.SourceAccount](),
+		mappings:       newListCache[codat.BankFeedMapping](),
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newCompanyResource,
+		newConnectionResource,
+		newBankFeedAccountResource,
+		newBankFeedAccountMappingResource,
+	}
+}
+
+func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newIntegrationDataSource,
+		newCompanyDataSource,
+		newConnectionDataSource,
+		newBankFeedMappingDataSource,
+	}
+}
+
+func stringOrEnv(v types.String, env, def string) string {
+	if !v.IsNull() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	if s := os.Getenv(env); s != "" {
+		return s
+	}
+	return def
+}
+
+func int64OrDefault(v types.Int64, def int64) int64 {
+	if v.IsNull() {
+		return def
+	}
+	return v.ValueInt64()
+}
+
+// zeroMeansNone translates the provider's "0 = none" into the client's convention, where zero selects the
+// client default and a negative value disables the feature.
+func zeroMeansNone[T int | time.Duration](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
+}
+
+// durationOrDefault expects a value the schema's duration validator already accepted.
+func durationOrDefault(v types.String, def time.Duration) time.Duration {
+	if v.IsNull() {
+		return def
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,113 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+)
+
+func TestAccProvider_configurationPlansAndApplies(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + `
+data "codat_integration" "xero" {
+  platform_key = "gbol"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.codat_integration.xero", tfjsonpath.New("name"), knownvalue.StringExact("Xero")),
+				statecheck.ExpectKnownValue("data.codat_integration.xero", tfjsonpath.New("source_type"), knownvalue.StringExact("Accounting")),
+				statecheck.ExpectKnownValue("data.codat_integration.xero", tfjsonpath.New("integration_id"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`))),
+			},
+		}},
+	})
+	if n := env.Sandbox.Count("GET /integrations/{platformKey}"); n == 0 {
+		t.Errorf("the data source never read the integration from the sandbox")
+	}
+}
+
+// The API key is checked before any request: a missing key must fail the plan with an error on api_key
+// and the sandbox must see no call at all.
+func TestAccProvider_missingAPIKey(t *testing.T) {
+	t.Setenv("CODAT_API_KEY", "")
+	env := acctest.New(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: `
+provider "codat" {
+  base_url = "` + env.URL + `"
+}
+
+data "codat_integration" "xero" {
+  platform_key = "gbol"
+}
+`,
+			ExpectError: acctest.ErrorRegexp(`Missing Codat API key`, `CODAT_API_KEY`),
+		}},
+	})
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("sandbox saw %d API calls; a missing key must fail before any request", n)
+	}
+}
+
+// Invalid provider settings fail at plan time with the attribute's path, before any request: every case starts
+// from a working configuration (the sandbox's URL and key) and breaks one attribute.
+func TestAccProvider_invalidConfiguration(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	cases := map[string]struct {
+		attr, value, want string
+	}{
+		"base_url not a URL":         {"base_url", `"api.codat.io"`, `must be an absolute http\(s\) URL`},
+		"base_url http to a host":    {"base_url", `"http://api.codat.io"`, `must use https://`},
+		"xero_token_url not a URL":   {"xero_token_url", `"::"`, `must be an absolute http\(s\) URL`},
+		"blank api_key":              {"api_key", `"  "`, `must not be empty`},
+		"max_concurrent_requests 0":  {"max_concurrent_requests", `0`, `between 1 and 100`},
+		"max_retries negative":       {"max_retries", `-1`, `between 0 and 20`},
+		"request_timeout not a time": {"request_timeout", `"soon"`, `must be a duration`},
+		"max_retry_wait too long":    {"max_retry_wait", `"48h"`, `must be between`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			attrs := map[string]string{
+				"base_url": fmt.Sprintf("%q", env.URL),
+				"api_key":  fmt.Sprintf("%q", env.APIKey),
+			}
+			attrs[tc.attr] = tc.value
+			var block strings.Builder
+			for k, v := range attrs {
+				fmt.Fprintf(&block, "  %s = %s\n", k, v)
+			}
+			resource.UnitTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps: []resource.TestStep{{
+					Config: "provider \"codat\" {\n" + block.String() + "}\n" + `
+data "codat_integration" "xero" {
+  platform_key = "gbol"
+}
+`,
+					ExpectError: acctest.ErrorRegexp(tc.attr, tc.want),
+				}},
+			})
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("sandbox saw %d API calls for invalid configurations", n)
+	}
+}
