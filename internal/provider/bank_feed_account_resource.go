@@ -304,6 +304,12 @@ func (r *bankFeedAccountResource) Update(ctx context.Context, req resource.Updat
 			state.AccountID.ValueString(), key.companyID, key.connectionID), err)
 		return
 	}
+	// Codat answers an update in the v1 shape, without the v2-only routing and account information; those
+	// cannot change in place, so the planned values stand.
+	if account.RoutingInfo == nil && account.AccountInfo == nil {
+		body := sourceAccountBody(plan)
+		account.RoutingInfo, account.AccountInfo = body.RoutingInfo, body.AccountInfo
+	}
 	setBankFeedAccountState(&plan, key, account, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -1,0 +1,77 @@
+package provider_test
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+)
+
+type sandboxCompany = sandbox.Company
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// checkSandboxEmpty is a CheckDestroy: after destroy the sandbox holds no company (and so no connection or account).
+func checkSandboxEmpty(env *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if cs := env.Sandbox.Companies(); len(cs) != 0 {
+			return fmt.Errorf("sandbox still holds %d companies after destroy: %+v", len(cs), cs)
+		}
+		return nil
+	}
+}
+
+// onlyCompany is the sandbox's single company.
+func onlyCompany(t *testing.T, env *acctest.Env) sandbox.Company {
+	t.Helper()
+	cs := env.Sandbox.Companies()
+	if len(cs) != 1 {
+		t.Fatalf("sandbox holds %d companies, want 1", len(cs))
+	}
+	return cs[0]
+}
+
+var linkURLPattern = regexp.MustCompile(`^http://127\.0\.0\.1:\d+/link/companies/[0-9a-f-]{36}/connections/[0-9a-f-]{36}/start$`)
+
+var compareEqual = compare.ValuesSame()
+
+// importID builds an import ID from attributes of a resource in state, joined with "/".
+func importID(addr string, attrs ...string) resource.ImportStateIdFunc {
+	return func(s *terraform.State) (string, error) {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return "", fmt.Errorf("%s not in state", addr)
+		}
+		parts := make([]string, len(attrs))
+		for i, a := range attrs {
+			parts[i] = rs.Primary.Attributes[a]
+			if parts[i] == "" {
+				return "", fmt.Errorf("%s has no %s", addr, a)
+			}
+		}
+		return strings.Join(parts, "/"), nil
+	}
+}
+
+// decimal parses a number the way Terraform does (512-bit precision), for NumberExact checks.
+func decimal(s string) *big.Float {
+	f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// Sandbox counter names of routes the tests count.
+const (
+	routeListSourceAccounts  = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
+	routeUpdateSourceAccount = "PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
+)
