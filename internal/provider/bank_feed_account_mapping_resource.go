@@ -147,7 +147,7 @@ func (r *bankFeedAccountMappingResource) ModifyPlan(ctx context.Context, req res
 	}
 	if msg := checkFeedStartDate(start.ValueString(), r.now()); msg != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("feed_start_date"), "Invalid feed start date",
-			fmt.Sprintf("%q: %s.", start.ValueString(), msg))
+			fmt.Sprintf("Attribute feed_start_date %s, got: %q", msg, start.ValueString()))
 	}
 }
 

@@ -158,7 +158,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					}
 					env.Sandbox.ResetCounts()
 				},
-				Config: accountConfig(env, "Business Current GBP", "87654321", "150"),
+				Config:      accountConfig(env, "Business Current GBP", "87654321", "150"),
 				ExpectError: acctest.ErrorRegexp(`Balance cannot change while the account is connected`, `balance = 150`),
 			},
 			{

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -72,6 +73,13 @@ func decimal(s string) *big.Float {
 
 // Sandbox counter names of routes the tests count.
 const (
+	routeGetCompany          = "GET /companies/{companyId}"
 	routeListSourceAccounts  = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
 	routeUpdateSourceAccount = "PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
 )
+
+// lazyString is a configuration variable whose value is known only once earlier steps ran (say, an id the
+// sandbox chose); terraform-plugin-testing marshals variables when it runs the step.
+type lazyString func() string
+
+func (f lazyString) MarshalJSON() ([]byte, error) { return json.Marshal(f()) }

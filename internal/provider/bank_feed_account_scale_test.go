@@ -1,0 +1,61 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+)
+
+// Codat has no GET for one source account. Refreshing 50 accounts of one connection must share the list call
+// instead of listing the connection 50 times.
+func TestAccBankFeedAccountResource_refreshSharesListCall(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	cfg := env.ProviderConfig() + companyAndConnection + `
+resource "codat_bank_feed_account" "test" {
+  count          = 50
+  company_id     = codat_company.test.id
+  connection_id  = codat_connection.test.id
+  account_id     = "acc-${count.index}"
+  account_name   = "Account ${count.index}"
+  account_type   = "checking"
+  account_number = "${10000000 + count.index}"
+  currency       = "USD"
+  balance        = count.index
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					env.Sandbox.ResetCounts()
+					return nil
+				},
+			},
+			{
+				// One plan (with its refresh) of the unchanged configuration.
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					// The step refreshes more than once (plan, apply); each refresh reads the company once.
+					refreshes := env.Sandbox.Count(routeGetCompany)
+					lists := env.Sandbox.Count(routeListSourceAccounts)
+					t.Logf("%d refreshes of 50 accounts: %d list calls, %d calls in all", refreshes, lists, env.Sandbox.TotalCalls())
+					if refreshes == 0 || lists > refreshes {
+						return fmt.Errorf("%d refreshes made %d list calls; want at most one per refresh (%v)", refreshes, lists, env.Sandbox.Counts())
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

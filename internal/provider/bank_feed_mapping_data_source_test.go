@@ -1,0 +1,178 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+)
+
+// The whole flow: Terraform sets up a customer; the data source reports what the SMB user has done so far.
+func TestAccBankFeedMappingDataSource_endToEnd(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const ds = "data.codat_bank_feed_mapping.test"
+	cfg := env.ProviderConfig() + companyAndConnection + `
+locals {
+  accounts = ["Dave Current", "Dave Savings", "Dave Reserve"]
+}
+
+# count rather than for_each: terraform-plugin-testing's destroy check cannot read for_each addresses.
+resource "codat_bank_feed_account" "test" {
+  count          = length(local.accounts)
+  company_id     = codat_company.test.id
+  connection_id  = codat_connection.test.id
+  account_id     = "acc-${count.index + 1}"
+  account_name   = local.accounts[count.index]
+  account_type   = "checking"
+  account_number = "1000${count.index + 1}"
+  sort_code      = "040004"
+  currency       = "GBP"
+  balance        = 10
+}
+
+data "codat_bank_feed_mapping" "test" {
+  company_id    = codat_company.test.id
+  connection_id = codat_connection.test.id
+  depends_on    = [codat_bank_feed_account.test]
+}
+
+check "all_connected" {
+  assert {
+    condition     = data.codat_bank_feed_mapping.test.all_connected
+    error_message = "Not every bank account feeds Xero yet: send the customer ${data.codat_bank_feed_mapping.test.link_url}"
+  }
+}
+`
+	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connection_status"), knownvalue.StringExact("PendingAuth")),
+					statecheck.CompareValuePairs(ds, tfjsonpath.New("link_url"), "codat_connection.test", tfjsonpath.New("link_url"), compareEqual),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("source_account_id"), knownvalue.StringExact("acc-1")),
+					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("source_account_id"), knownvalue.StringExact("acc-2")),
+					statecheck.ExpectKnownValue(ds, account(2).AtMapKey("source_account_id"), knownvalue.StringExact("acc-3")),
+					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("status"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("target_account_id"), knownvalue.Null()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{expectCheckStatus("check.all_connected", "fail")},
+				},
+			},
+			{
+				// The SMB user authorises Xero and connects two accounts: one to an existing Xero account, one to a
+				// new one. A refresh shows it; the check still warns because the third account is not connected.
+				PreConfig: func() {
+					companyID, connectionID := authorizeOnlyConnection(t, env)
+					existing := targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
+					start := time.Now().AddDate(0, -1, 0)
+					if err := env.Sandbox.MapAccount(companyID, connectionID, "acc-1", existing, start); err != nil {
+						t.Fatal(err)
+					}
+					if err := env.Sandbox.MapAccount(companyID, connectionID, "acc-2", "", start); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectCheckStatus("check.all_connected", "fail")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connection_status"), knownvalue.StringExact("Linked")),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("target_account_name"), knownvalue.StringExact("Business Current Account")),
+					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("target_account_name"), knownvalue.StringExact("Dave Savings")),
+					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("status"), knownvalue.StringExact("connected")),
+					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("feed_start_date"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(ds, account(2).AtMapKey("status"), knownvalue.StringExact("pending")),
+					// Of Xero's three accounts only the GBP one not fed yet is offered to the GBP account still pending.
+					statecheck.ExpectKnownValue(ds, account(2).AtMapKey("target_account_options"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("Business Savings Account")}),
+					})),
+					statecheck.ExpectKnownValue("codat_connection.test", tfjsonpath.New("status"), knownvalue.StringExact("Linked")),
+					statecheck.ExpectKnownValue("codat_bank_feed_account.test[0]", tfjsonpath.New("status"), knownvalue.StringExact("connected")),
+				},
+			},
+			{
+				// With the last account connected the check passes.
+				PreConfig: func() {
+					c := onlyCompany(t, env)
+					conn := env.Sandbox.Connections(c.ID)[0]
+					if err := env.Sandbox.MapAccount(c.ID, conn.ID, "acc-3", "", time.Now()); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{expectCheckStatus("check.all_connected", "pass")},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+// No source accounts is not "all connected".
+func TestAccBankFeedMappingDataSource_noAccounts(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const ds = "data.codat_bank_feed_mapping.test"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + companyAndConnection + `
+data "codat_bank_feed_mapping" "test" {
+  company_id    = codat_company.test.id
+  connection_id = codat_connection.test.id
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("accounts"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(0)),
+			},
+		}},
+	})
+}
+
+// expectCheckStatus asserts the result of a check block in the plan: "fail" is the warning Terraform prints.
+func expectCheckStatus(address, status string) plancheck.PlanCheck {
+	return checkStatus{address: address, status: status}
+}
+
+type checkStatus struct{ address, status string }
+
+func (c checkStatus) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, r := range req.Plan.Checks {
+		if r.Address.ToDisplay == c.address {
+			if string(r.Status) != c.status {
+				resp.Error = fmt.Errorf("%s is %q, want %q", c.address, r.Status, c.status)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("plan has no result for %s", c.address)
+}

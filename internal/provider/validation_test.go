@@ -1,0 +1,101 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+)
+
+// Every documented rule fails at plan time, names the attribute and the rule, and costs no API call.
+func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	today := time.Now().UTC()
+	elevenTags := make([]string, 11)
+	for i := range elevenTags {
+		elevenTags[i] = fmt.Sprintf("k%d = \"v\"", i)
+	}
+
+	company := func(attrs string) string {
+		return fmt.Sprintf("resource \"codat_company\" \"bad\" {\n%s\n}\n", attrs)
+	}
+	account := func(override string) string {
+		attrs := map[string]string{
+			"company_id": `"c"`, "connection_id": `"x"`, "account_id": `"acc"`, "account_name": `"A"`,
+			"account_type": `"checking"`, "account_number": `"1"`, "sort_code": `"040004"`, "currency": `"GBP"`, "balance": `1`,
+		}
+		if k, v, ok := strings.Cut(override, "="); ok {
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if v == "null" {
+				delete(attrs, k)
+			} else {
+				attrs[k] = v
+			}
+		}
+		var b strings.Builder
+		b.WriteString("resource \"codat_bank_feed_account\" \"bad\" {\n")
+		for k, v := range attrs {
+			fmt.Fprintf(&b, "  %s = %s\n", k, v)
+		}
+		b.WriteString("}\n")
+		return b.String()
+	}
+	mapping := func(feedStart string) string {
+		return fmt.Sprintf(`resource "codat_bank_feed_account_mapping" "bad" {
+  company_id        = "c"
+  connection_id     = "x"
+  source_account_id = "acc"
+  feed_start_date   = %q
+}
+`, feedStart)
+	}
+
+	cases := map[string]struct {
+		config string
+		want   []string
+	}{
+		"company name with characters Codat strips": {company(`name = "Bank <Dave>"`), []string{`name`, `may contain only letters`}},
+		"company name empty":                        {company(`name = ""`), []string{`name`, `may contain only letters`}},
+		"company description empty":                 {company("name = \"A\"\ndescription = \"\""), []string{`description`, `length must be at least 1`}},
+		"eleven tags":                               {company("name = \"A\"\ntags = {" + strings.Join(elevenTags, ", ") + "}"), []string{`tags`, `at most 10`}},
+		"tag key too long":                          {company(`name = "A"` + "\ntags = {" + strings.Repeat("k", 28) + ` = "v"}`), []string{`tags`, `between 1 and 27`}},
+		"tag value too long":                        {company(`name = "A"` + "\ntags = {k = \"" + strings.Repeat("v", 101) + `"}`), []string{`tags`, `at most 100`}},
+		"product identifier":                        {company("name = \"A\"\nproducts = [\"Bank Feeds\"]"), []string{`products`, `lowercase letters`}},
+		"platform key upper case": {`resource "codat_connection" "bad" {
+  company_id   = "c"
+  platform_key = "GBOL"
+}
+`, []string{`platform_key`, `four lowercase letters`}},
+		"platform key too long":         {"resource \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n  platform_key = \"xeros\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
+		"account type":                  {account(`account_type = "current"`), []string{`account_type`, `value must be one of`}},
+		"currency not ISO 4217":         {account(`currency = "GBX"`), []string{`currency`, `value must be one of`}},
+		"GBP without sort code":         {account(`sort_code = null`), []string{`sort_code`, `required when currency is "GBP"`}},
+		"account id with a slash":       {account(`account_id = "a/b"`), []string{`account_id`, `must not contain a slash`}},
+		"routing type":                  {account(`routing_info = { bank_code = "1", type = "zip" }`), []string{`routing_info.type`, `value must be one of`}},
+		"account open date":             {account(`account_info = { account_open_date = "06/05/2020" }`), []string{`account_info.account_open_date must be a valid date`, `YYYY-MM-DD`}},
+		"feed start date not a date":    {mapping("2024-13-01"), []string{`feed_start_date`, `YYYY-MM-DD`}},
+		"feed start date in the future": {mapping(today.AddDate(0, 0, 2).Format("2006-01-02")), []string{`feed_start_date`, `must not be in the future`}},
+		"feed start date too old":       {mapping(today.AddDate(-1, 0, -2).Format("2006-01-02")), []string{`feed_start_date`, `at most one year back`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps: []resource.TestStep{{
+					Config:      env.ProviderConfig() + tc.config,
+					PlanOnly:    true,
+					ExpectError: acctest.ErrorRegexp(tc.want...),
+				}},
+			})
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
+	}
+}
