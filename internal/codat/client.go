@@ -1,0 +1,320 @@
+// Package codat is the client for the parts of Codat's API the provider manages: companies, connections,
+// bank-feed source accounts and their mapping, and the integration settings.
+//
+// Every request goes through one place (Client.do) that authenticates, retries through go-retryablehttp,
+// attaches an Idempotency-Key to writes, limits concurrency, logs through tflog and turns error responses into
+// *APIError values.
+package codat
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Defaults applied by NewClient to zero fields of Config.
+const (
+	DefaultBaseURL               = "https://api.codat.io"
+	DefaultMaxRetries            = 5
+	DefaultRetryWaitMin          = time.Second
+	DefaultRetryWaitMax          = 30 * time.Second
+	DefaultMaxRetryAfter         = 5 * time.Minute
+	DefaultMaxConcurrentRequests = 10
+	DefaultRequestTimeout        = 60 * time.Second
+	defaultUserAgent             = "terraform-provider-codat"
+)
+
+// Config configures a Client. Zero fields take the Default* values.
+type Config struct {
+	// BaseURL is the API root, an absolute http(s) URL; DefaultBaseURL when empty.
+	BaseURL string
+	// APIKey is the Codat API key, sent as "Authorization: Basic base64(APIKey)".
+	APIKey string
+	// UserAgent is the full User-Agent header, e.g. "terraform-provider-codat/1.2.3 terraform/1.11.4".
+	UserAgent string
+	// MaxRetries is how many times a failed attempt is retried. Zero means DefaultMaxRetries; a negative value
+	// disables retries.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between attempts.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRetryAfter caps one wait for a Retry-After header. A 429 asking for a longer wait fails at once with a
+	// *RateLimitError. Zero means DefaultMaxRetryAfter; a negative value allows no wait at all.
+	MaxRetryAfter time.Duration
+	// MaxConcurrentRequests limits the HTTP attempts in flight at once across all callers of the Client.
+	MaxConcurrentRequests int
+	// RequestTimeout limits one HTTP attempt, from sending the request to reading the whole response.
+	RequestTimeout time.Duration
+	// HTTPClient is the base HTTP client; a pooled cleanhttp client when nil. The Client wraps (a copy of) its
+	// transport and never modifies the one passed in.
+	HTTPClient *http.Client
+}
+
+// Client calls Codat's API. It is safe for concurrent use; build one and share it.
+type Client struct {
+	baseURL       string
+	authorization string
+	userAgent     string
+	maxRetries    int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	maxRetryAfter time.Duration
+	httpClient    *http.Client
+
+	mu      sync.RWMutex
+	secrets []string // every form of the API key and registered secrets, longest first
+}
+
+// NewClient validates cfg, applies its defaults and returns a Client. It makes no request.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("codat: base URL %q must be an absolute http(s) URL such as %s", cfg.BaseURL, DefaultBaseURL)
+	}
+	if cfg.APIKey == "" {
+		return nil, errors.New("codat: the API key is empty")
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = defaultUserAgent
+	}
+	if err := applyDefaults(&cfg); err != nil {
+		return nil, err
+	}
+
+	base := cfg.HTTPClient
+	if base == nil {
+		base = cleanhttp.DefaultPooledClient()
+	}
+	httpClient := *base
+	next := httpClient.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	httpClient.Transport = &attemptTransport{
+		next:    next,
+		slots:   make(chan struct{}, cfg.MaxConcurrentRequests),
+		timeout: cfg.RequestTimeout,
+	}
+
+	c := &Client{
+		baseURL:       strings.TrimRight(cfg.BaseURL, "/"),
+		authorization: "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.APIKey)),
+		userAgent:     cfg.UserAgent,
+		maxRetries:    cfg.MaxRetries,
+		retryWaitMin:  cfg.RetryWaitMin,
+		retryWaitMax:  cfg.RetryWaitMax,
+		maxRetryAfter: cfg.MaxRetryAfter,
+		httpClient:    &httpClient,
+	}
+	c.AddSecret(cfg.APIKey)
+	c.AddSecret(c.authorization)
+	c.AddSecret(strings.TrimPrefix(c.authorization, "Basic "))
+	return c, nil
+}
+
+func applyDefaults(cfg *Config) error {
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	switch {
+	case cfg.MaxRetryAfter == 0:
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	case cfg.MaxRetryAfter < 0:
+		cfg.MaxRetryAfter = 0
+	}
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.RequestTimeout < 0 || cfg.MaxConcurrentRequests < 0 {
+		return errors.New("codat: retry waits, request timeout and concurrency limit must not be negative")
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = max(DefaultRetryWaitMax, cfg.RetryWaitMin)
+	}
+	if cfg.RetryWaitMin > cfg.RetryWaitMax {
+		return fmt.Errorf("codat: the minimum retry wait %s exceeds the maximum %s", cfg.RetryWaitMin, cfg.RetryWaitMax)
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxConcurrentRequests == 0 {
+		cfg.MaxConcurrentRequests = DefaultMaxConcurrentRequests
+	}
+	return nil
+}
+
+// AddSecret registers a value, such as an integration's client secret, that must never appear in a log line or in
+// an error returned by the client: logs mask it and error bodies echoing it show [REDACTED] instead.
+func (c *Client) AddSecret(secret string) {
+	if secret == "" {
+		return
+	}
+	forms := []string{secret}
+	// A JSON body carries the secret escaped, with or without HTML escaping depending on the server.
+	for _, escapeHTML := range []bool{true, false} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(escapeHTML)
+		if enc.Encode(secret) == nil {
+			forms = append(forms, strings.TrimSuffix(strings.TrimPrefix(buf.String(), `"`), "\"\n"))
+		}
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range forms {
+		if f != "" && !slices.Contains(c.secrets, f) {
+			c.secrets = append(c.secrets, f)
+		}
+	}
+	// Longest first, so that a secret containing another is replaced whole rather than leaving its remainder.
+	slices.SortStableFunc(c.secrets, func(a, b string) int { return len(b) - len(a) })
+}
+
+func (c *Client) secretList() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return append([]string(nil), c.secrets...)
+}
+
+// redact replaces every registered secret in s.
+func (c *Client) redact(s string) string {
+	for _, secret := range c.secretList() {
+		s = strings.ReplaceAll(s, secret, redacted)
+	}
+	return s
+}
+
+const redacted = "[REDACTED]"
+
+// pathf builds a request path, escaping each identifier as one path segment.
+func pathf(format string, ids ...string) string {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = url.PathEscape(id)
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// do sends one logical API call: method and path (built by pathf) with an optional query, in marshalled as the
+// JSON body when non-nil, and the JSON response decoded into out when non-nil. Retries, idempotency, logging and
+// error typing all happen here.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	// An empty identifier would silently address a different endpoint (e.g. the list instead of one object).
+	if strings.Contains(path, "//") || strings.HasSuffix(path, "/") {
+		return &RequestError{Method: method, Path: path, Err: errors.New("an identifier in the path is empty")}
+	}
+	target := c.baseURL + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+
+	var body any
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return &RequestError{Method: method, Path: path, Err: fmt.Errorf("encoding the request body: %w", err)}
+		}
+		body = b
+	}
+
+	state := &callState{}
+	ctx = withCallState(c.logContext(ctx), state)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return &RequestError{Method: method, Path: path, Err: err}
+	}
+	req.Header.Set("Authorization", c.authorization)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	// One key per logical call, reused by every retry: Codat replays the first outcome for the same key, so a
+	// retried write is never applied twice.
+	var idempotencyKey string
+	if method == http.MethodPost || method == http.MethodPatch {
+		idempotencyKey = uuid.NewString()
+		req.Header.Set("Idempotency-Key", idempotencyKey)
+	}
+
+	resp, err := c.retryClient(ctx).Do(req)
+	if err != nil {
+		if idempotencyKey != "" && state.attempts() > 0 && !state.lastAnswered() {
+			return &OutcomeUnknownError{
+				Method:         method,
+				Path:           path,
+				IdempotencyKey: idempotencyKey,
+				Attempts:       state.attempts(),
+				Err:            err,
+			}
+		}
+		return &RequestError{Method: method, Path: path, Attempts: state.attempts(), Err: err}
+	}
+	defer resp.Body.Close()
+	// The transport has already read the whole body into memory, so this cannot fail.
+	respBody, _ := io.ReadAll(resp.Body)
+
+	if resp.StatusCode >= http.StatusMultipleChoices {
+		apiErr := c.newAPIError(method, path, resp.StatusCode, respBody, state.attempts())
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests:
+			if wait, ok := retryAfter(resp.Header); ok && wait > c.maxRetryAfter {
+				return newRateLimitError(apiErr, resp.Header, wait, c.maxRetryAfter)
+			}
+		case http.StatusConflict:
+			// Still "in flight" after an unanswered attempt: the write may yet be applied.
+			if idempotencyKey != "" && state.anyUnanswered() {
+				return &OutcomeUnknownError{Method: method, Path: path, IdempotencyKey: idempotencyKey,
+					Attempts: state.attempts(), Err: apiErr}
+			}
+		}
+		return apiErr
+	}
+	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(respBody, out); err != nil {
+		return &RequestError{Method: method, Path: path, Attempts: state.attempts(),
+			Err: fmt.Errorf("decoding the %d response: %w", resp.StatusCode, err)}
+	}
+	return nil
+}
+
+// retryClient is built per call so that its Backoff can log through the call's context.
+func (c *Client) retryClient(ctx context.Context) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     c.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff: func(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+			wait := c.backoff(minWait, maxWait, attemptNum, resp)
+			logRetryWait(ctx, wait, attemptNum+1, c.maxRetries+1, resp)
+			return wait
+		},
+		// The caller needs the last response (for *APIError) or the last network error, not retryablehttp's
+		// generic "giving up" error.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}

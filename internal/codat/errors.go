@@ -1,0 +1,317 @@
+package codat
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxRawBodyChars bounds the raw body kept in an *APIError; an HTML error page is noise past that.
+const maxRawBodyChars = 512
+
+// ValidationItem is one entry of the validation errors or warnings in Codat's error body.
+type ValidationItem struct {
+	ItemID        string `json:"itemId"`
+	Message       string `json:"message"`
+	ValidatorName string `json:"validatorName"`
+}
+
+// String reads "itemId: message", or just the message when Codat names no item.
+func (v ValidationItem) String() string {
+	if v.ItemID == "" {
+		return v.Message
+	}
+	return v.ItemID + ": " + v.Message
+}
+
+// APIError is an error answer from Codat: the status, and what the body said. The body is Codat's ErrorMessage
+// (Service, Message, CorrelationID, validation, ...) or a problem-details body (ProblemType, Title, Detail, as
+// Xero's bank-feed refusal is passed on); RawBody keeps the start of the body either way. Every text field has
+// the API key and registered secrets replaced by [REDACTED].
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+
+	Service            string
+	Message            string
+	CorrelationID      string
+	ValidationErrors   []ValidationItem
+	ValidationWarnings []ValidationItem
+	// CanBeRetried is Codat's own hint, a string such as "True", "False" or "Unknown".
+	CanBeRetried      string
+	DetailedErrorCode int
+
+	ProblemType string
+	Title       string
+	Detail      string
+
+	// RawBody is the trimmed body, cut to a few hundred characters.
+	RawBody string
+	// Attempts is how many HTTP attempts were made; more than one when retries ended on this answer.
+	Attempts int
+}
+
+// Error reads like "Codat API: POST /companies returned 400 Bad Request: <message> (validation: ...; correlation
+// id: X)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Codat API: %s %s returned %s", e.Method, e.Path, statusText(e.StatusCode))
+	if s := e.summary(); s != "" {
+		b.WriteString(": ")
+		b.WriteString(s)
+	}
+	var notes []string
+	if len(e.ValidationErrors) > 0 {
+		notes = append(notes, "validation: "+joinItems(e.ValidationErrors))
+	}
+	if len(e.ValidationWarnings) > 0 {
+		notes = append(notes, "warnings: "+joinItems(e.ValidationWarnings))
+	}
+	if e.ProblemType != "" {
+		notes = append(notes, "type: "+e.ProblemType)
+	}
+	if e.CorrelationID != "" {
+		notes = append(notes, "correlation id: "+e.CorrelationID)
+	}
+	if e.Attempts > 1 {
+		notes = append(notes, fmt.Sprintf("after %d attempts", e.Attempts))
+	}
+	if len(notes) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(notes, "; "))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func (e *APIError) summary() string {
+	switch {
+	case e.Message != "":
+		return e.Message
+	case e.Detail != "":
+		return e.Detail
+	case e.Title != "":
+		return e.Title
+	case e.Service == "" && e.CorrelationID == "" && e.ProblemType == "" && len(e.ValidationErrors) == 0:
+		return e.RawBody
+	}
+	return ""
+}
+
+func statusText(code int) string {
+	if text := http.StatusText(code); text != "" {
+		return fmt.Sprintf("%d %s", code, text)
+	}
+	return fmt.Sprint(code)
+}
+
+func joinItems(items []ValidationItem) string {
+	parts := make([]string, len(items))
+	for i, item := range items {
+		parts[i] = item.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// errorBody holds both error shapes Codat answers with. Fields whose type varies between Codat services are
+// decoded leniently.
+type errorBody struct {
+	Service       string `json:"service"`
+	Error         string `json:"error"`
+	CorrelationID string `json:"correlationId"`
+	Validation    *struct {
+		Errors   []ValidationItem `json:"errors"`
+		Warnings []ValidationItem `json:"warnings"`
+	} `json:"validation"`
+	CanBeRetried      json.RawMessage `json:"canBeRetried"`
+	DetailedErrorCode json.RawMessage `json:"detailedErrorCode"`
+
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+}
+
+func parseErrorBody(body []byte) errorBody {
+	var eb errorBody
+	if json.Unmarshal(body, &eb) != nil {
+		return errorBody{}
+	}
+	return eb
+}
+
+func (c *Client) newAPIError(method, path string, status int, body []byte, attempts int) *APIError {
+	raw := c.redact(string(body))
+	eb := parseErrorBody([]byte(raw))
+	e := &APIError{
+		Method:        method,
+		Path:          path,
+		StatusCode:    status,
+		Service:       c.redact(eb.Service),
+		Message:       c.redact(eb.Error),
+		CorrelationID: eb.CorrelationID,
+		ProblemType:   c.redact(eb.Type),
+		Title:         c.redact(eb.Title),
+		Detail:        c.redact(eb.Detail),
+		RawBody:       capText(raw, maxRawBodyChars),
+		Attempts:      attempts,
+	}
+	if eb.Validation != nil {
+		e.ValidationErrors = c.redactItems(eb.Validation.Errors)
+		e.ValidationWarnings = c.redactItems(eb.Validation.Warnings)
+	}
+	var hint string
+	if json.Unmarshal(eb.CanBeRetried, &hint) == nil {
+		e.CanBeRetried = hint
+	} else if len(eb.CanBeRetried) > 0 && string(eb.CanBeRetried) != "null" {
+		e.CanBeRetried = string(eb.CanBeRetried)
+	}
+	_ = json.Unmarshal(eb.DetailedErrorCode, &e.DetailedErrorCode)
+	return e
+}
+
+func (c *Client) redactItems(items []ValidationItem) []ValidationItem {
+	out := make([]ValidationItem, len(items))
+	for i, item := range items {
+		out[i] = ValidationItem{
+			ItemID:        c.redact(item.ItemID),
+			Message:       c.redact(item.Message),
+			ValidatorName: c.redact(item.ValidatorName),
+		}
+	}
+	return out
+}
+
+// capText collapses whitespace (error pages are often HTML) and cuts s to at most n bytes on a rune boundary.
+func capText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// RateLimitError reports a 429 whose Retry-After asks for a longer wait than Config.MaxRetryAfter allows, so the
+// call failed at once instead of appearing to hang. It unwraps to the 429's *APIError.
+type RateLimitError struct {
+	Err *APIError
+	// Limit and Remaining are the X-Rate-Limit-Limit and X-Rate-Limit-Remaining headers (empty when absent).
+	Limit     string
+	Remaining string
+	// RetryAfter is the wait Codat asked for; MaxRetryAfter the longest the client was allowed to wait.
+	RetryAfter    time.Duration
+	MaxRetryAfter time.Duration
+	// ResetAt is when Codat accepts requests again.
+	ResetAt time.Time
+}
+
+func newRateLimitError(apiErr *APIError, h http.Header, wait, maxWait time.Duration) *RateLimitError {
+	return &RateLimitError{
+		Err:           apiErr,
+		Limit:         h.Get("X-Rate-Limit-Limit"),
+		Remaining:     h.Get("X-Rate-Limit-Remaining"),
+		RetryAfter:    wait,
+		MaxRetryAfter: maxWait,
+		ResetAt:       time.Now().Add(wait).UTC().Truncate(time.Second),
+	}
+}
+
+// Error names the quota, when it resets and how long Codat asked to wait.
+func (e *RateLimitError) Error() string {
+	quota := "the request quota"
+	if e.Limit != "" {
+		quota = fmt.Sprintf("the quota of %s requests (X-Rate-Limit-Limit)", e.Limit)
+	}
+	msg := fmt.Sprintf("Codat API: %s %s was rate limited: %s is used up until %s; Codat asks to retry in %s, "+
+		"longer than the longest wait allowed (%s)",
+		e.Err.Method, e.Err.Path, quota, e.ResetAt.Format(time.RFC3339),
+		e.RetryAfter.Round(time.Second), e.MaxRetryAfter)
+	if e.Err.CorrelationID != "" {
+		msg += " (correlation id: " + e.Err.CorrelationID + ")"
+	}
+	return msg
+}
+
+// Unwrap returns the 429 answer.
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// OutcomeUnknownError reports a POST or PATCH that may or may not have been applied: its last attempt got no
+// answer (a dropped connection or a timeout), or Codat still reported the first attempt with its Idempotency-Key
+// as in flight (409) when retries ran out. Retrying blindly could duplicate the object, so callers should look it
+// up first.
+type OutcomeUnknownError struct {
+	Method string
+	Path   string
+	// IdempotencyKey is the key every attempt carried; Codat replays the first outcome for it for 90 minutes.
+	IdempotencyKey string
+	Attempts       int
+	Err            error
+}
+
+// Error says that the change may or may not have been applied and gives the Idempotency-Key.
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("Codat API: %s %s has an unknown outcome after %d %s (last error: %v); the change may or "+
+		"may not have been applied, so check Codat before retrying (Idempotency-Key %s)",
+		e.Method, e.Path, e.Attempts, plural(e.Attempts, "attempt"), e.Err, e.IdempotencyKey)
+}
+
+// Unwrap returns the last attempt's error: a network error, a context error or the 409 *APIError.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// RequestError reports a call that ended without an answer from Codat that could be used: the request could not be
+// built, no attempt got a response, the context ended, or the response could not be decoded.
+type RequestError struct {
+	Method   string
+	Path     string
+	Attempts int
+	Err      error
+}
+
+// Error names the call, the attempts made when more than one, and the cause.
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("Codat API: %s %s failed after %d attempts: %v", e.Method, e.Path, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("Codat API: %s %s: %v", e.Method, e.Path, e.Err)
+}
+
+// Unwrap returns the underlying error, e.g. context.Canceled.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func hasStatus(err error, code int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == code
+}
+
+// IsNotFound reports whether err is Codat's 404 answer.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsConflict reports whether err is Codat's 409 answer.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
+
+// IsUnauthorized reports whether err is Codat's 401 answer (a wrong or revoked API key).
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+// IsForbidden reports whether err is a 403 answer.
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsBadRequest reports whether err is Codat's 400 answer.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
+// IsRateLimited reports whether err is a 429 answer, whether retries ran out or Retry-After was too long.
+func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }

@@ -1,0 +1,118 @@
+package codat
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// checkRetry retries dropped connections, timeouts and the statuses Codat documents as transient. Every method is
+// retried: GET, PUT and DELETE are idempotent, POST and PATCH carry an Idempotency-Key.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		if errors.Is(err, errResponseTooLarge) {
+			return false, nil
+		}
+		// retryablehttp knows which transport errors are permanent (bad scheme, untrusted certificate, ...).
+		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	case http.StatusConflict:
+		// Codat answers 409 while the first request with the same Idempotency-Key is still being processed. After an
+		// attempt that got no answer that request is probably ours, and a later retry gets its replayed outcome.
+		return resp.Request.Header.Get("Idempotency-Key") != "" && callStateFrom(ctx).anyUnanswered(), nil
+	case http.StatusTooManyRequests:
+		// Waiting out a long quota reset would only look like a hang; do() reports it as a *RateLimitError.
+		if wait, ok := retryAfter(resp.Header); ok && wait > c.maxRetryAfter {
+			return false, nil
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff waits exactly as long as a Retry-After header asks (capped by MaxRetryAfter); otherwise a random
+// duration between minWait and an exponentially growing bound (capped by maxWait), so that parallel
+// operations retrying together spread out.
+func (c *Client) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if wait, ok := retryAfter(resp.Header); ok {
+			return min(wait, c.maxRetryAfter)
+		}
+	}
+	upper := retryablehttp.DefaultBackoff(minWait, maxWait, attemptNum+1, nil)
+	if upper <= minWait {
+		return minWait
+	}
+	return minWait + rand.N(upper-minWait+1)
+}
+
+// retryAfter parses a Retry-After header given in seconds or as an HTTP date.
+func retryAfter(h http.Header) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if seconds, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if seconds < 0 {
+			return 0, false
+		}
+		return time.Duration(seconds) * time.Second, true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(time.Until(at), 0), true
+}
+
+// callState follows the attempts of one logical call, so that errors can say how many were made and whether they
+// got an answer.
+type callState struct {
+	made       atomic.Int32
+	answered   atomic.Bool // the last attempt got a response
+	unanswered atomic.Bool // some attempt got no response
+}
+
+func (s *callState) begin() int {
+	s.answered.Store(false)
+	return int(s.made.Add(1))
+}
+
+func (s *callState) end(answered bool) {
+	s.answered.Store(answered)
+	if !answered {
+		s.unanswered.Store(true)
+	}
+}
+
+func (s *callState) attempts() int { return int(s.made.Load()) }
+
+func (s *callState) lastAnswered() bool { return s.answered.Load() }
+
+func (s *callState) anyUnanswered() bool { return s.unanswered.Load() }
+
+type callStateKey struct{}
+
+func withCallState(ctx context.Context, s *callState) context.Context {
+	return context.WithValue(ctx, callStateKey{}, s)
+}
+
+// callStateFrom returns the state do() put in the context of every request it sends.
+func callStateFrom(ctx context.Context) *callState {
+	s, _ := ctx.Value(callStateKey{}).(*callState)
+	return s
+}
