@@ -93,7 +93,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					if got := s.RootModule().Resources[addr].Primary.ID; got != want {
 						return fmt.Errorf("id %q, want %q", got, want)
 					}
-					if a.AccountName != "Business Current" || a.Balance != 1234.56 || a.SortCode == nil || *a.SortCode != "040004" {
+					if a.AccountName != "Business Current" || a.Balance != "1234.56" || a.SortCode == nil || *a.SortCode != "040004" {
 						return fmt.Errorf("sandbox account %+v", a)
 					}
 					return nil
@@ -107,7 +107,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if a, _, _ := sandboxAccount(t, env); a.AccountName != "Business Current GBP" || a.Balance != 99.1 {
+					if a, _, _ := sandboxAccount(t, env); a.AccountName != "Business Current GBP" || a.Balance != "99.1" {
 						return fmt.Errorf("sandbox account after update %+v", a)
 					}
 					return nil

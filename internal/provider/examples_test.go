@@ -16,9 +16,13 @@ import (
 // cleanly, except the mapping example, which needs the customer to authorise Xero first and so is planned.
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
-	examples, err := filepath.Glob("../../examples/*/*/*.tf")
-	if err != nil {
-		t.Fatal(err)
+	var examples []string
+	for _, pattern := range []string{"../../examples/resources/*/resource.tf", "../../examples/data-sources/*/data-source.tf"} {
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		examples = append(examples, matches...)
 	}
 	if len(examples) < 8 {
 		t.Fatalf("found only %d examples under examples/: %v", len(examples), examples)

@@ -1,0 +1,2 @@
+# A mapping is imported as <company_id>/<connection_id>/<source_account_id>; the account must be mapped.
+terraform import codat_bank_feed_account_mapping.current 3fa85f64-5717-4562-b3fc-2c963f66afa6/51baa045-4836-4317-a42e-3542e991e581/acme-current-001
