@@ -1,5 +1,8 @@
-# Quickstart: run `make demo` from the repository root to apply this against the embedded Codat sandbox.
-# Against real Codat, set CODAT_API_KEY and run terraform in this folder.
+# Quickstart: three SMB customers, each with a Codat company, a Xero connection and two source bank accounts,
+# plus a read-back of how far each customer has got with mapping their accounts in Xero.
+#
+# `make demo` (repository root) applies this against the embedded Codat sandbox. Against real Codat, set
+# CODAT_API_KEY and run terraform here.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -11,16 +14,100 @@ terraform {
 
 provider "codat" {}
 
-# Xero's integration in your Codat client.
+locals {
+  # One entry per SMB customer; everything below is derived from this map with for_each.
+  customers = {
+    acme = {
+      name = "Acme Bakery Ltd"
+      accounts = {
+        current = { type = "checking", number = "12345678", balance = 1520.35 }
+        savings = { type = "savings", number = "12345679", balance = 10000 }
+      }
+    }
+    toft = {
+      name = "Toft Stores"
+      accounts = {
+        current = { type = "checking", number = "22345678", balance = 98.1 }
+        savings = { type = "savings", number = "22345679", balance = 2500 }
+      }
+    }
+    wren = {
+      name = "Wren & Sons Joinery"
+      accounts = {
+        current = { type = "checking", number = "32345678", balance = 431.07 }
+        savings = { type = "savings", number = "32345679", balance = 0 }
+      }
+    }
+  }
+
+  # "<customer>/<account>" => account, so each source account has a stable address.
+  accounts = merge([
+    for customer, c in local.customers : {
+      for account, a in c.accounts : "${customer}/${account}" => merge(a, { customer = customer, account = account })
+    }
+  ]...)
+}
+
 data "codat_integration" "xero" {
   platform_key = "gbol"
+}
+
+resource "codat_company" "customer" {
+  for_each    = local.customers
+  name        = each.value.name
+  description = "Quickstart customer ${each.key}"
+  tags        = { customer = each.key }
+  products    = ["bank-feeds"]
+}
+
+resource "codat_connection" "xero" {
+  for_each   = local.customers
+  company_id = codat_company.customer[each.key].id
+}
+
+resource "codat_bank_feed_account" "account" {
+  for_each       = local.accounts
+  company_id     = codat_company.customer[each.value.customer].id
+  connection_id  = codat_connection.xero[each.value.customer].id
+  account_id     = "${each.value.customer}-${each.value.account}"
+  account_name   = "${local.customers[each.value.customer].name} ${title(each.value.account)}"
+  account_type   = each.value.type
+  account_number = each.value.number
+  sort_code      = "040004"
+  currency       = "GBP"
+  balance        = each.value.balance
+}
+
+data "codat_bank_feed_mapping" "customer" {
+  for_each      = local.customers
+  company_id    = codat_company.customer[each.key].id
+  connection_id = codat_connection.xero[each.key].id
+  depends_on    = [codat_bank_feed_account.account]
+}
+
+check "bank_feeds_connected" {
+  assert {
+    condition     = alltrue([for m in data.codat_bank_feed_mapping.customer : m.all_connected])
+    error_message = "Not every customer has connected all bank accounts yet: send them their link_url (see output customers)."
+  }
 }
 
 output "xero_integration" {
   description = "The Xero integration Codat offers your customers."
   value = {
-    name           = data.codat_integration.xero.name
-    enabled        = data.codat_integration.xero.enabled
-    integration_id = data.codat_integration.xero.integration_id
+    name    = data.codat_integration.xero.name
+    enabled = data.codat_integration.xero.enabled
+  }
+}
+
+output "customers" {
+  description = "Each customer's link to authorise Xero and map accounts, and their progress."
+  value = {
+    for k, m in data.codat_bank_feed_mapping.customer : k => {
+      link_url   = m.link_url
+      connection = m.connection_status
+      connected  = "${m.connected_count}/${m.connected_count + m.pending_count}"
+      accounts   = { for a in m.accounts : a.source_account_id => a.target_account_name != null ? "${a.status} -> ${a.target_account_name}" : a.status }
+    }
   }
 }
