@@ -16,7 +16,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+  step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n==> %s\n' "$*"; }
+fi
 
 step "Building the provider and the sandbox"
 version=$(git -C "$root" describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -49,6 +53,7 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export CODAT_BASE_URL="$url" CODAT_API_KEY="$api_key" XERO_TOKEN_URL="$url/xero/connect/token"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 unset TF_LOG || true
+[ -t 1 ] || export TF_CLI_ARGS="-no-color"
 
 mkdir -p "$work/config"
 cp -R "$root/examples/quickstart/." "$work/config/"
