@@ -1,0 +1,126 @@
+package sandbox
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const maxBodyBytes = 1 << 20
+
+// authorized checks Codat's scheme: "Basic " and the base64 of the API key itself, with no
+// "user:password" pair inside.
+func (s *Sandbox) authorized(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	want := base64.StdEncoding.EncodeToString([]byte(s.apiKey))
+	return ok && strings.EqualFold(scheme, "Basic") && subtle.ConstantTimeCompare([]byte(token), []byte(want)) == 1
+}
+
+// serveAPI runs an API request through what sits in front of Codat's handlers, in this order:
+// counters and fault injection, authentication, idempotency, the concurrency limit and daily
+// quota, latency, and finally the operation. Rate limiting sits behind idempotency so that a
+// 429 passes through it and, as Codat documents, is not stored for replay.
+func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rt, params, allowed := s.match(r.Method, r.URL)
+	name := r.Method + " " + r.URL.Path
+	var fault FaultKind
+	if rt != nil {
+		name = rt.name()
+		fault = s.stats.record(name)
+	}
+	resp, dropped := s.handleAPI(w, r, rt, params, allowed, fault)
+	if dropped {
+		s.logf("%s %s -> connection dropped (%s) in %s", r.Method, r.URL.RequestURI(), name, time.Since(start))
+		return
+	}
+	resp.write(w)
+	s.logf("%s %s -> %d (%s) in %s", r.Method, r.URL.RequestURI(), resp.status, name, time.Since(start))
+}
+
+func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, fault FaultKind) (apiResponse, bool) {
+	q, _ := s.stats.useQuota(s.now(), s.opts.DailyQuota, false)
+	setQuotaHeaders(w, q)
+	switch fault {
+	case FaultDropBefore:
+		dropConnection(w)
+		return apiResponse{}, true
+	case Fault429:
+		return errorResponse(http.StatusTooManyRequests, "You have made too many requests in a given amount of time; please retry later.").withRetryAfter(s.opts.FaultRetryAfter), false
+	case Fault500:
+		return errorResponse(http.StatusInternalServerError, "There is a problem with our server. Please try again later."), false
+	case Fault503:
+		return errorResponse(http.StatusServiceUnavailable, "The Codat API is temporarily offline for maintenance. Please try again later."), false
+	}
+	if !s.authorized(r) {
+		return errorResponse(http.StatusUnauthorized, "Unauthorized"), false
+	}
+	if rt == nil {
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			return errorResponse(http.StatusMethodNotAllowed, "The requested resource does not support http method '"+r.Method+"'."), false
+		}
+		return notFound("No API operation matches %s", r.URL.Path), false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		return badRequest("The request body could not be read: %v", err), false
+	}
+	req := &apiRequest{Request: r, params: params, body: body, base: s.base(r)}
+	resp := s.runIdempotent(req, func() apiResponse { return s.execute(w, rt, req) })
+	if fault == FaultDropAfter {
+		dropConnection(w)
+		return apiResponse{}, true
+	}
+	return resp, false
+}
+
+// execute applies the concurrency limit, the daily quota and the latency, then runs the operation.
+func (s *Sandbox) execute(w http.ResponseWriter, rt *route, req *apiRequest) apiResponse {
+	if limit := int64(s.opts.MaxConcurrent); limit > 0 {
+		defer s.inFlight.Add(-1)
+		if s.inFlight.Add(1) > limit {
+			return errorResponse(http.StatusTooManyRequests, "You have exceeded the limit of "+strconv.FormatInt(limit, 10)+" concurrent requests; please retry later.").withRetryAfter(time.Second)
+		}
+	}
+	now := s.now()
+	q, ok := s.stats.useQuota(now, s.opts.DailyQuota, true)
+	setQuotaHeaders(w, q)
+	if !ok {
+		return errorResponse(http.StatusTooManyRequests, "You have exceeded your daily request quota; please retry after "+formatTime(q.reset)+".").withRetryAfter(q.reset.Sub(now))
+	}
+	if d := s.opts.Latency; d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-req.Context().Done():
+			t.Stop()
+			return errorResponse(http.StatusServiceUnavailable, "The request was cancelled.")
+		}
+	}
+	if s.gate != nil {
+		s.gate(rt.name())
+	}
+	return rt.handle(req)
+}
+
+func setQuotaHeaders(w http.ResponseWriter, q quota) {
+	h := w.Header()
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.limit))
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
+	h.Set("X-Rate-Limit-Reset", formatTime(q.reset))
+}
+
+// dropConnection closes the client's TCP connection without an answer. Where the connection
+// cannot be taken over, aborting the handler has the same effect.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,90 @@
+// Command codat-sandbox serves the Codat API emulator until it is interrupted.
+//
+// It prints the settings a provider configuration needs, one per line, in a form a shell can
+// eval:
+//
+//	CODAT_BASE_URL=http://127.0.0.1:41234
+//	CODAT_API_KEY=...
+//	XERO_TOKEN_URL=http://127.0.0.1:41234/xero/connect/token
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "codat-sandbox:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("codat-sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	apiKey := fs.String("api-key", "", "API key clients must use (default: random)")
+	latency := fs.Duration("latency", 0, "delay added to every API request, e.g. 50ms")
+	mappingDelay := fs.Duration("mapping-delay", 0, "how long a mapped account stays connecting before it is connected")
+	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
+	verbose := fs.Bool("v", false, "log every API request to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+
+	opts := sandbox.Options{
+		Addr:         *addr,
+		APIKey:       *apiKey,
+		Latency:      *latency,
+		MappingDelay: *mappingDelay,
+	}
+	if *verbose {
+		opts.Logf = log.New(stderr, "codat-sandbox: ", log.LstdFlags).Printf
+	}
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	fmt.Fprintf(stdout, "CODAT_BASE_URL=%s\nCODAT_API_KEY=%s\nXERO_TOKEN_URL=%s/xero/connect/token\n", srv.URL, srv.APIKey(), srv.URL)
+	if *urlFile != "" {
+		if err := writeFileAtomic(*urlFile, srv.URL+"\n"); err != nil {
+			return err
+		}
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// writeFileAtomic renames a complete file into place, so that a script polling for the file
+// never reads half a URL.
+func writeFileAtomic(path, content string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		return fmt.Errorf("write URL file: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write URL file: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package sandbox
+
+import (
+	"net/http"
+
+	"github.com/google/uuid"
+)
+
+type connectionJSON struct {
+	ID             string `json:"id"`
+	IntegrationID  string `json:"integrationId"`
+	IntegrationKey string `json:"integrationKey"`
+	SourceID       string `json:"sourceId"`
+	SourceType     string `json:"sourceType"`
+	PlatformName   string `json:"platformName"`
+	LinkURL        string `json:"linkUrl"`
+	Status         string `json:"status"`
+	Created        string `json:"created"`
+}
+
+func connectionToJSON(base string, conn *connection) connectionJSON {
+	return connectionJSON{
+		ID:             conn.ID,
+		IntegrationID:  conn.IntegrationID,
+		IntegrationKey: conn.PlatformKey,
+		SourceID:       conn.SourceID,
+		SourceType:     conn.SourceType,
+		PlatformName:   conn.PlatformName,
+		LinkURL:        connectionLink(base, conn.CompanyID, conn.ID),
+		Status:         conn.Status,
+		Created:        formatTime(conn.Created),
+	}
+}
+
+func connectionLink(base, companyID, connectionID string) string {
+	return companyLink(base, companyID) + "/connections/" + connectionID + "/start"
+}
+
+func connectionField(prop string) (func(*connection) string, bool) {
+	switch prop {
+	case "id":
+		return func(c *connection) string { return c.ID }, true
+	case "integrationId":
+		return func(c *connection) string { return c.IntegrationID }, true
+	case "integrationKey":
+		return func(c *connection) string { return c.PlatformKey }, true
+	case "sourceId":
+		return func(c *connection) string { return c.SourceID }, true
+	case "sourceType":
+		return func(c *connection) string { return c.SourceType }, true
+	case "platformName":
+		return func(c *connection) string { return c.PlatformName }, true
+	case "status":
+		return func(c *connection) string { return c.Status }, true
+	case "created":
+		return func(c *connection) string { return formatTime(c.Created) }, true
+	}
+	return nil, false
+}
+
+// findConnection must be called with s.mu held.
+func (s *Sandbox) findConnection(companyID, connectionID string) (*connection, apiResponse, bool) {
+	c, resp, ok := s.findCompany(companyID)
+	if !ok {
+		return nil, resp, false
+	}
+	conn, ok := c.connections[connectionID]
+	if !ok {
+		return nil, notFound("Data connection %s not found", connectionID), false
+	}
+	return conn, apiResponse{}, true
+}
+
+func (s *Sandbox) listConnections(r *apiRequest) apiResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, resp, ok := s.findCompany(r.param("companyId"))
+	if !ok {
+		return resp
+	}
+	page, info, resp, ok := paginate(r, c.sortedConnections(), "Connection", connectionField)
+	if !ok {
+		return resp
+	}
+	out := make([]connectionJSON, len(page))
+	for i, conn := range page {
+		out[i] = connectionToJSON(r.base, conn)
+	}
+	return jsonResponse(http.StatusOK, struct {
+		Results []connectionJSON `json:"results"`
+		pagingInfo
+	}{out, info})
+}
+
+func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, resp, ok := s.findCompany(r.param("companyId"))
+	if !ok {
+		return resp
+	}
+	obj, resp, ok := decodeObject(r.body)
+	if !ok {
+		return resp
+	}
+	var v validator
+	key, ok := obj.str("platformKey", &v)
+	if !ok && v.ok() {
+		v.fail("platformKey", "Required", "'platformKey' is required.")
+	}
+	if !v.ok() {
+		return v.response()
+	}
+	integ := s.findIntegration(key)
+	if integ == nil {
+		return notFound("Integration with platform key %s was not found", key)
+	}
+	conn := &connection{
+		Connection: Connection{
+			ID:                 uuid.NewString(),
+			CompanyID:          c.ID,
+			PlatformKey:        integ.key,
+			IntegrationID:      integ.integrationID,
+			SourceID:           integ.sourceID,
+			SourceType:         integ.sourceType,
+			PlatformName:       integ.name,
+			Status:             ConnectionPendingAuth,
+			Created:            s.now(),
+			BankFeedsSupported: true,
+		},
+		seq:      s.nextSeq(),
+		accounts: map[string]*sourceAccount{},
+	}
+	if integ.bankFeeds {
+		conn.targets = seedTargetAccounts()
+	}
+	c.connections[conn.ID] = conn
+	return jsonResponse(http.StatusOK, connectionToJSON(r.base, conn))
+}
+
+func (s *Sandbox) getConnection(r *apiRequest) apiResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	if !ok {
+		return resp
+	}
+	return jsonResponse(http.StatusOK, connectionToJSON(r.base, conn))
+}
+
+func (s *Sandbox) deleteConnection(r *apiRequest) apiResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	if !ok {
+		return resp
+	}
+	delete(s.companies[conn.CompanyID].connections, conn.ID)
+	return emptyResponse(http.StatusOK)
+}
+
+// seedTargetAccounts gives a new Xero connection the bank accounts its organisation already
+// has: two in GBP and one in USD, so that mapping has both matching and filtered-out options.
+func seedTargetAccounts() []*TargetAccount {
+	return []*TargetAccount{
+		{ID: uuid.NewString(), Name: "Business Current Account", Currency: "GBP", SortCode: "040004", AccountNumber: "41234567", Balance: 1520.35},
+		{ID: uuid.NewString(), Name: "Business Savings Account", Currency: "GBP", SortCode: "040004", AccountNumber: "41234568", Balance: 10000},
+		{ID: uuid.NewString(), Name: "US Dollar Account", Currency: "USD", AccountNumber: "81234569", Balance: 250.5},
+	}
+}

@@ -1,0 +1,213 @@
+package sandbox_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+)
+
+// legacyRoutes are served by the sandbox but described by no OpenAPI file.
+var legacyRoutes = []string{
+	"PUT /integrations/{platformKey}/enabled",
+	"GET /settings/integrations/{integrationId}",
+	"PATCH /settings/integrations/{integrationId}",
+}
+
+// TestContract drives every operation of the sandbox through the contract checker, with its
+// successful answers and the errors Codat's files describe for it, and expects no violation.
+func TestContract(t *testing.T) {
+	checker := contract.ForTest(t)
+	clock := newClock(mappingNow)
+	sb := sandbox.New(sandbox.Options{Now: clock.Now})
+	entered, release := sb.HoldRequests("POST /companies/{companyId}/connections")
+	defer release()
+	e := serve(t, sb, checker.Wrap)
+
+	// Companies.
+	var company companyOut
+	e.call(http.MethodPost, "/companies", map[string]any{"name": "Contract Ltd", "description": "d", "tags": map[string]string{"region": "uk"}}).
+		expect(t, http.StatusOK).decode(t, &company)
+	c := company.ID
+	e.call(http.MethodGet, "/companies?page=1&pageSize=10&orderBy=-name&query=name%3DContract%20Ltd", nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/companies/"+c, nil).expect(t, http.StatusOK)
+	e.call(http.MethodPut, "/companies/"+c, map[string]any{"name": "Contract Ltd", "tags": map[string]string{"tier": "gold"}}).expect(t, http.StatusOK)
+	e.call(http.MethodPut, "/companies/"+c+"/products/bank-feeds", nil).expect(t, http.StatusNoContent)
+	e.call(http.MethodPut, "/companies/"+c+"/products/lending", nil).expect(t, http.StatusNoContent)
+	e.call(http.MethodDelete, "/companies/"+c+"/products/lending", nil).expect(t, http.StatusNoContent)
+
+	// Connections, with a request held in flight to meet its idempotent retry.
+	key := uuid.NewString()
+	var wg sync.WaitGroup
+	var conn connectionOut
+	wg.Go(func() {
+		resp, err := e.try(http.MethodPost, "/companies/"+c+"/connections", map[string]any{"platformKey": "gbol"}, "Idempotency-Key", key)
+		if err != nil || resp.status != http.StatusOK {
+			t.Errorf("create connection: %v %+v", err, resp)
+			return
+		}
+		resp.decode(t, &conn)
+	})
+	<-entered
+	e.call(http.MethodPost, "/companies/"+c+"/connections", map[string]any{"platformKey": "gbol"}, "Idempotency-Key", key).apiError(t, http.StatusConflict)
+	release()
+	wg.Wait()
+	cn := "/companies/" + c + "/connections/" + conn.ID
+	e.call(http.MethodGet, "/companies/"+c+"/connections?pageSize=5", nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, cn, nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/companies/"+c, nil).expect(t, http.StatusOK)
+	spare := e.createConnection(c, "dfxm")
+	e.call(http.MethodDelete, "/companies/"+c+"/connections/"+spare.ID, nil).expect(t, http.StatusOK)
+
+	// Source accounts, before and after the SMB user links Xero.
+	accounts := cn + "/connectionInfo/bankFeedAccounts"
+	full := gbpAccount("acc-1")
+	full["routingInfo"] = map[string]any{"bankCode": "040004", "type": "sortcode"}
+	full["accountInfo"] = map[string]any{"description": "main", "nickname": "m", "accountOpenDate": "2023-05-06", "availableBalance": 10.5}
+	full["modifiedDate"] = "2025-06-01T00:00:00Z"
+	e.call(http.MethodPost, accounts, full).expect(t, http.StatusOK)
+	e.call(http.MethodPost, accounts, gbpAccount("acc-2")).expect(t, http.StatusOK)
+	e.call(http.MethodPost, accounts, map[string]any{"id": "acc-usd", "accountName": "USD", "accountType": "creditCard", "accountNumber": "9", "currency": "USD", "balance": -5}).expect(t, http.StatusOK)
+	e.call(http.MethodPost, accounts, gbpAccount("acc-tmp")).expect(t, http.StatusOK)
+	e.call(http.MethodGet, accounts, nil).expect(t, http.StatusOK)
+	e.call(http.MethodPatch, accounts+"/acc-2", map[string]any{"id": "acc-2", "accountName": "Renamed", "balance": 10}, "Idempotency-Key", uuid.NewString()).expect(t, http.StatusOK)
+	e.call(http.MethodDelete, accounts+"/acc-tmp", nil).expect(t, http.StatusNoContent)
+	mapping := cn + "/bankFeedAccounts/mapping"
+	info := cn + "/bankFeeds/info"
+	e.call(http.MethodGet, mapping, nil).expect(t, http.StatusOK)
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-1"}).apiError(t, http.StatusBadRequest)
+	e.call(http.MethodGet, info, nil).apiError(t, http.StatusBadRequest)
+	if err := sb.AuthorizeConnection(c, conn.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.call(http.MethodGet, info, nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, mapping, nil).expect(t, http.StatusOK)
+	targets := sb.TargetAccounts(c, conn.ID)
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-1", "targetAccountId": targets[0].ID, "feedStartDate": "2025-06-01T00:00:00Z"}).expect(t, http.StatusOK)
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-usd", "targetAccountId": nil}).expect(t, http.StatusOK)
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "targetAccountId": targets[0].ID}).expect(t, http.StatusOK)
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "feedStartDate": "2025-07-01"}).validationError(t, "feedStartDate")
+	e.call(http.MethodGet, mapping, nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, accounts, nil).expect(t, http.StatusOK)
+	e.call(http.MethodPatch, accounts+"/acc-1", map[string]any{"id": "acc-1", "status": "disconnected"}).expect(t, http.StatusOK)
+	if err := sb.SetBankFeedsSupported(c, conn.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2"}).expect(t, http.StatusForbidden)
+
+	// Source-account rules the schema cannot express.
+	e.call(http.MethodPost, accounts, gbpAccount("acc-1")).validationError(t, "id")
+	noSortCode := gbpAccount("acc-3")
+	delete(noSortCode, "sortCode")
+	e.call(http.MethodPost, accounts, noSortCode).validationError(t, "sortCode")
+	e.call(http.MethodPost, accounts, map[string]any{"id": "acc-4", "accountName": "x", "accountType": "loan", "accountNumber": "1", "currency": "ZZZ", "balance": 1}).validationError(t, "currency")
+	e.call(http.MethodPatch, accounts+"/acc-2", map[string]any{"id": "acc-2", "status": "connected"}).validationError(t, "status")
+	e.call(http.MethodPatch, accounts+"/acc-usd", map[string]any{"id": "acc-usd", "balance": 1}).validationError(t, "balance")
+
+	// Idempotency: a reused key with another body.
+	reused := uuid.NewString()
+	e.call(http.MethodPost, "/companies", map[string]any{"name": "Once"}, "Idempotency-Key", reused).expect(t, http.StatusOK)
+	e.call(http.MethodPost, "/companies", map[string]any{"name": "Once"}, "Idempotency-Key", reused).expect(t, http.StatusOK)
+	e.call(http.MethodPost, "/companies", map[string]any{"name": "Twice"}, "Idempotency-Key", reused).apiError(t, http.StatusUnprocessableEntity)
+	e.call(http.MethodPatch, accounts+"/acc-2", map[string]any{"id": "acc-2", "accountName": "Again"}, "Idempotency-Key", reused).apiError(t, http.StatusUnprocessableEntity)
+	e.call(http.MethodPost, "/companies", map[string]any{"name": "x"}, "Idempotency-Key", "not-a-guid").validationError(t, "Idempotency-Key")
+
+	// Integrations and their settings.
+	e.call(http.MethodGet, "/integrations?pageSize=2&page=2", nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/integrations/gbol", nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK)
+	e.call(http.MethodPut, "/integrations/credentials/gbol", map[string]string{"clientId": "ABCDEF0123456789", "clientSecret": "secret-value"}).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK)
+	e.call(http.MethodDelete, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK)
+	e.call(http.MethodPut, "/integrations/gbol/enabled", map[string]any{"enabled": true}).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/settings/integrations/"+xeroIntegrationID, nil).expect(t, http.StatusOK)
+	e.call(http.MethodPatch, "/settings/integrations/"+xeroIntegrationID, map[string]any{"oneTimeSync": true}).expect(t, http.StatusOK)
+
+	// Malformed queries.
+	for _, path := range []string{"/companies", "/companies/" + c + "/connections", "/integrations"} {
+		e.call(http.MethodGet, path+"?query=colour%3Dred", nil).apiError(t, http.StatusBadRequest)
+		e.call(http.MethodGet, path+"?orderBy=colour", nil).apiError(t, http.StatusBadRequest)
+	}
+
+	// Every operation described with errors (the Partners API's credentials endpoints describe
+	// only 200): 401 with a key Codat does not know, 404 for an unknown parent, and injected
+	// 429, 500 and 503.
+	unknown := "/companies/" + uuid.NewString()
+	ops := []struct {
+		route, path, missing string
+		body                 any
+	}{
+		{"GET /companies", "/companies", "", nil},
+		{"POST /companies", "/companies", "", map[string]any{"name": "x"}},
+		{"GET /companies/{companyId}", "/companies/" + c, unknown, nil},
+		{"PUT /companies/{companyId}", "/companies/" + c, unknown, map[string]any{"name": "x"}},
+		{"DELETE /companies/{companyId}", "/companies/" + c, unknown, nil},
+		{"PUT /companies/{companyId}/products/{productIdentifier}", "/companies/" + c + "/products/lending", "/companies/" + c + "/products/nope", nil},
+		{"DELETE /companies/{companyId}/products/{productIdentifier}", "/companies/" + c + "/products/lending", unknown + "/products/lending", nil},
+		{"GET /companies/{companyId}/connections", "/companies/" + c + "/connections", unknown + "/connections", nil},
+		{"POST /companies/{companyId}/connections", "/companies/" + c + "/connections", "/companies/" + c + "/connections", map[string]any{"platformKey": "zzzz"}},
+		{"GET /companies/{companyId}/connections/{connectionId}", cn, unknown + "/connections/" + conn.ID, nil},
+		{"DELETE /companies/{companyId}/connections/{connectionId}", cn, "/companies/" + c + "/connections/" + uuid.NewString(), nil},
+		{"POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts", accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", gbpAccount("z")},
+		{"GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts", accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", nil},
+		{"PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}", accounts + "/acc-2", accounts + "/nope", map[string]any{"id": "nope"}},
+		{"DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}", accounts + "/acc-2", accounts + "/nope", nil},
+		{"GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", nil},
+		{"POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", map[string]any{"sourceAccountId": "acc-2"}},
+		{"GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info", info, "/companies/" + c + "/connections/" + uuid.NewString() + "/bankFeeds/info", nil},
+		{"GET /integrations", "/integrations", "", nil},
+		{"GET /integrations/{platformKey}", "/integrations/gbol", "/integrations/zzzz", nil},
+	}
+	wrongKey := "Basic " + base64.StdEncoding.EncodeToString([]byte("not-the-key"))
+	for _, op := range ops {
+		method, _, _ := strings.Cut(op.route, " ")
+		e.call(method, op.path, op.body, "Authorization", wrongKey).apiError(t, http.StatusUnauthorized)
+		if op.missing != "" {
+			e.call(method, op.missing, op.body).apiError(t, http.StatusNotFound)
+		}
+		for _, f := range []struct {
+			kind   sandbox.FaultKind
+			status int
+		}{{sandbox.Fault429, 429}, {sandbox.Fault500, 500}, {sandbox.Fault503, 503}} {
+			sb.InjectFault(op.route, f.kind, 1)
+			e.call(method, op.path, op.body).apiError(t, f.status)
+		}
+	}
+
+	// Deleting last, once nothing else needs the objects.
+	e.call(http.MethodDelete, accounts+"/acc-usd", nil).expect(t, http.StatusNoContent)
+	e.call(http.MethodDelete, cn, nil).expect(t, http.StatusOK)
+	e.call(http.MethodDelete, "/companies/"+c, nil).expect(t, http.StatusNoContent)
+
+	// The daily quota and the concurrency limit answer 429 as well.
+	quota := serve(t, sandbox.New(sandbox.Options{DailyQuota: 1}), checker.Wrap)
+	quota.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK)
+	quota.call(http.MethodGet, "/integrations", nil).apiError(t, http.StatusTooManyRequests)
+	quota.call(http.MethodPost, "/companies", map[string]any{"name": "x"}, "Idempotency-Key", uuid.NewString()).apiError(t, http.StatusTooManyRequests)
+
+	for _, v := range checker.Violations() {
+		t.Errorf("violation: %s", v)
+	}
+	checked := checker.Checked()
+	for _, route := range sb.Routes() {
+		if slices.Contains(legacyRoutes, route) {
+			continue
+		}
+		if checked[route] == 0 {
+			t.Errorf("%s was not validated against the OpenAPI files", route)
+		}
+	}
+	if checked[contract.Legacy] == 0 {
+		t.Errorf("the legacy endpoints were not seen: %v", checked)
+	}
+	if len(sb.Routes()) != len(checked)-1+len(legacyRoutes) {
+		t.Errorf("checked operations %v, sandbox routes %v", checked, sb.Routes())
+	}
+}

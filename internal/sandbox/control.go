@@ -1,0 +1,234 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// The /_sandbox/ control endpoints let another process (the demo, a script) do what tests do
+// through Go methods. They need no API key and are neither counted nor subject to faults.
+
+type controlAccountJSON struct {
+	ID                string `json:"id"`
+	Status            string `json:"status"`
+	TargetAccountID   string `json:"targetAccountId,omitempty"`
+	TargetAccountName string `json:"targetAccountName,omitempty"`
+	FeedStartDate     string `json:"feedStartDate,omitempty"`
+}
+
+type controlTargetJSON struct {
+	ID            string  `json:"id"`
+	Name          string  `json:"name"`
+	Currency      string  `json:"currency"`
+	SortCode      string  `json:"sortCode,omitempty"`
+	AccountNumber string  `json:"accountNumber,omitempty"`
+	Balance       float64 `json:"balance"`
+}
+
+func (s *Sandbox) registerControl(mux *http.ServeMux) {
+	const conn = "/_sandbox/companies/{companyId}/connections/{connectionId}"
+	mux.HandleFunc("GET /_sandbox/counters", s.controlCounters)
+	mux.HandleFunc("POST /_sandbox/counters/reset", s.controlResetCounters)
+	mux.HandleFunc("POST /_sandbox/faults", s.controlInjectFault)
+	mux.HandleFunc("PUT /_sandbox/faults/rate", s.controlFaultRate)
+	mux.HandleFunc("DELETE /_sandbox/faults", s.controlClearFaults)
+	mux.HandleFunc("POST /_sandbox/xero/apps", s.controlRegisterXeroApp)
+	mux.HandleFunc("POST "+conn+"/authorize", s.controlAuthorize)
+	mux.HandleFunc("PUT "+conn+"/bank-feeds-supported", s.controlBankFeedsSupported)
+	mux.HandleFunc("GET "+conn+"/target-accounts", s.controlTargetAccounts)
+	mux.HandleFunc("POST "+conn+"/accounts/{accountId}/map", s.controlMap)
+	mux.HandleFunc("POST "+conn+"/accounts/{accountId}/disconnect", s.controlDisconnect)
+	mux.HandleFunc("/_sandbox/", func(w http.ResponseWriter, r *http.Request) {
+		controlError(w, http.StatusNotFound, fmt.Errorf("no control endpoint %s %s", r.Method, r.URL.Path))
+	})
+}
+
+func controlError(w http.ResponseWriter, status int, err error) {
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// controlFailure picks the status for an error from a state method.
+func controlFailure(w http.ResponseWriter, err error) {
+	var merr *MappingError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		controlError(w, http.StatusNotFound, err)
+	case errors.As(err, &merr) && merr.kind == mappingNoBankFeeds:
+		controlError(w, http.StatusForbidden, err)
+	default:
+		controlError(w, http.StatusBadRequest, err)
+	}
+}
+
+func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		controlError(w, http.StatusBadRequest, fmt.Errorf("invalid JSON body: %w", err))
+		return false
+	}
+	return true
+}
+
+func (s *Sandbox) controlCounters(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"counts": s.Counts(),
+		"total":  s.TotalCalls(),
+		"faults": s.FaultCounts(),
+	})
+}
+
+func (s *Sandbox) controlResetCounters(w http.ResponseWriter, _ *http.Request) {
+	s.ResetCounts()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sandbox) controlInjectFault(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Route string    `json:"route"`
+		Kind  FaultKind `json:"kind"`
+		Count int       `json:"count"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	if err := s.checkFault(body.Route, body.Kind); err != nil {
+		controlError(w, http.StatusBadRequest, err)
+		return
+	}
+	s.InjectFault(body.Route, body.Kind, max(body.Count, 1))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sandbox) controlFaultRate(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Rate  float64     `json:"rate"`
+		Kinds []FaultKind `json:"kinds"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	if body.Rate < 0 || body.Rate > 1 {
+		controlError(w, http.StatusBadRequest, fmt.Errorf("rate %v is outside [0, 1]", body.Rate))
+		return
+	}
+	for _, k := range body.Kinds {
+		if err := s.checkFault("", k); err != nil {
+			controlError(w, http.StatusBadRequest, err)
+			return
+		}
+	}
+	s.SetFaultRate(body.Rate, body.Kinds...)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sandbox) controlClearFaults(w http.ResponseWriter, _ *http.Request) {
+	s.ClearFaults()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sandbox) controlRegisterXeroApp(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ClientID         string `json:"clientId"`
+		ClientSecret     string `json:"clientSecret"`
+		CustomConnection bool   `json:"customConnection"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	if body.ClientID == "" {
+		controlError(w, http.StatusBadRequest, errors.New("clientId is required"))
+		return
+	}
+	s.registerXeroApp(body.ClientID, xeroApp{secret: body.ClientSecret, customConnection: body.CustomConnection})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sandbox) controlAuthorize(w http.ResponseWriter, r *http.Request) {
+	companyID, connectionID := r.PathValue("companyId"), r.PathValue("connectionId")
+	if err := s.AuthorizeConnection(companyID, connectionID); err != nil {
+		controlFailure(w, err)
+		return
+	}
+	conn, _ := s.Connection(companyID, connectionID)
+	writeJSON(w, http.StatusOK, connectionToJSON(s.base(r), &connection{Connection: conn}))
+}
+
+func (s *Sandbox) controlBankFeedsSupported(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Supported *bool `json:"supported"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	if body.Supported == nil {
+		controlError(w, http.StatusBadRequest, errors.New("supported is required"))
+		return
+	}
+	if err := s.SetBankFeedsSupported(r.PathValue("companyId"), r.PathValue("connectionId"), *body.Supported); err != nil {
+		controlFailure(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sandbox) controlTargetAccounts(w http.ResponseWriter, r *http.Request) {
+	companyID, connectionID := r.PathValue("companyId"), r.PathValue("connectionId")
+	if _, ok := s.Connection(companyID, connectionID); !ok {
+		controlFailure(w, fmt.Errorf("connection %s of company %s: %w", connectionID, companyID, ErrNotFound))
+		return
+	}
+	out := []controlTargetJSON{}
+	for _, t := range s.TargetAccounts(companyID, connectionID) {
+		out = append(out, controlTargetJSON(t))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Sandbox) controlMap(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		TargetAccountID string `json:"targetAccountId"`
+		FeedStartDate   string `json:"feedStartDate"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	feedStart := s.now()
+	if body.FeedStartDate != "" {
+		t, err := time.Parse(dateLayout, body.FeedStartDate)
+		if err != nil {
+			controlError(w, http.StatusBadRequest, fmt.Errorf("feedStartDate must be a date such as 2024-05-01: %w", err))
+			return
+		}
+		feedStart = t
+	}
+	companyID, connectionID, accountID := r.PathValue("companyId"), r.PathValue("connectionId"), r.PathValue("accountId")
+	if err := s.MapAccount(companyID, connectionID, accountID, body.TargetAccountID, feedStart); err != nil {
+		controlFailure(w, err)
+		return
+	}
+	s.writeControlAccount(w, companyID, connectionID, accountID)
+}
+
+func (s *Sandbox) controlDisconnect(w http.ResponseWriter, r *http.Request) {
+	companyID, connectionID, accountID := r.PathValue("companyId"), r.PathValue("connectionId"), r.PathValue("accountId")
+	if err := s.DisconnectAccount(companyID, connectionID, accountID); err != nil {
+		controlFailure(w, err)
+		return
+	}
+	s.writeControlAccount(w, companyID, connectionID, accountID)
+}
+
+func (s *Sandbox) writeControlAccount(w http.ResponseWriter, companyID, connectionID, accountID string) {
+	a, _ := s.SourceAccount(companyID, connectionID, accountID)
+	writeJSON(w, http.StatusOK, controlAccountJSON{
+		ID:                a.ID,
+		Status:            a.Status,
+		TargetAccountID:   a.TargetAccountID,
+		TargetAccountName: a.TargetAccountName,
+		FeedStartDate:     feedDate(a.FeedStartDate),
+	})
+}

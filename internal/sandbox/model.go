@@ -1,0 +1,195 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Connection statuses (Codat's dataConnectionStatus).
+const (
+	ConnectionPendingAuth  = "PendingAuth"
+	ConnectionLinked       = "Linked"
+	ConnectionUnlinked     = "Unlinked"
+	ConnectionDeauthorized = "Deauthorized"
+)
+
+// Source account statuses.
+const (
+	AccountPending      = "pending"
+	AccountConnecting   = "connecting"
+	AccountConnected    = "connected"
+	AccountDisconnected = "disconnected"
+	AccountUnknown      = "unknown"
+)
+
+// Company is a snapshot of a company.
+type Company struct {
+	ID          string
+	Name        string
+	Description string
+	Tags        map[string]string
+	Products    []string
+	Created     time.Time
+}
+
+// Connection is a snapshot of a data connection.
+type Connection struct {
+	ID            string
+	CompanyID     string
+	PlatformKey   string
+	IntegrationID string
+	SourceID      string
+	SourceType    string
+	PlatformName  string
+	Status        string
+	Created       time.Time
+	// BankFeedsSupported is false when the connected Xero organisation refuses bank feeds.
+	BankFeedsSupported bool
+}
+
+// SourceAccount is a snapshot of a bank-feed source account (Codat's v2 shape) plus the
+// mapping the SMB user made for it.
+type SourceAccount struct {
+	ID            string
+	AccountName   string
+	AccountType   string
+	AccountNumber string
+	SortCode      *string
+	RoutingInfo   *RoutingInfo
+	Currency      string
+	// Balance is kept as written, like Codat's decimals.
+	Balance      json.Number
+	AccountInfo  *AccountInfo
+	ModifiedDate time.Time
+	Status       string
+	// FeedStartDate is the zero time until the account is mapped.
+	FeedStartDate     time.Time
+	TargetAccountID   string
+	TargetAccountName string
+}
+
+// RoutingInfo is a source account's bank routing information.
+type RoutingInfo struct {
+	BankCode *string
+	Type     *string
+}
+
+// AccountInfo is a source account's optional descriptive information.
+type AccountInfo struct {
+	Description      *string
+	Nickname         *string
+	AccountOpenDate  *string
+	AvailableBalance *json.Number
+}
+
+// TargetAccount is a bank account in the connection's (simulated) Xero organisation.
+type TargetAccount struct {
+	ID            string
+	Name          string
+	Currency      string
+	SortCode      string
+	AccountNumber string
+	Balance       float64
+}
+
+// Integration is a snapshot of an integration and its client-level settings.
+type Integration struct {
+	Key           string
+	Name          string
+	IntegrationID string
+	SourceID      string
+	SourceType    string
+	Enabled       bool
+	OneTimeSync   bool
+	// Credentials are unmasked.
+	Credentials map[string]string
+}
+
+type company struct {
+	Company
+	seq         int64
+	connections map[string]*connection
+}
+
+type connection struct {
+	Connection
+	seq      int64
+	accounts map[string]*sourceAccount
+	targets  []*TargetAccount
+	orgName  string
+}
+
+type sourceAccount struct {
+	SourceAccount
+	seq int64
+	// connectedAt is when a "connecting" account becomes "connected".
+	connectedAt time.Time
+}
+
+func (s *Sandbox) nextSeq() int64 {
+	s.seq++
+	return s.seq
+}
+
+func (c *company) snapshot() Company {
+	out := c.Company
+	out.Tags = maps.Clone(c.Tags)
+	out.Products = slices.Clone(c.Products)
+	return out
+}
+
+func (a *sourceAccount) snapshot() SourceAccount {
+	out := a.SourceAccount
+	out.SortCode = clonePtr(a.SortCode)
+	if a.RoutingInfo != nil {
+		out.RoutingInfo = &RoutingInfo{BankCode: clonePtr(a.RoutingInfo.BankCode), Type: clonePtr(a.RoutingInfo.Type)}
+	}
+	if a.AccountInfo != nil {
+		out.AccountInfo = &AccountInfo{
+			Description:      clonePtr(a.AccountInfo.Description),
+			Nickname:         clonePtr(a.AccountInfo.Nickname),
+			AccountOpenDate:  clonePtr(a.AccountInfo.AccountOpenDate),
+			AvailableBalance: clonePtr(a.AccountInfo.AvailableBalance),
+		}
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// sortedCompanies returns the companies in creation order.
+func (s *Sandbox) sortedCompanies() []*company {
+	out := make([]*company, 0, len(s.companies))
+	for _, c := range s.companies {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+func (c *company) sortedConnections() []*connection {
+	out := make([]*connection, 0, len(c.connections))
+	for _, conn := range c.connections {
+		out = append(out, conn)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+func (conn *connection) sortedAccounts() []*sourceAccount {
+	out := make([]*sourceAccount, 0, len(conn.accounts))
+	for _, a := range conn.accounts {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}

@@ -1,0 +1,193 @@
+package sandbox
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+const (
+	defaultPageSize = 100
+	maxPageSize     = 5000
+	// maxReturnedPageSize is PagingInfo.pageSize's maximum: larger requests are served in
+	// pages of this size, so clients must page by totalResults rather than by a short page.
+	maxReturnedPageSize = 2000
+)
+
+// pagingInfo is Codat's PagingInfo schema, embedded in each paged envelope.
+type pagingInfo struct {
+	PageNumber   int        `json:"pageNumber"`
+	PageSize     int        `json:"pageSize"`
+	TotalResults int        `json:"totalResults"`
+	Links        pagingLink `json:"_links"`
+}
+
+type pagingLink struct {
+	Self     href  `json:"self"`
+	Current  href  `json:"current"`
+	Next     *href `json:"next,omitempty"`
+	Previous *href `json:"previous,omitempty"`
+}
+
+type href struct {
+	Href string `json:"href"`
+}
+
+// fieldFunc resolves a queryable property of an item type to its getter, or reports false when
+// the type has no such property.
+type fieldFunc[T any] func(property string) (func(T) string, bool)
+
+// paginate applies Codat's query, orderBy, page and pageSize parameters to items.
+func paginate[T any](r *apiRequest, items []T, typeName string, field fieldFunc[T]) ([]T, pagingInfo, apiResponse, bool) {
+	q := r.URL.Query()
+	page, pageSize := 1, defaultPageSize
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, pagingInfo{}, malformedQuery("page must be a whole number of at least 1"), false
+		}
+		page = n
+	}
+	if v := q.Get("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPageSize {
+			return nil, pagingInfo{}, malformedQuery("pageSize must be a whole number from 1 to 5000"), false
+		}
+		pageSize = n
+	}
+	pageSize = min(pageSize, maxReturnedPageSize)
+
+	if expr := q.Get("query"); expr != "" {
+		keep, resp, ok := parseQuery(expr, typeName, field)
+		if !ok {
+			return nil, pagingInfo{}, resp, false
+		}
+		items = slices.DeleteFunc(slices.Clone(items), func(it T) bool { return !keep(it) })
+	}
+	if orderBy := q.Get("orderBy"); orderBy != "" {
+		prop, desc := strings.CutPrefix(orderBy, "-")
+		get, ok := field(prop)
+		if !ok {
+			return nil, pagingInfo{}, unresolvedProperty(prop, typeName), false
+		}
+		items = slices.Clone(items)
+		slices.SortStableFunc(items, func(a, b T) int {
+			if desc {
+				return strings.Compare(get(b), get(a))
+			}
+			return strings.Compare(get(a), get(b))
+		})
+	}
+
+	total := len(items)
+	start := min((page-1)*pageSize, total)
+	end := min(start+pageSize, total)
+	info := pagingInfo{
+		PageNumber:   page,
+		PageSize:     pageSize,
+		TotalResults: total,
+		Links: pagingLink{
+			Self:    href{r.URL.Path},
+			Current: href{pageHref(r.URL, page, pageSize)},
+		},
+	}
+	if end < total {
+		info.Links.Next = &href{pageHref(r.URL, page+1, pageSize)}
+	}
+	if page > 1 {
+		info.Links.Previous = &href{pageHref(r.URL, page-1, pageSize)}
+	}
+	return items[start:end], info, apiResponse{}, true
+}
+
+func pageHref(u *url.URL, page, pageSize int) string {
+	q := url.Values{}
+	q.Set("page", strconv.Itoa(page))
+	q.Set("pageSize", strconv.Itoa(pageSize))
+	for _, k := range []string{"query", "orderBy"} {
+		if v := u.Query().Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	return u.Path + "?" + q.Encode()
+}
+
+func malformedQuery(detail string) apiResponse {
+	return badRequest("Error parsing query - Malformed query. %s", detail)
+}
+
+func unresolvedProperty(prop, typeName string) apiResponse {
+	return badRequest("Error parsing query - Could not resolve property %s on %s", prop, typeName)
+}
+
+// queryOperators are tried longest first so that "!=" is not read as "=".
+var queryOperators = []string{"!=", ">=", "<=", "=", ">", "<", "~"}
+
+// parseQuery understands the subset of Codat's query language that filters by properties:
+// conditions "property op value" (op one of = != > < >= <= ~) joined by && and ||, && binding
+// tighter. Values may be wrapped in braces. String comparison ignores case, as Codat's does.
+func parseQuery[T any](expr, typeName string, field fieldFunc[T]) (func(T) bool, apiResponse, bool) {
+	type cond struct {
+		get       func(T) string
+		op, value string
+	}
+	var alternatives [][]cond
+	for _, alt := range strings.Split(expr, "||") {
+		var all []cond
+		for _, part := range strings.Split(alt, "&&") {
+			part = strings.TrimSpace(part)
+			var prop, op, value string
+			for _, candidate := range queryOperators {
+				if i := strings.Index(part, candidate); i > 0 {
+					prop, op, value = strings.TrimSpace(part[:i]), candidate, strings.TrimSpace(part[i+len(candidate):])
+					break
+				}
+			}
+			if op == "" || prop == "" {
+				return nil, malformedQuery("Expected 'property operator value' in '" + part + "'"), false
+			}
+			get, ok := field(prop)
+			if !ok {
+				return nil, unresolvedProperty(prop, typeName), false
+			}
+			value = strings.TrimSuffix(strings.TrimPrefix(value, "{"), "}")
+			all = append(all, cond{get: get, op: op, value: strings.ToLower(value)})
+		}
+		alternatives = append(alternatives, all)
+	}
+	return func(item T) bool {
+		for _, all := range alternatives {
+			matched := true
+			for _, c := range all {
+				if !compare(strings.ToLower(c.get(item)), c.op, c.value) {
+					matched = false
+					break
+				}
+			}
+			if matched {
+				return true
+			}
+		}
+		return false
+	}, apiResponse{}, true
+}
+
+func compare(v, op, want string) bool {
+	switch op {
+	case "=":
+		return v == want
+	case "!=":
+		return v != want
+	case ">":
+		return v > want
+	case "<":
+		return v < want
+	case ">=":
+		return v >= want
+	case "<=":
+		return v <= want
+	default:
+		return strings.Contains(v, want)
+	}
+}

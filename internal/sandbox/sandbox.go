@@ -1,0 +1,205 @@
+// Package sandbox is an in-memory emulator of the parts of Codat's API that the provider uses:
+// companies, products, connections, bank-feed source accounts, account mapping, integrations and
+// their settings. It is written from Codat's OpenAPI descriptions, independently of the provider's
+// API client, so that a misunderstanding in the client is not mirrored here.
+//
+// Besides the API it serves the page behind each connection's linkUrl (where the SMB user
+// authorises Xero), a fake Xero OAuth2 token endpoint (POST /xero/connect/token), and JSON
+// control endpoints that let another process do what tests do through Go methods:
+//
+//	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/authorize
+//	PUT    /_sandbox/companies/{companyId}/connections/{connectionId}/bank-feeds-supported  {"supported": false}
+//	GET    /_sandbox/companies/{companyId}/connections/{connectionId}/target-accounts
+//	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/map  {"targetAccountId": "", "feedStartDate": "2025-01-31"}
+//	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/disconnect
+//	GET    /_sandbox/counters                 {"counts": {"GET /companies": 2}, "total": 2, "faults": {"500": 1}}
+//	POST   /_sandbox/counters/reset
+//	POST   /_sandbox/faults                   {"route": "POST /companies", "kind": "drop-after", "count": 1}
+//	PUT    /_sandbox/faults/rate              {"rate": 0.1, "kinds": ["429", "503"]}
+//	DELETE /_sandbox/faults
+//	POST   /_sandbox/xero/apps                {"clientId": "...", "clientSecret": "...", "customConnection": false}
+//
+// None of these need the API key. Counters count API requests (and token requests) by route
+// name, "METHOD /template" with the OpenAPI path template, e.g. "GET /companies/{companyId}".
+package sandbox
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a Sandbox. The zero value is a working sandbox with a random API key.
+type Options struct {
+	// APIKey is the only key the API accepts. Empty: a random 40-character key.
+	APIKey string
+	// Latency delays every API request, so that a client's parallelism can be measured.
+	Latency time.Duration
+	// MappingDelay is how long a mapped source account stays "connecting" before it is
+	// "connected". Zero: connected as soon as it is mapped.
+	MappingDelay time.Duration
+	// DailyQuota is the number of API requests allowed per UTC day. Zero: 1,000,000.
+	DailyQuota int
+	// MaxConcurrent caps the API requests in flight; requests beyond it answer 429, as Codat
+	// does when a company's concurrency limit is exceeded. Zero: unlimited.
+	MaxConcurrent int
+	// FaultRetryAfter is the Retry-After of injected 429 faults, rounded up to whole seconds.
+	// Zero: one second.
+	FaultRetryAfter time.Duration
+	// Now is the clock used for timestamps, feed-date rules, idempotency expiry, the daily
+	// quota and the mapping delay. Nil: time.Now.
+	Now func() time.Time
+	// Logf receives one line per API request. Nil: silent.
+	Logf func(format string, args ...any)
+	// Addr is where Start listens. Empty: 127.0.0.1:0.
+	Addr string
+}
+
+const defaultDailyQuota = 1_000_000
+
+// Sandbox is the emulator. Its methods are safe for concurrent use.
+type Sandbox struct {
+	opts   Options
+	apiKey string
+	routes []*route
+
+	baseMu  sync.RWMutex
+	baseURL string
+
+	mu           sync.Mutex
+	companies    map[string]*company
+	integrations []*integration
+	xeroApps     map[string]xeroApp
+	seq          int64
+
+	stats statistics
+
+	inFlight atomic.Int64
+	idem     idempotencyStore
+
+	// gate, when set, runs after a request has passed every check and before its handler,
+	// so tests can hold requests in flight.
+	gate func(route string)
+}
+
+// New returns a sandbox with the integration catalogue seeded and no companies.
+func New(opts Options) *Sandbox {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.DailyQuota <= 0 {
+		opts.DailyQuota = defaultDailyQuota
+	}
+	if opts.FaultRetryAfter <= 0 {
+		opts.FaultRetryAfter = time.Second
+	}
+	if opts.APIKey == "" {
+		opts.APIKey = randomKey(40)
+	}
+	s := &Sandbox{
+		opts:         opts,
+		apiKey:       opts.APIKey,
+		companies:    map[string]*company{},
+		integrations: newIntegrations(),
+		xeroApps:     map[string]xeroApp{},
+		stats:        newStatistics(),
+		idem:         idempotencyStore{records: map[string]*idemRecord{}},
+	}
+	s.routes = s.apiRoutes()
+	return s
+}
+
+// APIKey is the key clients must send as "Authorization: Basic base64(key)".
+func (s *Sandbox) APIKey() string { return s.apiKey }
+
+// SetBaseURL sets the URL that linkUrl and redirect are built from. Until it is set they are
+// built from the Host of each request.
+func (s *Sandbox) SetBaseURL(u string) {
+	s.baseMu.Lock()
+	defer s.baseMu.Unlock()
+	s.baseURL = strings.TrimRight(u, "/")
+}
+
+func (s *Sandbox) base(r *http.Request) string {
+	s.baseMu.RLock()
+	defer s.baseMu.RUnlock()
+	if s.baseURL != "" {
+		return s.baseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Sandbox) now() time.Time { return s.opts.Now().UTC() }
+
+func (s *Sandbox) logf(format string, args ...any) {
+	if s.opts.Logf != nil {
+		s.opts.Logf(format, args...)
+	}
+}
+
+// Handler serves everything: the API, the link pages, the fake Xero token endpoint and the
+// /_sandbox/ control endpoints.
+func (s *Sandbox) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.registerControl(mux)
+	s.registerLink(mux)
+	mux.HandleFunc(xeroTokenPath, s.serveXeroToken)
+	mux.HandleFunc("/", s.serveAPI)
+	return mux
+}
+
+// Server is a sandbox listening on a local port.
+type Server struct {
+	*Sandbox
+	// URL is the base URL of the API, e.g. http://127.0.0.1:41234.
+	URL string
+	srv *http.Server
+}
+
+// Start creates a sandbox and serves it on opts.Addr (default 127.0.0.1:0) until Close.
+func Start(opts Options) (*Server, error) {
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	sb := New(opts)
+	url := "http://" + ln.Addr().String()
+	sb.SetBaseURL(url)
+	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			sb.logf("sandbox server stopped: %v", err)
+		}
+	}()
+	return &Server{Sandbox: sb, URL: url, srv: srv}, nil
+}
+
+// Close stops the server and closes every connection.
+func (s *Server) Close() error { return s.srv.Close() }
+
+const keyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func randomKey(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = keyAlphabet[int(b[i])%len(keyAlphabet)]
+	}
+	return string(b)
+}
