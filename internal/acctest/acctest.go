@@ -125,6 +125,14 @@ func (e *Env) XeroTokenURL() string {
 // ProviderConfig is a provider block pointing at the sandbox; test configurations start with it.
 func (e *Env) ProviderConfig() string {
 	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    codat = {
+      source = "terraform-codat/codat"
+    }
+  }
+}
+
 provider "codat" {
   base_url       = %q
   api_key        = %q

@@ -11,6 +11,12 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
 
+// badInput is an invalid configuration and the fragments its error must show: the attribute path, then the rule.
+type badInput struct {
+	config string
+	want   []string
+}
+
 // Every documented rule fails at plan time, names the attribute and the rule, and costs no API call.
 func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 	t.Parallel()
@@ -29,13 +35,11 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 			"company_id": `"c"`, "connection_id": `"x"`, "account_id": `"acc"`, "account_name": `"A"`,
 			"account_type": `"checking"`, "account_number": `"1"`, "sort_code": `"040004"`, "currency": `"GBP"`, "balance": `1`,
 		}
-		if k, v, ok := strings.Cut(override, "="); ok {
-			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-			if v == "null" {
-				delete(attrs, k)
-			} else {
-				attrs[k] = v
-			}
+		k, v, _ := strings.Cut(override, "=")
+		if k, v = strings.TrimSpace(k), strings.TrimSpace(v); v == "null" {
+			delete(attrs, k)
+		} else {
+			attrs[k] = v
 		}
 		var b strings.Builder
 		b.WriteString("resource \"codat_bank_feed_account\" \"bad\" {\n")
@@ -54,33 +58,34 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 }
 `, feedStart)
 	}
+	date := func(d time.Time) string { return d.Format("2006-01-02") }
 
-	cases := map[string]struct {
-		config string
-		want   []string
-	}{
+	cases := map[string]badInput{
 		"company name with characters Codat strips": {company(`name = "Bank <Dave>"`), []string{`name`, `may contain only letters`}},
 		"company name empty":                        {company(`name = ""`), []string{`name`, `may contain only letters`}},
 		"company description empty":                 {company("name = \"A\"\ndescription = \"\""), []string{`description`, `length must be at least 1`}},
 		"eleven tags":                               {company("name = \"A\"\ntags = {" + strings.Join(elevenTags, ", ") + "}"), []string{`tags`, `at most 10`}},
-		"tag key too long":                          {company(`name = "A"` + "\ntags = {" + strings.Repeat("k", 28) + ` = "v"}`), []string{`tags`, `between 1 and 27`}},
-		"tag value too long":                        {company(`name = "A"` + "\ntags = {k = \"" + strings.Repeat("v", 101) + `"}`), []string{`tags`, `at most 100`}},
+		"tag key too long":                          {company("name = \"A\"\ntags = {" + strings.Repeat("k", 28) + ` = "v"}`), []string{`tags`, `between 1 and 27`}},
+		"tag value too long":                        {company("name = \"A\"\ntags = {k = \"" + strings.Repeat("v", 101) + `"}`), []string{`tags`, `at most 100`}},
+		"tags not a map":                            {company("name = \"A\"\ntags = \"crm\""), []string{`tags`, `map of string required`}},
 		"product identifier":                        {company("name = \"A\"\nproducts = [\"Bank Feeds\"]"), []string{`products`, `lowercase letters`}},
-		"platform key upper case": {`resource "codat_connection" "bad" {
-  company_id   = "c"
-  platform_key = "GBOL"
-}
-`, []string{`platform_key`, `four lowercase letters`}},
-		"platform key too long":         {"resource \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n  platform_key = \"xeros\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
-		"account type":                  {account(`account_type = "current"`), []string{`account_type`, `value must be one of`}},
-		"currency not ISO 4217":         {account(`currency = "GBX"`), []string{`currency`, `value must be one of`}},
-		"GBP without sort code":         {account(`sort_code = null`), []string{`sort_code`, `required when currency is "GBP"`}},
-		"account id with a slash":       {account(`account_id = "a/b"`), []string{`account_id`, `must not contain a slash`}},
-		"routing type":                  {account(`routing_info = { bank_code = "1", type = "zip" }`), []string{`routing_info.type`, `value must be one of`}},
-		"account open date":             {account(`account_info = { account_open_date = "06/05/2020" }`), []string{`account_info.account_open_date must be a valid date`, `YYYY-MM-DD`}},
-		"feed start date not a date":    {mapping("2024-13-01"), []string{`feed_start_date`, `YYYY-MM-DD`}},
-		"feed start date in the future": {mapping(today.AddDate(0, 0, 2).Format("2006-01-02")), []string{`feed_start_date`, `must not be in the future`}},
-		"feed start date too old":       {mapping(today.AddDate(-1, 0, -2).Format("2006-01-02")), []string{`feed_start_date`, `at most one year back`}},
+		"connection company id empty":               {"resource \"codat_connection\" \"bad\" {\n  company_id = \"\"\n}\n", []string{`company_id`, `length must be at least 1`}},
+		"platform key upper case":                   {"resource \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n  platform_key = \"GBOL\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
+		"platform key too long":                     {"resource \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n  platform_key = \"xeros\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
+		"account type":                              {account(`account_type = "current"`), []string{`account_type`, `value must be one of`}},
+		"currency not ISO 4217":                     {account(`currency = "GBX"`), []string{`currency`, `value must be one of`}},
+		"GBP without sort code":                     {account(`sort_code = null`), []string{`sort_code`, `required when currency is "GBP"`}},
+		"account id with a slash":                   {account(`account_id = "a/b"`), []string{`account_id`, `must not contain a slash`}},
+		"account name empty":                        {account(`account_name = ""`), []string{`account_name`, `length must be at least 1`}},
+		"account number missing":                    {account(`account_number = null`), []string{`account_number`, `is required`}},
+		"balance not a number":                      {account(`balance = "lots"`), []string{`balance`, `number is required`}},
+		"routing type":                              {account(`routing_info = { bank_code = "1", type = "zip" }`), []string{`routing_info.type`, `value must be one of`}},
+		"account open date":                         {account(`account_info = { account_open_date = "06/05/2020" }`), []string{`account_info.account_open_date must be a valid date`, `YYYY-MM-DD`}},
+		"feed start date not a date":                {mapping("2024-13-01"), []string{`feed_start_date`, `YYYY-MM-DD`}},
+		"feed start date in the future":             {mapping(date(today.AddDate(0, 0, 2))), []string{`feed_start_date`, `must not be in the future`}},
+		"feed start date too old":                   {mapping(date(today.AddDate(-1, 0, -2))), []string{`feed_start_date`, `at most one year back`}},
+		"integration platform key":                  {"data \"codat_integration\" \"bad\" {\n  platform_key = \"XERO\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
+		"connection lookup without id or platform":  {"data \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n}\n", []string{`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: \[id,platform_key\]`}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -98,4 +103,60 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 	if n := env.Sandbox.TotalCalls(); n != 0 {
 		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
 	}
+}
+
+// A malformed import ID is refused before any request, with the expected format; a well-formed ID of an object
+// that does not exist is refused by Terraform after one read.
+func TestAccValidation_importIDs(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	resources := map[string]string{
+		"codat_company":                   "name = \"A\"",
+		"codat_connection":                "company_id = \"c\"",
+		"codat_bank_feed_account":         "company_id = \"c\"\n  connection_id = \"x\"\n  account_id = \"a\"\n  account_name = \"A\"\n  account_type = \"checking\"\n  account_number = \"1\"\n  currency = \"USD\"\n  balance = 1",
+		"codat_bank_feed_account_mapping": "company_id = \"c\"\n  connection_id = \"x\"\n  source_account_id = \"a\"",
+	}
+	malformed := []struct{ resource, id, format string }{
+		{"codat_company", "c/x", `<company_id>`},
+		{"codat_connection", "only-a-company", `<company_id>/<connection_id>`},
+		{"codat_connection", "c/", `empty connection_id`},
+		{"codat_bank_feed_account", "c/x", `<company_id>/<connection_id>/<account_id>`},
+		{"codat_bank_feed_account_mapping", "c//a", `empty connection_id`},
+	}
+	importStep := func(resourceType, id string, want ...string) resource.TestCase {
+		return resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			Steps: []resource.TestStep{{
+				Config:        env.ProviderConfig() + fmt.Sprintf("resource %q \"imported\" {\n  %s\n}\n", resourceType, resources[resourceType]),
+				ResourceName:  resourceType + ".imported",
+				ImportState:   true,
+				ImportStateId: id,
+				ExpectError:   acctest.ErrorRegexp(want...),
+			}},
+		}
+	}
+	for _, tc := range malformed {
+		t.Run("malformed "+tc.resource+" "+tc.id, func(t *testing.T) {
+			resource.UnitTest(t, importStep(tc.resource, tc.id, `Invalid import ID`, regexpQuote(tc.format)))
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("malformed import IDs made %d API calls: %v", n, env.Sandbox.Counts())
+	}
+	for resourceType := range resources {
+		id := map[string]string{
+			"codat_company":                   "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+			"codat_connection":                "3fa85f64-5717-4562-b3fc-2c963f66afa6/51baa045-4836-4317-a42e-3542e991e581",
+			"codat_bank_feed_account":         "3fa85f64-5717-4562-b3fc-2c963f66afa6/51baa045-4836-4317-a42e-3542e991e581/a",
+			"codat_bank_feed_account_mapping": "3fa85f64-5717-4562-b3fc-2c963f66afa6/51baa045-4836-4317-a42e-3542e991e581/a",
+		}[resourceType]
+		t.Run("unknown "+resourceType, func(t *testing.T) {
+			resource.UnitTest(t, importStep(resourceType, id, `Cannot import non-existent remote object`))
+		})
+	}
+}
+
+func regexpQuote(s string) string {
+	return strings.NewReplacer("<", `\<`, ">", `\>`, "/", `/`).Replace(s)
 }
