@@ -123,6 +123,25 @@ func checkMappable(conn *connection, integ *integration) *MappingError {
 	return nil
 }
 
+// feedStartRange is the earliest and the latest feed start date Codat accepts on the day of now:
+// no more than one year back and not in the future.
+func feedStartRange(now time.Time) (earliest, latest time.Time) {
+	today := now.UTC().Truncate(24 * time.Hour)
+	return today.AddDate(-1, 0, 0), today
+}
+
+// checkFeedStart refuses a feed start date (a UTC midnight) outside feedStartRange.
+func checkFeedStart(now, feedStart time.Time) *MappingError {
+	earliest, latest := feedStartRange(now)
+	if feedStart.After(latest) {
+		return mappingErr(mappingInvalid, "feedStartDate", "The feed start date %s is in the future.", feedStart.Format(dateLayout))
+	}
+	if feedStart.Before(earliest) {
+		return mappingErr(mappingInvalid, "feedStartDate", "The feed start date %s is more than one year in the past.", feedStart.Format(dateLayout))
+	}
+	return nil
+}
+
 // mapAccountLocked maps a source account to a target account in the organisation, creating a
 // new target account named after the source account when targetID is empty. It is what both
 // the mapping endpoint and the SMB user's mapping page do.
@@ -138,13 +157,9 @@ func (s *Sandbox) mapAccountLocked(conn *connection, sourceID, targetID string, 
 		return nil, mappingErr(mappingNotFound, "", "Source account %s not found for data connection %s", sourceID, conn.ID)
 	}
 	s.refreshLocked(a)
-	today := s.now().Truncate(24 * time.Hour)
 	feedStart = feedStart.UTC().Truncate(24 * time.Hour)
-	if feedStart.After(today) {
-		return nil, mappingErr(mappingInvalid, "feedStartDate", "The feed start date %s is in the future.", feedStart.Format(dateLayout))
-	}
-	if feedStart.Before(today.AddDate(-1, 0, 0)) {
-		return nil, mappingErr(mappingInvalid, "feedStartDate", "The feed start date %s is more than one year in the past.", feedStart.Format(dateLayout))
+	if err := checkFeedStart(s.now(), feedStart); err != nil {
+		return nil, err
 	}
 	var target *TargetAccount
 	if targetID != "" {

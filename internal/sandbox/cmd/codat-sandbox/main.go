@@ -1,11 +1,12 @@
 // Command codat-sandbox serves the Codat API emulator until it is interrupted.
 //
-// It prints the settings a provider configuration needs, one per line, in a form a shell can
-// eval:
+// It prints the settings the provider reads from the environment, as lines a shell can paste
+// or eval, and where the SMB user's pages are:
 //
-//	CODAT_BASE_URL=http://127.0.0.1:41234
-//	CODAT_API_KEY=...
-//	XERO_TOKEN_URL=http://127.0.0.1:41234/xero/connect/token
+//	export CODAT_BASE_URL=http://127.0.0.1:41234
+//	export CODAT_API_KEY=...
+//	export XERO_TOKEN_URL=http://127.0.0.1:41234/xero/connect/token
+//	# Open a connection's link_url in a browser to authorise Xero and map its bank accounts. Ctrl-C stops the sandbox.
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
@@ -66,7 +68,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer srv.Close()
 
-	fmt.Fprintf(stdout, "CODAT_BASE_URL=%s\nCODAT_API_KEY=%s\nXERO_TOKEN_URL=%s/xero/connect/token\n", srv.URL, srv.APIKey(), srv.URL)
+	for _, kv := range [][2]string{
+		{"CODAT_BASE_URL", srv.URL},
+		{"CODAT_API_KEY", srv.APIKey()},
+		{"XERO_TOKEN_URL", srv.URL + "/xero/connect/token"},
+	} {
+		fmt.Fprintf(stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	fmt.Fprintln(stdout, "# Open a connection's link_url in a browser to authorise Xero and map its bank accounts. Ctrl-C stops the sandbox.")
 	if *urlFile != "" {
 		if err := writeFileAtomic(*urlFile, srv.URL+"\n"); err != nil {
 			return err
@@ -74,6 +83,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// shellQuote returns s as one shell word: unchanged when it needs no quoting, single-quoted
+// otherwise.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+=,", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writeFileAtomic renames a complete file into place, so that a script polling for the file

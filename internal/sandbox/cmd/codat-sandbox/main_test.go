@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -54,7 +55,8 @@ func TestRun(t *testing.T) {
 			url = strings.TrimSpace(string(data))
 		}
 	}
-	want := "CODAT_BASE_URL=" + url + "\nCODAT_API_KEY=demo-key\nXERO_TOKEN_URL=" + url + "/xero/connect/token\n"
+	want := "export CODAT_BASE_URL=" + url + "\nexport CODAT_API_KEY=demo-key\nexport XERO_TOKEN_URL=" + url + "/xero/connect/token\n" +
+		"# Open a connection's link_url in a browser to authorise Xero and map its bank accounts. Ctrl-C stops the sandbox.\n"
 	if got := stdout.String(); got != want {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
@@ -100,7 +102,7 @@ func TestRunRandomKey(t *testing.T) {
 	}
 	var key string
 	for _, line := range strings.Split(stdout.String(), "\n") {
-		if v, ok := strings.CutPrefix(line, "CODAT_API_KEY="); ok {
+		if v, ok := strings.CutPrefix(line, "export CODAT_API_KEY="); ok {
 			key = v
 		}
 	}
@@ -118,5 +120,24 @@ func TestRunBadArguments(t *testing.T) {
 		if err := run(ctx, args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+func TestRunQuotesForTheShell(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout syncBuffer
+	if err := run(ctx, []string{"-api-key", "it's a key"}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if want := `export CODAT_API_KEY='it'\''s a key'` + "\n"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout %q lacks %q", stdout.String(), want)
+	}
+	out, err := exec.Command("sh", "-c", stdout.String()+`printf %s "$CODAT_API_KEY"`).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != "it's a key" {
+		t.Errorf("the shell read the key as %q", out)
 	}
 }
