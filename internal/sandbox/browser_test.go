@@ -39,7 +39,11 @@ func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
 	path := findBrowser()
 	if path == "" {
-		t.Skip("no Chromium or Chrome found on PATH or at /usr/bin/chromium: `apt-get install chromium` enables this browser test")
+		const msg = "no Chromium or Chrome found on PATH or at /usr/bin/chromium: `apt-get install chromium` enables this browser test"
+		if os.Getenv("CODAT_REQUIRE_BROWSER") != "" {
+			t.Fatal(msg + " (CODAT_REQUIRE_BROWSER is set, as in CI)")
+		}
+		t.Skip(msg)
 	}
 	profile, err := os.MkdirTemp("", "codat-browser-profile-")
 	if err != nil {
