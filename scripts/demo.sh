@@ -53,7 +53,9 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export CODAT_BASE_URL="$url" CODAT_API_KEY="$api_key" XERO_TOKEN_URL="$url/xero/connect/token"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 unset TF_LOG || true
-[ -t 1 ] || export TF_CLI_ARGS="-no-color"
+if [ ! -t 1 ]; then
+  export TF_CLI_ARGS_apply="-no-color" TF_CLI_ARGS_plan="-no-color" TF_CLI_ARGS_destroy="-no-color" TF_CLI_ARGS_output="-no-color"
+fi
 
 mkdir -p "$work/config"
 cp -R "$root/examples/quickstart/." "$work/config/"
@@ -62,15 +64,45 @@ tf() { terraform -chdir="$work/config" "$@"; }
 step "terraform apply (examples/quickstart)"
 tf apply -auto-approve -input=false -compact-warnings
 
-step "Outputs"
-tf output
+step "Outputs: every customer waits for their SMB user (the check block above warns)"
+tf output customers
 
 step "terraform plan right after apply (expect no changes)"
 tf plan -input=false -detailed-exitcode -compact-warnings >"$work/plan.txt" || {
   code=$?; cat "$work/plan.txt"; [ "$code" -eq 2 ] && echo "the plan after apply is not empty" >&2; exit 1; }
 echo "No changes."
 
+# eval prints the value of a Terraform expression against the current state, without quotes.
+eval_tf() { echo "$1" | terraform -chdir="$work/config" console | tr -d '"'; }
+
+step "Acme's SMB user opens their link_url and authorises Xero"
+link=$(eval_tf 'data.codat_bank_feed_mapping.customer["acme"].link_url')
+echo "POST $link"
+curl -fsS -o /dev/null -X POST "$link"
+
+step "Refresh: the mapping data source now offers Acme's Xero bank accounts"
+tf apply -auto-approve -input=false -compact-warnings >"$work/refresh.txt" || { cat "$work/refresh.txt"; exit 1; }
+current=$(eval_tf '[for a in data.codat_bank_feed_mapping.customer["acme"].accounts : a if a.source_account_id == "acme-current"][0]')
+target_id=$(eval_tf '[for a in data.codat_bank_feed_mapping.customer["acme"].accounts : a if a.source_account_id == "acme-current"][0].target_account_options[0].id')
+target_name=$(eval_tf '[for a in data.codat_bank_feed_mapping.customer["acme"].accounts : a if a.source_account_id == "acme-current"][0].target_account_options[0].name')
+[ -n "$current" ] && [ -n "$target_id" ] || { echo "no Xero account is offered for acme-current" >&2; exit 1; }
+echo "acme-current can feed: $target_name ($target_id)"
+
+step "Acme's SMB user maps acme-current to \"$target_name\", acme-savings to \"Create New Account\", and clicks Connect"
+start=$(date -u +%F)
+curl -fsS -o /dev/null -X POST "${link%/start}/connect" \
+  --data-urlencode "target.acme-current=$target_id" --data-urlencode "start.acme-current=$start" \
+  --data-urlencode "target.acme-savings=new" --data-urlencode "start.acme-savings=$start"
+
+step "terraform apply again: Acme is connected, the others still wait"
+tf apply -auto-approve -input=false >"$work/reapply.txt" || { cat "$work/reapply.txt"; exit 1; }
+grep -E "Warning: Check block assertion failed|Not every customer" "$work/reapply.txt" || true
+tf output customers
+connected=$(eval_tf 'data.codat_bank_feed_mapping.customer["acme"].all_connected')
+[ "$connected" = "true" ] || { echo "Acme's accounts are not all connected after the mapping" >&2; exit 1; }
+
 step "terraform destroy"
-tf destroy -auto-approve -input=false -compact-warnings
+tf destroy -auto-approve -input=false -compact-warnings >"$work/destroy.txt" || { cat "$work/destroy.txt"; exit 1; }
+grep -E "^Destroy complete" "$work/destroy.txt"
 
 step "Done: the sandbox is stopped and its data discarded"
