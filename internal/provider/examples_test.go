@@ -61,6 +61,12 @@ resource "codat_connection" "seed" {
 			if strings.Contains(example, `variable "company_id"`) {
 				step.ConfigVariables["company_id"] = companyID
 			}
+			if strings.Contains(example, `variable "xero_client_secret"`) {
+				const clientID, secret = "C0FFEE0000000000000000000000A1B2", "example-secret-1"
+				env.Sandbox.RegisterXeroApp(clientID, secret)
+				step.ConfigVariables["xero_client_id"] = config.StringVariable(clientID)
+				step.ConfigVariables["xero_client_secret"] = config.StringVariable(secret)
+			}
 			if planOnly[name] {
 				step.PlanOnly = true
 				step.ExpectNonEmptyPlan = true

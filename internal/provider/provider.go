@@ -210,6 +210,7 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 		newConnectionResource,
 		newBankFeedAccountResource,
 		newBankFeedAccountMappingResource,
+		newXeroIntegrationResource,
 	}
 }
 

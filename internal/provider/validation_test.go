@@ -123,7 +123,7 @@ func TestAccValidation_importIDs(t *testing.T) {
 		{"codat_bank_feed_account", "c/x", `<company_id>/<connection_id>/<account_id>`},
 		{"codat_bank_feed_account_mapping", "c//a", `empty connection_id`},
 	}
-	importStep := func(resourceType, id string, want ...string) resource.TestCase {
+	importStep := func(t *testing.T, resourceType, id string, want ...string) resource.TestCase {
 		return resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -138,7 +138,7 @@ func TestAccValidation_importIDs(t *testing.T) {
 	}
 	for _, tc := range malformed {
 		t.Run("malformed "+tc.resource+" "+tc.id, func(t *testing.T) {
-			resource.UnitTest(t, importStep(tc.resource, tc.id, `Invalid import ID`, regexpQuote(tc.format)))
+			resource.UnitTest(t, importStep(t, tc.resource, tc.id, `Invalid import ID`, regexpQuote(tc.format)))
 		})
 	}
 	if n := env.Sandbox.TotalCalls(); n != 0 {
@@ -152,7 +152,7 @@ func TestAccValidation_importIDs(t *testing.T) {
 			"codat_bank_feed_account_mapping": "3fa85f64-5717-4562-b3fc-2c963f66afa6/51baa045-4836-4317-a42e-3542e991e581/a",
 		}[resourceType]
 		t.Run("unknown "+resourceType, func(t *testing.T) {
-			resource.UnitTest(t, importStep(resourceType, id, `Cannot import non-existent remote object`))
+			resource.UnitTest(t, importStep(t, resourceType, id, `Cannot import non-existent remote object`))
 		})
 	}
 }

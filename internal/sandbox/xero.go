@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 )
 
 const (
@@ -58,7 +59,16 @@ func (s *Sandbox) serveXeroToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, ok := r.BasicAuth()
-	if !ok {
+	if ok {
+		// RFC 6749 §2.3.1: the client id and secret are form-encoded before they go into the Basic header.
+		var errID, errSecret error
+		id, errID = url.QueryUnescape(id)
+		secret, errSecret = url.QueryUnescape(secret)
+		if errID != nil || errSecret != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_client"})
+			return
+		}
+	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
 	s.mu.Lock()

@@ -1,0 +1,4 @@
+import {
+  to = codat_xero_integration.this
+  id = "gbol"
+}
