@@ -49,6 +49,12 @@ provider_installation {
 }
 disable_checkpoint = true
 CFG
+# The demo's Xero app: the sandbox's fake Xero token endpoint will vouch for this client id and secret.
+export TF_VAR_xero_client_id="DEMO0000000000000000000000000001"
+export TF_VAR_xero_client_secret="demo-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+curl -fsS -o /dev/null -X POST "$url/_sandbox/xero/apps" -H 'Content-Type: application/json' \
+  -d "{\"clientId\":\"$TF_VAR_xero_client_id\",\"clientSecret\":\"$TF_VAR_xero_client_secret\"}"
+
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export CODAT_BASE_URL="$url" CODAT_API_KEY="$api_key" XERO_TOKEN_URL="$url/xero/connect/token"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1

@@ -14,6 +14,27 @@ terraform {
 
 provider "codat" {}
 
+variable "xero_client_id" {
+  description = "Client id of your Xero app (Xero Developer: My Apps > your app > Configuration)."
+  type        = string
+}
+
+variable "xero_client_secret" {
+  description = "A client secret generated for the Xero app. Ephemeral: it is kept in no plan or state file."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+# The Xero integration of your Codat client: the app's credentials (checked with Xero before they are stored),
+# switched on, with continuous access to each customer's Xero organisation.
+resource "codat_xero_integration" "this" {
+  client_id                = var.xero_client_id
+  client_secret_wo         = var.xero_client_secret
+  client_secret_wo_version = 1
+  access                   = "continuous"
+}
+
 locals {
   # One entry per SMB customer; everything below is derived from this map with for_each.
   customers = {
@@ -48,10 +69,6 @@ locals {
   ]...)
 }
 
-data "codat_integration" "xero" {
-  platform_key = "gbol"
-}
-
 resource "codat_company" "customer" {
   for_each    = local.customers
   name        = each.value.name
@@ -63,6 +80,8 @@ resource "codat_company" "customer" {
 resource "codat_connection" "xero" {
   for_each   = local.customers
   company_id = codat_company.customer[each.key].id
+  # Customers can authorise Xero only once the integration is set up.
+  depends_on = [codat_xero_integration.this]
 }
 
 resource "codat_bank_feed_account" "account" {
@@ -95,8 +114,9 @@ check "bank_feeds_connected" {
 output "xero_integration" {
   description = "The Xero integration Codat offers your customers."
   value = {
-    name    = data.codat_integration.xero.name
-    enabled = data.codat_integration.xero.enabled
+    name           = codat_xero_integration.this.name
+    enabled        = codat_xero_integration.this.enabled
+    integration_id = codat_xero_integration.this.integration_id
   }
 }
 
