@@ -50,6 +50,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	runDir = dir
 	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg == "" || !fileExists(cfg) {
 		cliConfig := filepath.Join(dir, "terraformrc")
 		if err := os.WriteFile(cliConfig, []byte("disable_checkpoint = true\n"), 0o600); err != nil {
@@ -59,6 +60,15 @@ func run(m *testing.M) int {
 		os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
 	}
 	return m.Run()
+}
+
+// runDir lives as long as the test binary's run.
+var runDir string
+
+// RunDir is a directory that lives until the package's tests end, for artefacts shared by several tests (a
+// built provider binary, say). Only valid under Main.
+func RunDir() string {
+	return runDir
 }
 
 func setDefault(key, value string) {
