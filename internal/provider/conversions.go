@@ -12,7 +12,7 @@ import (
 // optionalString maps an API string onto an optional attribute: Codat returns "" or omits a value the user never
 // set, and Terraform needs null then. An empty string the user wrote stays empty.
 func optionalString(prior types.String, api string) types.String {
-	if api == "" && !(prior.IsNull() || prior.IsUnknown()) && prior.ValueString() == "" {
+	if api == "" && !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
 		return prior
 	}
 	if api == "" {

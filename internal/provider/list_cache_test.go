@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestListCacheCoalescesConcurrentReaders(t *testing.T) {
@@ -13,7 +14,7 @@ func TestListCacheCoalescesConcurrentReaders(t *testing.T) {
 	key := connectionKey{"c", "x"}
 	var calls atomic.Int32
 	release := make(chan struct{})
-	fetch := func(context.Context) ([]int, error) {
+	fetch := func(context.Context) ([]int, error) { //nolint:unparam // the signature listCache.get takes
 		calls.Add(1)
 		<-release
 		return []int{1, 2, 3}, nil
@@ -89,5 +90,45 @@ func TestListCacheWaiterHonoursCancellation(t *testing.T) {
 	cancel()
 	if _, err := cache.get(ctx, key, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("waiter got %v, want context.Canceled", err)
+	}
+}
+
+// One reader's cancelled operation must not fail another reader waiting for the same list.
+func TestListCacheWaiterOutlivesCancelledFetcher(t *testing.T) {
+	cache := newListCache[int]()
+	key := connectionKey{"c", "x"}
+	fetcherCtx, cancelFetcher := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	fetcherDone := make(chan error, 1)
+	go func() {
+		_, err := cache.get(fetcherCtx, key, func(ctx context.Context) ([]int, error) {
+			close(started)
+			<-ctx.Done()
+			return nil, ctx.Err()
+		})
+		fetcherDone <- err
+	}()
+	<-started
+
+	var calls atomic.Int32
+	waiter := make(chan []int, 1)
+	go func() {
+		items, err := cache.get(context.Background(), key, func(context.Context) ([]int, error) {
+			calls.Add(1)
+			return []int{4, 2}, nil
+		})
+		if err != nil {
+			t.Errorf("waiter: %v", err)
+		}
+		waiter <- items
+	}()
+	// Give the waiter time to join the fetch in flight; had it not, it would fetch for itself and pass anyway.
+	time.Sleep(20 * time.Millisecond)
+	cancelFetcher()
+	if err := <-fetcherDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("fetcher got %v, want context.Canceled", err)
+	}
+	if items := <-waiter; len(items) != 2 || calls.Load() != 1 {
+		t.Errorf("waiter got %v after %d calls of its own, want the list from one call", items, calls.Load())
 	}
 }

@@ -45,7 +45,9 @@ func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 		}
 		t.Skip(msg)
 	}
-	profile, err := os.MkdirTemp("", "codat-browser-profile-")
+	// Not t.TempDir: the browser's helper processes may still write to the profile as the test ends, which
+	// makes t.TempDir's removal fail the test; the cleanup below retries instead.
+	profile, err := os.MkdirTemp("", "codat-browser-profile-") //nolint:usetesting // see above
 	if err != nil {
 		t.Fatal(err)
 	}
