@@ -386,6 +386,9 @@ func TestRetryAfterBeyondLimitFailsAtOnce(t *testing.T) {
 	if d := time.Until(rl.ResetAt); d < 59*time.Minute || d > 61*time.Minute {
 		t.Errorf("ResetAt %s is not about an hour away", rl.ResetAt)
 	}
+	if rl.ResetAt.Location() != time.UTC || rl.ResetAt.Nanosecond() != 0 {
+		t.Errorf("ResetAt %s is not in whole seconds UTC", rl.ResetAt)
+	}
 	if !IsRateLimited(err) {
 		t.Error("IsRateLimited = false")
 	}
@@ -398,6 +401,25 @@ func TestRetryAfterBeyondLimitFailsAtOnce(t *testing.T) {
 		"retry in 1h0m0s", "longest wait allowed (5m0s)", "correlation id: rl-1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not contain %q", msg, want)
+		}
+	}
+}
+
+// Codat's X-Rate-Limit-Reset says exactly when the quota resets; Retry-After is rounded to whole seconds.
+func TestRateLimitResetTimeFromHeader(t *testing.T) {
+	for _, reset := range []string{"2031-07-02T00:00:00Z", "Wed, 02 Jul 2031 00:00:00 GMT"} {
+		rec := newRecorder(t, reply(http.StatusTooManyRequests, "", "Retry-After", "7200",
+			"X-Rate-Limit-Limit", "1000", "X-Rate-Limit-Remaining", "0", "X-Rate-Limit-Reset", reset))
+		_, err := newTestClient(t, rec.srv).GetCompany(context.Background(), "c1")
+		var rl *RateLimitError
+		if !errors.As(err, &rl) {
+			t.Fatalf("error = %v, want *RateLimitError", err)
+		}
+		if want := time.Date(2031, 7, 2, 0, 0, 0, 0, time.UTC); !rl.ResetAt.Equal(want) {
+			t.Errorf("X-Rate-Limit-Reset %q: ResetAt %s, want %s", reset, rl.ResetAt, want)
+		}
+		if !strings.Contains(err.Error(), "used up until 2031-07-02T00:00:00Z") {
+			t.Errorf("error %q does not name the reset time", err)
 		}
 	}
 }
@@ -438,6 +460,49 @@ func TestContextCancelStopsRetryWait(t *testing.T) {
 	}
 	if rec.count() != 1 {
 		t.Errorf("got %d requests, want 1", rec.count())
+	}
+}
+
+// A create already sent when the caller gives up (Ctrl-C in Terraform) may be applied by Codat; its answer must
+// reach the caller so that the new object is recorded, not lost.
+func TestCancelledCallKeepsTheAnswerOfTheAttemptInFlight(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		select {
+		case <-r.Context().Done(): // the client dropped the request
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		reply(http.StatusOK, companyJSON)(w, r)
+	})
+	company, err := newTestClient(t, rec.srv).CreateCompany(ctx, CompanyRequest{Name: "Acme"})
+	if err != nil || company.ID == "" {
+		t.Fatalf("CreateCompany = %+v, %v; want the company created by the attempt in flight", company, err)
+	}
+	if rec.count() != 1 {
+		t.Errorf("got %d requests, want 1", rec.count())
+	}
+}
+
+func TestCancelledCallMakesNoFurtherAttempt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		reply(http.StatusServiceUnavailable, `{"error":"down"}`)(w, r)
+	})
+	c := newTestClient(t, rec.srv)
+	_, err := c.CreateCompany(ctx, CompanyRequest{Name: "Acme"})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
+	}
+	if _, err := c.GetCompany(ctx, "c1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("call with a cancelled context: %v, want context.Canceled", err)
+	}
+	if rec.count() != 1 {
+		t.Errorf("got %d requests, want 1 (no retry, nothing sent once cancelled)", rec.count())
 	}
 }
 

@@ -209,26 +209,46 @@ type RateLimitError struct {
 	// RetryAfter is the wait Codat asked for; MaxRetryAfter the longest the client was allowed to wait.
 	RetryAfter    time.Duration
 	MaxRetryAfter time.Duration
-	// ResetAt is when Codat accepts requests again.
+	// ResetAt is when Codat accepts requests again: the X-Rate-Limit-Reset header, or the end of the Retry-After
+	// wait when that header is absent.
 	ResetAt time.Time
 }
 
 func newRateLimitError(apiErr *APIError, h http.Header, wait, maxWait time.Duration) *RateLimitError {
+	resetAt, ok := parseResetTime(h.Get("X-Rate-Limit-Reset"))
+	if !ok {
+		resetAt = time.Now().Add(wait)
+	}
 	return &RateLimitError{
 		Err:           apiErr,
 		Limit:         h.Get("X-Rate-Limit-Limit"),
 		Remaining:     h.Get("X-Rate-Limit-Remaining"),
 		RetryAfter:    wait,
 		MaxRetryAfter: maxWait,
-		ResetAt:       time.Now().Add(wait).UTC().Truncate(time.Second),
+		ResetAt:       resetAt.UTC().Truncate(time.Second),
 	}
+}
+
+// parseResetTime reads X-Rate-Limit-Reset, a UTC date and time (RFC 3339, or an HTTP date).
+func parseResetTime(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // Error names the quota, when it resets and how long Codat asked to wait.
 func (e *RateLimitError) Error() string {
 	quota := "the request quota"
 	if e.Limit != "" {
-		quota = fmt.Sprintf("the quota of %s requests (X-Rate-Limit-Limit)", e.Limit)
+		quota = fmt.Sprintf("the quota of %s requests", e.Limit)
 	}
 	msg := fmt.Sprintf("Codat API: %s %s was rate limited: %s is used up until %s; Codat asks to retry in %s, "+
 		"longer than the longest wait allowed (%s)",

@@ -14,11 +14,17 @@ import (
 )
 
 // checkRetry retries dropped connections, timeouts and the statuses Codat documents as transient. Every method is
-// retried: GET, PUT and DELETE are idempotent, POST and PATCH carry an Idempotency-Key.
+// retried: GET, PUT and DELETE are idempotent, POST and PATCH carry an Idempotency-Key. Once the context is done
+// nothing is retried, but an answer that needs no retry stands: a write that completed is reported as done.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
+	retry, checkErr := c.retriable(ctx, resp, err)
+	if retry && ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	return retry, checkErr
+}
+
+func (c *Client) retriable(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if err != nil {
 		if errors.Is(err, errResponseTooLarge) {
 			return false, nil

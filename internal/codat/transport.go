@@ -18,6 +18,11 @@ var errResponseTooLarge = fmt.Errorf("the response body exceeds %d MiB", maxResp
 // attemptTransport wraps every HTTP attempt (retries included): it holds one of the Client's concurrency slots
 // for the attempt, bounds it with the per-attempt timeout, reads the whole body so that a connection dropped
 // mid-body is an attempt error that can be retried, and logs the outcome.
+//
+// Cancelling the caller's context stops the wait for a slot and starts no new attempt, but an attempt already
+// sent runs to its end (within the request timeout): Codat may apply a write whose connection the client drops,
+// and an object created that way would be missing from Terraform's state. With the answer in hand the caller
+// records what was done, then stops.
 type attemptTransport struct {
 	next    http.RoundTripper
 	slots   chan struct{}
@@ -27,19 +32,29 @@ type attemptTransport struct {
 // RoundTrip makes one attempt; a failure to read the body is an attempt error, as a dropped connection is.
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	select {
-	case t.slots <- struct{}{}:
-	case <-ctx.Done():
+	abandon := func() (*http.Response, error) {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
 		return nil, ctx.Err()
 	}
+	if ctx.Err() != nil {
+		return abandon()
+	}
+	select {
+	case t.slots <- struct{}{}:
+	case <-ctx.Done():
+		return abandon()
+	}
 	defer func() { <-t.slots }()
+	// select picks at random when a slot is free and the context is done as well.
+	if ctx.Err() != nil {
+		return abandon()
+	}
 
 	state := callStateFrom(ctx)
 	attempt := state.begin()
-	attemptCtx, cancel := context.WithTimeout(ctx, t.timeout)
+	attemptCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
 	defer cancel()
 
 	logAttemptStart(ctx, req, attempt)
@@ -55,7 +70,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			resp.ContentLength = int64(len(body))
 		}
 	}
-	if err != nil && ctx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
+	if err != nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
 		err = fmt.Errorf("no complete response within the request timeout of %s: %w", t.timeout, err)
 	}
 	state.end(err == nil)

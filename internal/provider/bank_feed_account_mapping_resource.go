@@ -162,6 +162,7 @@ func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	opCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -185,6 +186,24 @@ func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resourc
 	}
 
 	mapping, err := r.waitConnected(ctx, key, source)
+	if err != nil && opCtx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Terraform was interrupted after Codat accepted the mapping. Recorded, the mapping is not lost and the
+		// next run does not map the account again (which Codat refuses, or which would create a second Xero
+		// account); Read follows its progress.
+		if mapping == nil {
+			mapping = &codat.BankFeedMapping{SourceAccountID: source, TargetAccountID: result.TargetAccountID,
+				Status: result.Status, FeedStartDate: plan.FeedStartDate.ValueString()}
+			if !plan.TargetAccountID.IsUnknown() {
+				mapping.TargetAccountID = plan.TargetAccountID.ValueString()
+			}
+		}
+		setMappingState(&plan, key, mapping)
+		resp.Diagnostics.AddWarning("Stopped waiting for the mapping of "+what,
+			fmt.Sprintf("Terraform was interrupted after Codat accepted the mapping. It is recorded in the state with "+
+				"status %q; the next plan reads its progress.", plan.Status.ValueString()))
+		resp.Diagnostics.Append(resp.State.Set(opCtx, &plan)...)
+		return
+	}
 	if err != nil {
 		detail := apiErrorDetail(err)
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -199,23 +218,27 @@ func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resourc
 }
 
 // waitConnected polls the connection's mappings until the source account is connected, backing off up to
-// mappingPollMax. Every poll reads afresh: the shared list would hide the change being waited for.
+// mappingPollMax. Every poll reads afresh: the shared list would hide the change being waited for. When the wait
+// fails, the mapping is the source account's as last read (nil if none was).
 func (r *bankFeedAccountMappingResource) waitConnected(ctx context.Context, key connectionKey, source string) (*codat.BankFeedMapping, error) {
+	var last *codat.BankFeedMapping
 	wait := mappingPollFirst
 	for {
 		mappings, err := r.data.client.GetBankAccountMapping(ctx, key.companyID, key.connectionID)
 		if err != nil {
-			return nil, err
+			return last, err
 		}
 		for i := range mappings {
-			m := &mappings[i]
-			if m.SourceAccountID == source && strings.EqualFold(m.Status, statusConnected) {
-				return m, nil
+			if m := &mappings[i]; m.SourceAccountID == source {
+				if strings.EqualFold(m.Status, statusConnected) {
+					return m, nil
+				}
+				last = m
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return last, ctx.Err()
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, mappingPollMax)

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -11,11 +12,17 @@ import (
 )
 
 // apiErrorDetail explains a failed Codat call: Codat's own message, its validation errors and the correlation id
-// that Codat support asks for; for anything else the error text.
+// that Codat support asks for; for a used-up rate limit when to try again; for anything else the error text.
 func apiErrorDetail(err error) string {
+	var rateErr *codat.RateLimitError
+	if errors.As(err, &rateErr) {
+		return fmt.Sprintf("%s\n\nThe provider waits out a Retry-After of at most max_retry_wait (now %s). Run Terraform "+
+			"again after %s: what was created before the limit was reached is recorded in the state.",
+			err, rateErr.MaxRetryAfter, rateErr.ResetAt.Format(time.RFC3339))
+	}
 	var apiErr *codat.APIError
 	if errors.As(err, &apiErr) {
-		return apiErr.Error() + "\n\nQuote the correlation id when you contact Codat support."
+		return err.Error() + "\n\nQuote the correlation id when you contact Codat support."
 	}
 	return err.Error()
 }

@@ -23,6 +23,8 @@ type listEntry[T any] struct {
 	done  chan struct{}
 	items []T
 	err   error
+	// abandoned: the fetch failed because the operation of the reader that made it ended (cancelled or timed out).
+	abandoned bool
 }
 
 func newListCache[T any]() *listCache[T] {
@@ -31,31 +33,38 @@ func newListCache[T any]() *listCache[T] {
 
 // get returns the connection's list, calling fetch only when no reader has fetched it since the last write.
 func (c *listCache[T]) get(ctx context.Context, key connectionKey, fetch func(context.Context) ([]T, error)) ([]T, error) {
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	if !ok {
-		e = &listEntry[T]{done: make(chan struct{})}
-		c.entries[key] = e
-	}
-	c.mu.Unlock()
-
-	if !ok {
-		e.items, e.err = fetch(ctx)
-		if e.err != nil {
-			c.mu.Lock()
-			if c.entries[key] == e {
-				delete(c.entries, key)
-			}
-			c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		e, waiting := c.entries[key]
+		if !waiting {
+			e = &listEntry[T]{done: make(chan struct{})}
+			c.entries[key] = e
 		}
-		close(e.done)
-	}
+		c.mu.Unlock()
 
-	select {
-	case <-e.done:
+		if !waiting {
+			e.items, e.err = fetch(ctx)
+			if e.err != nil {
+				e.abandoned = ctx.Err() != nil
+				c.mu.Lock()
+				if c.entries[key] == e {
+					delete(c.entries, key)
+				}
+				c.mu.Unlock()
+			}
+			close(e.done)
+		}
+
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		// The reader that fetched gave up; this one has not, so it fetches for itself.
+		if waiting && e.abandoned {
+			continue
+		}
 		return e.items, e.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 }
 

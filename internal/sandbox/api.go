@@ -81,16 +81,18 @@ func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, p
 
 // execute applies the concurrency limit, the daily quota and the latency, then runs the operation.
 func (s *Sandbox) execute(w http.ResponseWriter, rt *route, req *apiRequest) apiResponse {
-	if limit := int64(s.opts.MaxConcurrent); limit > 0 {
-		defer s.inFlight.Add(-1)
-		if s.inFlight.Add(1) > limit {
-			return errorResponse(http.StatusTooManyRequests, "You have exceeded the limit of "+strconv.FormatInt(limit, 10)+" concurrent requests; please retry later.").withRetryAfter(time.Second)
-		}
+	running := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	if limit := int64(s.opts.MaxConcurrent); limit > 0 && running > limit {
+		s.stats.reject(RejectedConcurrency)
+		return errorResponse(http.StatusTooManyRequests, "You have exceeded the limit of "+strconv.FormatInt(limit, 10)+" concurrent requests; please retry later.").withRetryAfter(time.Second)
 	}
+	s.stats.admitted(int(running))
 	now := s.now()
 	q, ok := s.stats.useQuota(now, s.opts.DailyQuota, true)
 	setQuotaHeaders(w, q)
 	if !ok {
+		s.stats.reject(RejectedQuota)
 		return errorResponse(http.StatusTooManyRequests, "You have exceeded your daily request quota; please retry after "+formatTime(q.reset)+".").withRetryAfter(q.reset.Sub(now))
 	}
 	if d := s.opts.Latency; d > 0 {

@@ -75,9 +75,11 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func (s *Sandbox) controlCounters(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"counts": s.Counts(),
-		"total":  s.TotalCalls(),
-		"faults": s.FaultCounts(),
+		"counts":         s.Counts(),
+		"total":          s.TotalCalls(),
+		"faults":         s.FaultCounts(),
+		"rejections":     s.Rejections(),
+		"peakConcurrent": s.PeakConcurrent(),
 	})
 }
 

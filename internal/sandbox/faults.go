@@ -35,12 +35,27 @@ type injectedFault struct {
 	remaining int
 }
 
-// statistics holds everything that is counted per request: route counters, faults and the
-// daily quota.
+// Rejection is a reason for which the sandbox itself answers 429, as Codat does: unlike an
+// injected Fault429, it follows from the client's behaviour.
+type Rejection string
+
+const (
+	// RejectedConcurrency counts requests refused because more than Options.MaxConcurrent were
+	// in flight.
+	RejectedConcurrency Rejection = "concurrency"
+	// RejectedQuota counts requests refused because the daily quota (Options.DailyQuota) was
+	// used up.
+	RejectedQuota Rejection = "quota"
+)
+
+// statistics holds everything that is counted per request: route counters, faults, 429
+// rejections, the peak concurrency and the daily quota.
 type statistics struct {
 	mu         sync.Mutex
 	counts     map[string]int
 	faults     map[FaultKind]int
+	rejections map[Rejection]int
+	peak       int
 	faultRate  float64
 	faultKinds []FaultKind
 	injected   []*injectedFault
@@ -49,7 +64,20 @@ type statistics struct {
 }
 
 func newStatistics() statistics {
-	return statistics{counts: map[string]int{}, faults: map[FaultKind]int{}}
+	return statistics{counts: map[string]int{}, faults: map[FaultKind]int{}, rejections: map[Rejection]int{}}
+}
+
+func (st *statistics) reject(reason Rejection) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.rejections[reason]++
+}
+
+// admitted records that a request began its operation with n requests in flight, itself included.
+func (st *statistics) admitted(n int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.peak = max(st.peak, n)
 }
 
 // record counts a request to route and decides which fault, if any, it suffers. Injected
@@ -138,6 +166,23 @@ func (s *Sandbox) FaultCounts() map[FaultKind]int {
 	return maps.Clone(s.stats.faults)
 }
 
+// Rejections returns how many API requests the sandbox refused with 429 for each reason since the
+// last ResetCounts. Injected 429 faults are not rejections; FaultCounts counts them.
+func (s *Sandbox) Rejections() map[Rejection]int {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return maps.Clone(s.stats.rejections)
+}
+
+// PeakConcurrent returns the most API requests that were running at once since the last
+// ResetCounts, counting a request from the concurrency check to the end of its operation
+// (latency included). Requests refused by the concurrency limit do not count.
+func (s *Sandbox) PeakConcurrent() int {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return s.stats.peak
+}
+
 // Counts returns the number of API requests per route name ("METHOD /template") since the last
 // ResetCounts, including requests that were refused or failed by an injected fault.
 func (s *Sandbox) Counts() map[string]int {
@@ -164,12 +209,15 @@ func (s *Sandbox) TotalCalls() int {
 	return total
 }
 
-// ResetCounts zeroes the request and fault counters. The daily quota is not reset.
+// ResetCounts zeroes the request, fault and rejection counters and the peak concurrency. The
+// daily quota is not reset.
 func (s *Sandbox) ResetCounts() {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
 	s.stats.counts = map[string]int{}
 	s.stats.faults = map[FaultKind]int{}
+	s.stats.rejections = map[Rejection]int{}
+	s.stats.peak = 0
 }
 
 // quota is the state of the daily request quota as the X-Rate-Limit-* headers report it.

@@ -68,6 +68,35 @@ func TestConcurrencyLimit(t *testing.T) {
 	release()
 	wg.Wait()
 	e.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK)
+
+	// The refusal is a rejection, not a fault; the two held requests were the peak.
+	if got := sb.Rejections(); !maps.Equal(got, map[sandbox.Rejection]int{sandbox.RejectedConcurrency: 1}) {
+		t.Errorf("rejections %v, want one for concurrency", got)
+	}
+	if len(sb.FaultCounts()) != 0 || sb.PeakConcurrent() != 2 {
+		t.Errorf("faults %v, peak %d; want none and 2", sb.FaultCounts(), sb.PeakConcurrent())
+	}
+	sb.ResetCounts()
+	if len(sb.Rejections()) != 0 || sb.PeakConcurrent() != 0 {
+		t.Errorf("after reset: rejections %v, peak %d", sb.Rejections(), sb.PeakConcurrent())
+	}
+}
+
+func TestQuotaRejectionsAreCounted(t *testing.T) {
+	e := newEnv(t, sandbox.Options{DailyQuota: 1})
+	e.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK)
+	e.sb.InjectFault("GET /integrations", sandbox.Fault429, 1)
+	e.call(http.MethodGet, "/integrations", nil).apiError(t, http.StatusTooManyRequests)
+	e.call(http.MethodGet, "/integrations", nil).apiError(t, http.StatusTooManyRequests)
+	if got := e.sb.Rejections(); !maps.Equal(got, map[sandbox.Rejection]int{sandbox.RejectedQuota: 1}) {
+		t.Errorf("rejections %v, want one for the quota (the injected 429 is a fault)", got)
+	}
+	if got := e.sb.FaultCounts(); got[sandbox.Fault429] != 1 {
+		t.Errorf("faults %v, want one 429", got)
+	}
+	if e.sb.PeakConcurrent() != 1 {
+		t.Errorf("peak %d, want 1", e.sb.PeakConcurrent())
+	}
 }
 
 func TestInjectedStatusFaults(t *testing.T) {

@@ -4,7 +4,7 @@
 // API client, so that a misunderstanding in the client is not mirrored here.
 //
 // Besides the API it serves the page behind each connection's linkUrl (where the SMB user
-// authorises Xero), a fake Xero OAuth2 token endpoint (POST /xero/connect/token), and JSON
+// authorises Xero and maps their bank accounts to Xero accounts), a fake Xero OAuth2 token endpoint (POST /xero/connect/token), and JSON
 // control endpoints that let another process do what tests do through Go methods:
 //
 //	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/authorize
@@ -12,7 +12,8 @@
 //	GET    /_sandbox/companies/{companyId}/connections/{connectionId}/target-accounts
 //	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/map  {"targetAccountId": "", "feedStartDate": "2025-01-31"}
 //	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/disconnect
-//	GET    /_sandbox/counters                 {"counts": {"GET /companies": 2}, "total": 2, "faults": {"500": 1}}
+//	GET    /_sandbox/counters                 {"counts": {"GET /companies": 2}, "total": 2, "faults": {"500": 1},
+//	                                           "rejections": {"concurrency": 1}, "peakConcurrent": 10}
 //	POST   /_sandbox/counters/reset
 //	POST   /_sandbox/faults                   {"route": "POST /companies", "kind": "drop-after", "count": 1}
 //	PUT    /_sandbox/faults/rate              {"rate": 0.1, "kinds": ["429", "503"]}

@@ -142,9 +142,10 @@ func TestControlEndpoints(t *testing.T) {
 		Counts map[string]int            `json:"counts"`
 		Total  int                       `json:"total"`
 		Faults map[sandbox.FaultKind]int `json:"faults"`
+		Peak   int                       `json:"peakConcurrent"`
 	}
 	e.plain(http.MethodGet, "/_sandbox/counters", "", "").expect(t, http.StatusOK).decode(t, &counters)
-	if counters.Counts["GET /integrations"] != 3 || counters.Total != e.sb.TotalCalls() || counters.Faults["503"] != 1 || counters.Faults["500"] != 1 {
+	if counters.Counts["GET /integrations"] != 3 || counters.Total != e.sb.TotalCalls() || counters.Faults["503"] != 1 || counters.Faults["500"] != 1 || counters.Peak != 1 {
 		t.Errorf("counters %+v", counters)
 	}
 	e.plain(http.MethodPost, "/_sandbox/counters/reset", "", "").expect(t, http.StatusNoContent)
@@ -165,6 +166,8 @@ func TestXeroTokenEndpoint(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.sb.RegisterXeroApp("standard-id", "standard-secret")
 	e.sb.RegisterXeroCustomConnection("custom-id", "custom-secret")
+	// Characters that form-encoding changes: the header carries them encoded, the form decoded.
+	e.sb.RegisterXeroApp("special id", "s+e/c=r%t&")
 
 	// fetch asks for a client-credentials token, with the credentials in the Authorization
 	// header or in the form, the two ways RFC 6749 allows.
@@ -201,6 +204,7 @@ func TestXeroTokenEndpoint(t *testing.T) {
 		}
 		for _, tc := range []struct{ id, secret, code string }{
 			{"standard-id", "standard-secret", "unauthorized_client"},
+			{"special id", "s+e/c=r%t&", "unauthorized_client"},
 			{"standard-id", "wrong", "invalid_client"},
 			{"unknown", "x", "invalid_client"},
 			{"", "", "invalid_client"},
@@ -216,8 +220,8 @@ func TestXeroTokenEndpoint(t *testing.T) {
 		t.Errorf("wrong grant: %s", resp.body)
 	}
 	e.plain(http.MethodGet, "/xero/connect/token", "", "").expect(t, http.StatusMethodNotAllowed)
-	if n := e.sb.Count("POST /xero/connect/token"); n != 11 {
-		t.Errorf("token requests counted %d, want 11", n)
+	if n := e.sb.Count("POST /xero/connect/token"); n != 13 {
+		t.Errorf("token requests counted %d, want 13", n)
 	}
 }
 
