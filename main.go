@@ -2,11 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
 )
@@ -19,10 +18,15 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	quietUnshownLogs()
+	relaxGC()
+	stopProfiling := startProfiling()
+	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)
+	stopProfiling()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -66,6 +66,8 @@ fi
 mkdir -p "$work/config"
 cp -R "$root/examples/quickstart/." "$work/config/"
 tf() { terraform -chdir="$work/config" "$@"; }
+# The quickstart's customer module is local: terraform get installs it without touching providers.
+tf get >/dev/null
 
 step "terraform apply (examples/quickstart)"
 tf apply -auto-approve -input=false -compact-warnings
@@ -82,15 +84,15 @@ echo "No changes."
 eval_tf() { echo "$1" | terraform -chdir="$work/config" console | tr -d '"'; }
 
 step "Acme's SMB user opens their link_url and authorises Xero"
-link=$(eval_tf 'data.codat_bank_feed_mapping.customer["acme"].link_url')
+link=$(eval_tf 'module.customer["acme"].mapping.link_url')
 echo "POST $link"
 curl -fsS -o /dev/null -X POST "$link"
 
 step "Refresh: the mapping data source now offers Acme's Xero bank accounts"
 tf apply -auto-approve -input=false -compact-warnings >"$work/refresh.txt" || { cat "$work/refresh.txt"; exit 1; }
-current=$(eval_tf '[for a in data.codat_bank_feed_mapping.customer["acme"].accounts : a if a.source_account_id == "acme-current"][0]')
-target_id=$(eval_tf '[for a in data.codat_bank_feed_mapping.customer["acme"].accounts : a if a.source_account_id == "acme-current"][0].target_account_options[0].id')
-target_name=$(eval_tf '[for a in data.codat_bank_feed_mapping.customer["acme"].accounts : a if a.source_account_id == "acme-current"][0].target_account_options[0].name')
+current=$(eval_tf '[for a in module.customer["acme"].mapping.accounts : a if a.source_account_id == "acme-current"][0]')
+target_id=$(eval_tf '[for a in module.customer["acme"].mapping.accounts : a if a.source_account_id == "acme-current"][0].target_account_options[0].id')
+target_name=$(eval_tf '[for a in module.customer["acme"].mapping.accounts : a if a.source_account_id == "acme-current"][0].target_account_options[0].name')
 [ -n "$current" ] && [ -n "$target_id" ] || { echo "no Xero account is offered for acme-current" >&2; exit 1; }
 echo "acme-current can feed: $target_name ($target_id)"
 
@@ -104,7 +106,7 @@ step "terraform apply again: Acme is connected, the others still wait"
 tf apply -auto-approve -input=false >"$work/reapply.txt" || { cat "$work/reapply.txt"; exit 1; }
 grep -E "Warning: Check block assertion failed|Not every customer" "$work/reapply.txt" || true
 tf output customers
-connected=$(eval_tf 'data.codat_bank_feed_mapping.customer["acme"].all_connected')
+connected=$(eval_tf 'module.customer["acme"].mapping.all_connected')
 [ "$connected" = "true" ] || { echo "Acme's accounts are not all connected after the mapping" >&2; exit 1; }
 
 step "terraform destroy"

@@ -1,8 +1,10 @@
 # Quickstart: three SMB customers, each with a Codat company, a Xero connection and two source bank accounts,
-# plus a read-back of how far each customer has got with mapping their accounts in Xero.
+# plus a read-back of how far each customer has got with mapping their accounts in Xero. One customer's objects
+# live in the module in ./customer, called once per customer: this shape keeps Terraform's own work growing
+# linearly with the number of customers (see BENCHMARKS.md).
 #
 # `make demo` (repository root) applies this against the embedded Codat sandbox. Against real Codat, set
-# CODAT_API_KEY and run terraform here.
+# CODAT_API_KEY and run terraform init and apply here.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -36,7 +38,7 @@ resource "codat_xero_integration" "this" {
 }
 
 locals {
-  # One entry per SMB customer; everything below is derived from this map with for_each.
+  # One entry per SMB customer; the module below is called once for each.
   customers = {
     acme = {
       name = "Acme Bakery Ltd"
@@ -60,53 +62,24 @@ locals {
       }
     }
   }
-
-  # "<customer>/<account>" => account, so each source account has a stable address.
-  accounts = merge([
-    for customer, c in local.customers : {
-      for account, a in c.accounts : "${customer}/${account}" => merge(a, { customer = customer, account = account })
-    }
-  ]...)
 }
 
-resource "codat_company" "customer" {
-  for_each    = local.customers
-  name        = each.value.name
-  description = "Quickstart customer ${each.key}"
-  tags        = { customer = each.key }
-  products    = ["bank-feeds"]
-}
+# One module instance per customer, keyed by the customer's key in local.customers.
+module "customer" {
+  source   = "./customer"
+  for_each = local.customers
 
-resource "codat_connection" "xero" {
-  for_each   = local.customers
-  company_id = codat_company.customer[each.key].id
+  key      = each.key
+  name     = each.value.name
+  accounts = each.value.accounts
+
   # Customers can authorise Xero only once the integration is set up.
   depends_on = [codat_xero_integration.this]
 }
 
-resource "codat_bank_feed_account" "account" {
-  for_each       = local.accounts
-  company_id     = codat_company.customer[each.value.customer].id
-  connection_id  = codat_connection.xero[each.value.customer].id
-  account_id     = "${each.value.customer}-${each.value.account}"
-  account_name   = "${local.customers[each.value.customer].name} ${title(each.value.account)}"
-  account_type   = each.value.type
-  account_number = each.value.number
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = each.value.balance
-}
-
-data "codat_bank_feed_mapping" "customer" {
-  for_each      = local.customers
-  company_id    = codat_company.customer[each.key].id
-  connection_id = codat_connection.xero[each.key].id
-  depends_on    = [codat_bank_feed_account.account]
-}
-
 check "bank_feeds_connected" {
   assert {
-    condition     = alltrue([for m in data.codat_bank_feed_mapping.customer : m.all_connected])
+    condition     = alltrue([for c in module.customer : c.mapping.all_connected])
     error_message = "Not every customer has connected all bank accounts yet: send them their link_url (see output customers)."
   }
 }
@@ -123,11 +96,11 @@ output "xero_integration" {
 output "customers" {
   description = "Each customer's link to authorise Xero and map accounts, and their progress."
   value = {
-    for k, m in data.codat_bank_feed_mapping.customer : k => {
-      link_url   = m.link_url
-      connection = m.connection_status
-      connected  = "${m.connected_count}/${m.connected_count + m.pending_count}"
-      accounts   = { for a in m.accounts : a.source_account_id => a.target_account_name != null ? "${a.status} -> ${a.target_account_name}" : a.status }
+    for k, c in module.customer : k => {
+      link_url   = c.mapping.link_url
+      connection = c.mapping.connection_status
+      connected  = "${c.mapping.connected_count}/${c.mapping.connected_count + c.mapping.pending_count}"
+      accounts   = { for a in c.mapping.accounts : a.source_account_id => a.target_account_name != null ? "${a.status} -> ${a.target_account_name}" : a.status }
     }
   }
 }

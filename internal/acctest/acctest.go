@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
@@ -158,7 +157,8 @@ func ProtoV6ProviderFactories() map[string]func() (tfprotov6.ProviderServer, err
 		// A fresh provider for every terraform command, as Terraform itself starts one per operation: state
 		// kept in a provider instance (such as the source-account list cache) must not leak between steps.
 		ProviderName: func() (tfprotov6.ProviderServer, error) {
-			return providerserver.NewProtocol6WithError(provider.New("test")())()
+			// The server the provider binary serves (main.go), not the bare framework server.
+			return provider.NewProtocol6Server("test")(), nil
 		},
 	}
 }

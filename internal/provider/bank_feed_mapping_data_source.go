@@ -69,8 +69,9 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The bank-feed mapping status of one connection: whether the SMB user has authorised " +
 			"it, and for each source account which Xero account it feeds. Use it in outputs (each customer's " +
-			"`link_url` and progress) and in `check` blocks on `all_connected`. Reads the connection and " +
-			"`GET .../bankFeedAccounts/mapping`.",
+			"`link_url` and progress) and in `check` blocks on `all_connected`. Reads " +
+			"`GET .../bankFeedAccounts/mapping`, and the connection unless the `codat_connection` resource just read " +
+			"or created it in the same Terraform operation.",
 		Attributes: map[string]schema.Attribute{
 			"company_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the company.",
@@ -141,7 +142,7 @@ func (d *bankFeedMappingDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
-	conn, err := d.data.client.GetConnection(ctx, key.companyID, key.connectionID)
+	conn, err := d.data.connection(ctx, key)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", key.companyID, key.connectionID), err)
 		return

@@ -136,6 +136,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create a connection for Codat company %s", companyID), err)
 		return
 	}
+	r.data.connections.remember(companyID, conn)
 	setConnectionState(&plan, companyID, conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -149,6 +150,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
 	conn, err := r.data.client.GetConnection(ctx, companyID, id)
 	if codat.IsNotFound(err) {
+		r.data.connections.forget(connectionKey{companyID, id})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -156,6 +158,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
 		return
 	}
+	r.data.connections.remember(companyID, conn)
 	setConnectionState(&state, companyID, conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -172,6 +175,7 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
+	r.data.connections.forget(connectionKey{companyID, id})
 	err := r.data.client.DeleteConnection(ctx, companyID, id)
 	if err != nil && !codat.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete Codat connection %s/%s", companyID, id), err)

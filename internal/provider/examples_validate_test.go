@@ -41,7 +41,7 @@ func devOverrideConfig(t *testing.T) string {
 }
 
 // Every example folder is terraform fmt-clean and passes terraform validate against the built provider, import
-// blocks and the quickstart included.
+// blocks and the quickstart (with its local module) included.
 func TestExamplesValidate(t *testing.T) {
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
@@ -66,21 +66,36 @@ func TestExamplesValidate(t *testing.T) {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
 			work := t.TempDir()
-			files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+			// The folder with its subfolders (the quickstart's local module), as .tf files.
+			files := map[string]string{}
+			err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tf") {
+					files[path], _ = filepath.Rel(dir, path)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 			// Resource and data-source examples leave the provider set-up to examples/provider, as the docs show.
 			if !strings.HasPrefix(rel, "provider") && !strings.HasPrefix(rel, "quickstart") {
-				files = append(files, "../../examples/provider/provider.tf")
+				files["../../examples/provider/provider.tf"] = "provider.tf"
 			}
-			for _, f := range files {
-				b, err := os.ReadFile(f)
+			for from, to := range files {
+				b, err := os.ReadFile(from)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(filepath.Join(work, filepath.Base(f)), b, 0o600); err != nil {
+				to = filepath.Join(work, to)
+				if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(to, b, 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			for _, args := range [][]string{{"fmt", "-check", "-diff"}, {"validate", "-no-color"}} {
+			// terraform get installs local modules only, offline, and leaves providers to dev_overrides.
+			for _, args := range [][]string{{"fmt", "-check", "-diff", "-recursive"}, {"get", "-no-color"}, {"validate", "-no-color"}} {
 				cmd := exec.Command(bin, append([]string{"-chdir=" + work}, args...)...)
 				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
 				var out bytes.Buffer

@@ -70,6 +70,8 @@ type providerData struct {
 	// sourceAccounts and mappings share one list call per connection among all resources reading it.
 	sourceAccounts *listCache[codat.SourceAccount]
 	mappings       *listCache[codat.BankFeedMapping]
+	// connections holds the connections read or created in this provider process, for the mapping data source.
+	connections *connectionMemo
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -199,6 +201,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		xeroTokenURL:   tokenURL,
 		sourceAccounts: newListCache[codat.SourceAccount](),
 		mappings:       newListCache[codat.BankFeedMapping](),
+		connections:    newConnectionMemo(),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data

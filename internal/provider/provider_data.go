@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
@@ -57,4 +58,51 @@ func (d *providerData) connectionMappings(ctx context.Context, key connectionKey
 func (d *providerData) invalidateConnection(key connectionKey) {
 	d.sourceAccounts.invalidate(key)
 	d.mappings.invalidate(key)
+}
+
+// connectionMemo remembers the connections the connection resource read or created in this provider process.
+// Terraform reads the mapping data source of a connection right after refreshing (or creating) the connection
+// itself, in the same provider process, so the data source takes the connection from here instead of asking
+// Codat for it a second time within seconds. Terraform starts a provider process per operation, which bounds how
+// long an entry lives; a data source whose connection is not managed in the same configuration reads it from
+// Codat.
+type connectionMemo struct {
+	mu    sync.Mutex
+	known map[connectionKey]codat.Connection
+}
+
+func newConnectionMemo() *connectionMemo {
+	return &connectionMemo{known: map[connectionKey]codat.Connection{}}
+}
+
+func (m *connectionMemo) remember(companyID string, c *codat.Connection) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.known[connectionKey{companyID, c.ID}] = *c
+}
+
+func (m *connectionMemo) forget(key connectionKey) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.known, key)
+}
+
+func (m *connectionMemo) recall(key connectionKey) (*codat.Connection, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.known[key]
+	return &c, ok
+}
+
+// connection returns a connection this provider process has read or created, or reads it from Codat.
+func (d *providerData) connection(ctx context.Context, key connectionKey) (*codat.Connection, error) {
+	if c, ok := d.connections.recall(key); ok {
+		return c, nil
+	}
+	c, err := d.client.GetConnection(ctx, key.companyID, key.connectionID)
+	if err != nil {
+		return nil, err
+	}
+	d.connections.remember(key.companyID, c)
+	return c, nil
 }

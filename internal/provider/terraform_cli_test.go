@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
@@ -43,7 +43,7 @@ func serveProviderIfAsked() bool {
 	if os.Getenv(cliServeProviderEnv) == "" {
 		return false
 	}
-	err := providerserver.Serve(context.Background(), provider.New("test"), providerserver.ServeOpts{Address: provider.Address})
+	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server("test"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serving the provider:", err)
 		os.Exit(1)

@@ -1,0 +1,5 @@
+//go:build !benchprofile
+
+package main
+
+func startProfiling() (stop func()) { return func() {} }
