@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/terraform-codat/terraform-provider-codat/examples"
 )
 
 // Shape is one way of writing the same set-up in Terraform: per customer a company, its Xero connection, two
@@ -290,53 +292,8 @@ output "customers" {
   }
 }
 `,
-		"customer/main.tf": codatTerraformBlock + `
-variable "key" {
-  type = string
-}
-
-variable "name" {
-  type = string
-}
-
-variable "accounts" {
-  type = map(object({ type = string, number = string, balance = number }))
-}
-
-resource "codat_company" "this" {
-  name        = var.name
-  description = "Benchmark customer ${var.key}"
-  tags        = { customer = var.key }
-  products    = ["bank-feeds"]
-}
-
-resource "codat_connection" "xero" {
-  company_id = codat_company.this.id
-}
-
-resource "codat_bank_feed_account" "account" {
-  for_each       = var.accounts
-  company_id     = codat_company.this.id
-  connection_id  = codat_connection.xero.id
-  account_id     = "${var.key}-${each.key}"
-  account_name   = "${var.name} ${title(each.key)}"
-  account_type   = each.value.type
-  account_number = each.value.number
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = each.value.balance
-}
-
-data "codat_bank_feed_mapping" "this" {
-  company_id    = codat_company.this.id
-  connection_id = codat_connection.xero.id
-  depends_on    = [codat_bank_feed_account.account]
-}
-
-output "mapping" {
-  value = data.codat_bank_feed_mapping.this
-}
-`,
+		// The bench measures the quickstart's own customer module.
+		"customer/main.tf": examples.QuickstartCustomerModule,
 	},
 	standIn: map[string]string{
 		"main.tf": `
