@@ -58,7 +58,7 @@ func (s *Sandbox) companyJSON(base string, c *company) companyJSON {
 		out.Tags[k] = v
 	}
 	for i, conn := range conns {
-		out.DataConnections[i] = connectionToJSON(base, conn)
+		out.DataConnections[i] = s.apiConnectionJSON(base, conn)
 	}
 	return out
 }
@@ -106,6 +106,9 @@ func parseCompanyBody(raw []byte) (companyBody, apiResponse, bool) {
 	}
 	var v validator
 	var body companyBody
+	// A name of white space alone matches the pattern and minLength 1, and Codat's documents say
+	// nothing more about it: it is accepted and stored as sent (a plausible reading; Codat may well
+	// refuse it, which would change nothing for a client that does not send it).
 	if name, ok := obj.str("name", &v); ok {
 		body.name = stripCompanyName(name)
 		if name == "" {
@@ -145,13 +148,25 @@ func validateTags(tags map[string]string, v *validator) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if n := utf8.RuneCountInString(k); n < 1 || n > maxTagKeyLen || strings.Contains(k, "\n") {
+		if !validTagKey(k) {
 			v.fail("tags."+k, "PropertyNames", "Tag keys must be 1 to %d characters long without line breaks.", maxTagKeyLen)
 		}
 		if utf8.RuneCountInString(tags[k]) > maxTagValueLen {
 			v.fail("tags."+k, "MaxLength", "Tag values must be at most %d characters long.", maxTagValueLen)
 		}
 	}
+}
+
+// validTagKey applies the tags' propertyNames pattern ^.{1,27}$ (P
+// #/components/schemas/Company/definitions/companyDetails/properties/tags; CODAT-FACTS C11). JSON
+// Schema lengths and patterns count characters (code points), not bytes, and its patterns are
+// ECMA-262 regular expressions, whose "." matches anything but the line terminators LF, CR, U+2028
+// and U+2029. (Go's "." differs: it matches CR and the two separators, so the rule is written out.)
+func validTagKey(k string) bool {
+	if n := utf8.RuneCountInString(k); n < 1 || n > maxTagKeyLen {
+		return false
+	}
+	return !strings.ContainsAny(k, "\n\r\u2028\u2029")
 }
 
 func (s *Sandbox) listCompanies(r *apiRequest) apiResponse {
@@ -239,7 +254,18 @@ func (s *Sandbox) removeProduct(r *apiRequest) apiResponse {
 	return s.setProduct(r, false)
 }
 
+// forbiddenMessage is the error of Codat's Forbidden response (P #/components/responses/Forbidden).
+const forbiddenMessage = "You are using an outdated API key or a key not associated with that resource."
+
 func (s *Sandbox) setProduct(r *apiRequest, enabled bool) apiResponse {
+	// Add and remove product are "currently in alpha and available only to participants in the
+	// development program" (P add-product, remove-product; CODAT-FACTS C5), and both declare a 403.
+	// Codat does not say what it answers a client outside the programme; the most plausible reading
+	// is its Forbidden response, before the company is looked up, as for any operation the client's
+	// key may not use.
+	if !s.opts.ProductsProgramme {
+		return errorResponse(http.StatusForbidden, forbiddenMessage)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, resp, ok := s.findCompany(r.param("companyId"))

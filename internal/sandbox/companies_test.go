@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -125,6 +128,12 @@ func TestCompanyValidation(t *testing.T) {
 		"empty tag key":   {map[string]any{"name": "a", "tags": map[string]string{"": "v"}}, "tags."},
 		"28-char tag key": {map[string]any{"name": "a", "tags": map[string]string{strings.Repeat("k", 28): "v"}}, "tags." + strings.Repeat("k", 28)},
 		"long tag value":  {map[string]any{"name": "a", "tags": map[string]string{"k": strings.Repeat("v", 101)}}, "tags.k"},
+		"28-é tag key":    {map[string]any{"name": "a", "tags": map[string]string{strings.Repeat("é", 28): "v"}}, "tags." + strings.Repeat("é", 28)},
+		"101-é tag value": {map[string]any{"name": "a", "tags": map[string]string{"k": strings.Repeat("é", 101)}}, "tags.k"},
+		"LF in tag key":   {map[string]any{"name": "a", "tags": map[string]string{"a\nb": "v"}}, "tags.a\nb"},
+		"CR in tag key":   {map[string]any{"name": "a", "tags": map[string]string{"a\rb": "v"}}, "tags.a\rb"},
+		"LS in tag key":   {map[string]any{"name": "a", "tags": map[string]string{"a\u2028b": "v"}}, "tags.a\u2028b"},
+		"PS in tag key":   {map[string]any{"name": "a", "tags": map[string]string{"a\u2029b": "v"}}, "tags.a\u2029b"},
 		"tag not string":  {map[string]any{"name": "a", "tags": map[string]any{"k": 1}}, "tags"},
 		"not an object":   {`["name"]`, "body"},
 		"not JSON":        {`{"name":`, "body"},
@@ -133,14 +142,23 @@ func TestCompanyValidation(t *testing.T) {
 			e.call(http.MethodPost, "/companies", tc.body).validationError(t, tc.field)
 		})
 	}
-	// The limits themselves are allowed.
+	// The limits themselves are allowed; lengths count characters, not bytes, and a tag value may
+	// hold line breaks (only the key has a pattern).
 	e.call(http.MethodPost, "/companies", map[string]any{
 		"name": "a",
 		"tags": map[string]string{strings.Repeat("k", 27): strings.Repeat("v", 100)},
 	}).expect(t, http.StatusOK)
 	e.call(http.MethodPost, "/companies", map[string]any{"name": "a", "tags": tags(10)}).expect(t, http.StatusOK)
-	if n := len(e.sb.Companies()); n != 2 {
-		t.Errorf("%d companies stored, want 2: refused requests must not create any", n)
+	e.call(http.MethodPost, "/companies", map[string]any{
+		"name": "a",
+		"tags": map[string]string{strings.Repeat("é", 27): strings.Repeat("é", 99) + "\n", "tab\tkey": "v"},
+	}).expect(t, http.StatusOK)
+	// White space alone matches the name pattern: stored as sent.
+	if c := e.createCompany("  "); c.Name != "  " {
+		t.Errorf("a blank name is stored as %q", c.Name)
+	}
+	if n := len(e.sb.Companies()); n != 4 {
+		t.Errorf("%d companies stored, want 4: refused requests must not create any", n)
 	}
 }
 
@@ -293,7 +311,7 @@ func TestListCompaniesQueryAndOrder(t *testing.T) {
 }
 
 func TestProducts(t *testing.T) {
-	e := newEnv(t, sandbox.Options{})
+	e := newEnv(t, sandbox.Options{ProductsProgramme: true})
 	c := e.createCompany("Acme")
 	path := "/companies/" + c.ID + "/products/"
 	e.call(http.MethodPut, path+"lending", nil).expect(t, http.StatusNoContent)
@@ -312,4 +330,25 @@ func TestProducts(t *testing.T) {
 	e.call(http.MethodPut, path+"teleportation", nil).apiError(t, http.StatusNotFound)
 	e.call(http.MethodDelete, path+"teleportation", nil).apiError(t, http.StatusNotFound)
 	e.call(http.MethodPut, "/companies/"+c.ID+"x/products/lending", nil).apiError(t, http.StatusNotFound)
+}
+
+// Outside Codat's development programme (the default) the alpha product endpoints answer 403,
+// whatever the company or product, and change nothing.
+func TestProductsOutsideProgramme(t *testing.T) {
+	e := serve(t, sandbox.New(sandbox.Options{}), contract.ForTest(t).Wrap)
+	c := e.createCompany("Acme")
+	for _, call := range []struct{ method, path string }{
+		{http.MethodPut, "/companies/" + c.ID + "/products/bank-feeds"},
+		{http.MethodDelete, "/companies/" + c.ID + "/products/bank-feeds"},
+		{http.MethodPut, "/companies/" + c.ID + "/products/teleportation"},
+		{http.MethodPut, "/companies/" + uuid.NewString() + "/products/bank-feeds"},
+	} {
+		body := e.call(call.method, call.path, nil).apiError(t, http.StatusForbidden)
+		if !strings.Contains(body.Error, "not associated with that resource") {
+			t.Errorf("%s %s: error %q, want Codat's Forbidden message", call.method, call.path, body.Error)
+		}
+	}
+	if stored, _ := e.sb.Company(c.ID); len(stored.Products) != 0 {
+		t.Errorf("products %v after refused requests", stored.Products)
+	}
 }

@@ -9,7 +9,7 @@ import (
 type connectionJSON struct {
 	ID             string `json:"id"`
 	IntegrationID  string `json:"integrationId"`
-	IntegrationKey string `json:"integrationKey"`
+	IntegrationKey string `json:"integrationKey,omitempty"`
 	SourceID       string `json:"sourceId"`
 	SourceType     string `json:"sourceType"`
 	PlatformName   string `json:"platformName"`
@@ -31,6 +31,23 @@ func connectionToJSON(base string, conn *connection) connectionJSON {
 		Created:        formatTime(conn.Created),
 	}
 }
+
+// apiConnectionJSON is a connection as the API answers it. Codat removed integrationKey from the
+// required properties of Connection on 2026-04-15 (codatio/oas 2255d88, CODAT-FACTS C3) and its own
+// connection examples leave it out; with the option on, every answer that carries a connection
+// (create, get, list, and the company's dataConnections) omits it. integrationId still names the
+// integration.
+func (s *Sandbox) apiConnectionJSON(base string, conn *connection) connectionJSON {
+	out := connectionToJSON(base, conn)
+	if s.omitIntegrationKey.Load() {
+		out.IntegrationKey = ""
+	}
+	return out
+}
+
+// SetIntegrationKeyOmitted switches Options.OmitIntegrationKey, for example to model Codat starting
+// to omit the key under connections created while it still sent it.
+func (s *Sandbox) SetIntegrationKeyOmitted(omit bool) { s.omitIntegrationKey.Store(omit) }
 
 func connectionLink(base, companyID, connectionID string) string {
 	return companyLink(base, companyID) + "/connections/" + connectionID + "/start"
@@ -84,7 +101,7 @@ func (s *Sandbox) listConnections(r *apiRequest) apiResponse {
 	}
 	out := make([]connectionJSON, len(page))
 	for i, conn := range page {
-		out[i] = connectionToJSON(r.base, conn)
+		out[i] = s.apiConnectionJSON(r.base, conn)
 	}
 	return jsonResponse(http.StatusOK, struct {
 		Results []connectionJSON `json:"results"`
@@ -135,7 +152,7 @@ func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
 		conn.targets = seedTargetAccounts()
 	}
 	c.connections[conn.ID] = conn
-	return jsonResponse(http.StatusOK, connectionToJSON(r.base, conn))
+	return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
 }
 
 func (s *Sandbox) getConnection(r *apiRequest) apiResponse {
@@ -145,7 +162,7 @@ func (s *Sandbox) getConnection(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
-	return jsonResponse(http.StatusOK, connectionToJSON(r.base, conn))
+	return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
 }
 
 func (s *Sandbox) deleteConnection(r *apiRequest) apiResponse {

@@ -3,11 +3,13 @@ package sandbox_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -114,5 +116,40 @@ func TestListAndDeleteConnections(t *testing.T) {
 	e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK).decode(t, &company)
 	if len(company.DataConnections) != 1 || company.DataConnections[0].ID != basiq.ID {
 		t.Errorf("dataConnections after delete %+v", company.DataConnections)
+	}
+}
+
+// With OmitIntegrationKey (Codat no longer requires integrationKey, C3) no answer carrying a
+// connection has the key; integrationId still names the integration. The switch also acts on
+// connections created while the key was sent.
+func TestConnectionsWithoutIntegrationKey(t *testing.T) {
+	e := serve(t, sandbox.New(sandbox.Options{OmitIntegrationKey: true}), contract.ForTest(t).Wrap)
+	c := e.createCompany("Acme")
+	created := e.call(http.MethodPost, "/companies/"+c.ID+"/connections", map[string]any{"platformKey": "gbol"}).
+		expect(t, http.StatusOK).object(t)
+	if _, ok := created["integrationKey"]; ok || created["integrationId"] != "497a18ca-284e-40c0-985d-f72be35d468e" {
+		t.Fatalf("created connection %v: want integrationId and no integrationKey", created)
+	}
+	id, _ := created["id"].(string)
+	answers := map[string]*response{
+		"get":       e.call(http.MethodGet, "/companies/"+c.ID+"/connections/"+id, nil).expect(t, http.StatusOK),
+		"list":      e.call(http.MethodGet, "/companies/"+c.ID+"/connections", nil).expect(t, http.StatusOK),
+		"company":   e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK),
+		"companies": e.call(http.MethodGet, "/companies", nil).expect(t, http.StatusOK),
+	}
+	for name, resp := range answers {
+		if strings.Contains(string(resp.body), "integrationKey") {
+			t.Errorf("%s answer carries integrationKey: %s", name, resp.body)
+		}
+	}
+	if stored, _ := e.sb.Connection(c.ID, id); stored.PlatformKey != "gbol" {
+		t.Errorf("stored platform key %q", stored.PlatformKey)
+	}
+
+	e.sb.SetIntegrationKeyOmitted(false)
+	var got connectionOut
+	e.call(http.MethodGet, "/companies/"+c.ID+"/connections/"+id, nil).expect(t, http.StatusOK).decode(t, &got)
+	if got.IntegrationKey != "gbol" {
+		t.Errorf("with the key sent again: %+v", got)
 	}
 }

@@ -26,7 +26,7 @@ var legacyRoutes = []string{
 func TestContract(t *testing.T) {
 	checker := contract.ForTest(t)
 	clock := newClock(mappingNow)
-	sb := sandbox.New(sandbox.Options{Now: clock.Now})
+	sb := sandbox.New(sandbox.Options{Now: clock.Now, ProductsProgramme: true})
 	entered, release := sb.HoldRequests("POST /companies/{companyId}/connections")
 	defer release()
 	e := serve(t, sb, checker.Wrap)

@@ -60,6 +60,13 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Addr is where Start listens. Empty: 127.0.0.1:0.
 	Addr string
+	// OmitIntegrationKey leaves integrationKey out of every connection in API answers, as Codat
+	// may since it stopped requiring it (CODAT-FACTS C3). SetIntegrationKeyOmitted changes it later.
+	OmitIntegrationKey bool
+	// ProductsProgramme makes the Codat client a participant of Codat's development programme,
+	// the only clients the alpha product endpoints serve (CODAT-FACTS C5). False, the common
+	// case: PUT and DELETE /companies/{companyId}/products/{productIdentifier} answer 403.
+	ProductsProgramme bool
 }
 
 const defaultDailyQuota = 1_000_000
@@ -83,6 +90,8 @@ type Sandbox struct {
 
 	inFlight atomic.Int64
 	idem     idempotencyStore
+
+	omitIntegrationKey atomic.Bool
 
 	// gate, when set, runs after a request has passed every check and before its handler,
 	// so tests can hold requests in flight.
@@ -113,6 +122,7 @@ func New(opts Options) *Sandbox {
 		idem:         idempotencyStore{records: map[string]*idemRecord{}},
 	}
 	s.routes = s.apiRoutes()
+	s.omitIntegrationKey.Store(opts.OmitIntegrationKey)
 	return s
 }
 

@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	apiKey := fs.String("api-key", "", "API key clients must use (default: random)")
 	latency := fs.Duration("latency", 0, "delay added to every API request, e.g. 50ms")
 	mappingDelay := fs.Duration("mapping-delay", 0, "how long a mapped account stays connecting before it is connected")
+	omitKey := fs.Bool("omit-integration-key", false, "leave integrationKey out of connections, as Codat may")
+	programme := fs.Bool("products-programme", false, "serve the alpha product endpoints (Codat's development programme); otherwise they answer 403")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
 	verbose := fs.Bool("v", false, "log every API request to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -58,6 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		APIKey:       *apiKey,
 		Latency:      *latency,
 		MappingDelay: *mappingDelay,
+
+		OmitIntegrationKey: *omitKey,
+		ProductsProgramme:  *programme,
 	}
 	if *verbose {
 		opts.Logf = log.New(stderr, "codat-sandbox: ", log.LstdFlags).Printf
