@@ -46,7 +46,7 @@ func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"name":        computed("Name of the company."),
 			"description": computed("Description of the company; null when it has none."),
 			"tags": schema.MapAttribute{
-				MarkdownDescription: "Key-value metadata of the company; null when it has none.",
+				MarkdownDescription: "Key-value metadata of the company; an empty map when it has none.",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,11 +13,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
+
+// productsProgramme makes the sandbox's Codat client a participant of Codat's development programme, the only
+// clients the alpha product endpoints serve.
+func productsProgramme(o *sandbox.Options) { o.ProductsProgramme = true }
 
 func TestAccCompanyResource_lifecycle(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
+	env := acctest.New(t, productsProgramme)
 	const addr = "codat_company.test"
 
 	full := env.ProviderConfig() + `
@@ -153,7 +159,7 @@ resource "codat_company" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(0)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapSizeExact(0)),
 				},
 			},
 			{
@@ -172,6 +178,160 @@ resource "codat_company" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("lending"),
 					})),
+				},
+			},
+		},
+	})
+}
+
+// Every configuration the resource accepts imports into an empty plan: Terraform's import then plan proposes no
+// change (and certainly no replacement) whether description, tags and products are set, empty or left out.
+func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
+	t.Parallel()
+	configs := map[string]string{
+		"name only":             `name = "Toft stores"`,
+		"description":           "name = \"Toft stores\"\ndescription = \"CRM 7\"",
+		"empty tags":            "name = \"Toft stores\"\ntags = {}",
+		"tags":                  "name = \"Toft stores\"\ntags = { crm = \"7\", \"ünï\" = \"çödé\" }",
+		"empty products":        "name = \"Toft stores\"\nproducts = []",
+		"products":              "name = \"Toft stores\"\nproducts = [\"bank-feeds\", \"lending\"]",
+		"everything":            "name = \"Toft stores\"\ndescription = \"d\"\ntags = { a = \"\" }\nproducts = [\"lending\"]",
+		"integrationKey absent": `name = "Toft stores"`,
+	}
+	for name, attrs := range configs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, productsProgramme, func(o *sandbox.Options) { o.OmitIntegrationKey = name == "integrationKey absent" })
+			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				CheckDestroy:             checkSandboxEmpty(env),
+				Steps: []resource.TestStep{
+					{
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+					{Config: config, ResourceName: "codat_company.test", ImportState: true, ImportStateVerify: true},
+					{Config: config, ResourceName: "codat_company.test", ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+				},
+			})
+		})
+	}
+}
+
+// Lengths are counted in characters, as JSON Schema counts them, not in bytes; a tag key may not hold a line break.
+func TestAccCompanyResource_tagLengthsInCharacters(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const addr = "codat_company.test"
+	key, value := strings.Repeat("é", 27), strings.Repeat("ü", 100)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + fmt.Sprintf(`
+resource "codat_company" "test" {
+  name = "Cafe owners"
+  tags = { %q = %q, short = "line\nbreak in a value" }
+}
+`, key, value),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags").AtMapKey(key), knownvalue.StringExact(value)),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+// Values Codat would refuse, rewrite or store uselessly are refused at plan time, with the attribute and the rule,
+// before any API call.
+func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	company := func(attrs string) string {
+		return env.ProviderConfig() + "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
+	}
+	cases := map[string]struct {
+		config string
+		want   []string
+	}{
+		"blank name":                {company(`name = "   "`), []string{`name`, `must not be blank`}},
+		"name of tabs and newlines": {company(`name = "\t\n"`), []string{`name`, `must not be blank`}},
+		"blank description":         {company("name = \"A\"\ndescription = \" \""), []string{`description`, `must not be blank`}},
+		"empty description":         {company("name = \"A\"\ndescription = \"\""), []string{`description`, `must not be blank`}},
+		"tag key with a line feed":  {company("name = \"A\"\ntags = { \"a\\nb\" = \"v\" }"), []string{`tags`, `line break`}},
+		"tag key with a CR":         {company("name = \"A\"\ntags = { \"a\\rb\" = \"v\" }"), []string{`tags`, `line break`}},
+		"tag key with U+2028":       {company("name = \"A\"\ntags = { \"a\\u2028b\" = \"v\" }"), []string{`tags`, `line break`}},
+		"blank tag key":             {company("name = \"A\"\ntags = { \" \" = \"v\" }"), []string{`tags`, `must not be blank`}},
+		"tag key of 28 characters":  {company("name = \"A\"\ntags = { \"" + strings.Repeat("é", 28) + "\" = \"v\" }"), []string{`tags`, `between 1 and 27`}},
+		"tag value of 101 characters": {company("name = \"A\"\ntags = { k = \"" + strings.Repeat("é", 101) + "\" }"),
+			[]string{`tags`, `at most 100`}},
+		"misspelt product":    {company("name = \"A\"\nproducts = [\"bank-feedz\"]"), []string{`products`, `bank-feeds`}},
+		"product in capitals": {company("name = \"A\"\nproducts = [\"Bank-Feeds\"]"), []string{`products`, `bank-feeds`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			})
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
+	}
+}
+
+// A Codat client outside the development programme gets 403 from the alpha product endpoints. The company that was
+// created before the product step stays in the state, untainted; the next plan updates it in place (never replaces
+// it) and the error explains the programme.
+func TestAccCompanyResource_productsOutsideProgramme(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const addr = "codat_company.test"
+	config := env.ProviderConfig() + `
+resource "codat_company" "test" {
+  name     = "Toft stores"
+  products = ["bank-feeds"]
+}
+`
+	var companyID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				Check: func(*terraform.State) error {
+					companyID = onlyCompany(t, env).ID
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ExpectError: acctest.ErrorRegexp(`Unable to enable product "bank-feeds"`, `development programme`, `403`),
+			},
+			{
+				// Dropping products from the configuration settles it.
+				Config: env.ProviderConfig() + `
+resource "codat_company" "test" {
+  name = "Toft stores"
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if c := onlyCompany(t, env); c.ID != companyID {
+						return fmt.Errorf("the company was replaced: %s, first %s", c.ID, companyID)
+					}
+					return nil
 				},
 			},
 		},

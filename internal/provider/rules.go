@@ -16,13 +16,9 @@ const (
 	maxCompanyTags    = 10
 	maxTagKeyLength   = 27
 	maxTagValueLength = 100
-	productRule       = "lowercase letters, digits and hyphens, such as `bank-feeds`"
 )
 
-var (
-	companyNamePattern = regexp.MustCompile(`^[A-Za-z0-9\s\-',&@.,?!]+$`)
-	productPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-)
+var companyNamePattern = regexp.MustCompile(`^[A-Za-z0-9\s\-',&@.,?!]+$`)
 
 // xeroPlatformKey is Codat's platform key of Xero.
 const xeroPlatformKey = "gbol"

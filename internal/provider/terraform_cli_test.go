@@ -354,7 +354,6 @@ locals {
 resource "codat_company" "customer" {
   for_each = local.customers
   name     = each.value
-  products = ["bank-feeds"]
 }
 
 resource "codat_connection" "xero" {

@@ -1,0 +1,211 @@
+package provider_test
+
+// Ctrl-C in the middle of a company's create or update, driven through the terraform binary. The interrupt lands at
+// a chosen point without depending on timing: the sandbox holds the company request in flight, the test sends the
+// interrupt, waits until the provider process has closed its request contexts (terraform-plugin-go logs it), and
+// only then lets the request finish. The provider then holds the answer to a request it had sent, and is stopped
+// before the next one.
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+)
+
+// stopLogLine is what terraform-plugin-go logs (at TRACE) once StopProvider has cancelled every request context.
+const stopLogLine = "Closed all our contexts"
+
+// watchStop makes the provider log its protocol messages to a file and returns a function that blocks until the
+// provider has been stopped (Terraform sends StopProvider when it is interrupted).
+func (tf *tfCLI) watchStop() (waitStopped func()) {
+	logFile := filepath.Join(filepath.Dir(tf.dir), "provider-protocol.log")
+	tf.env = append(tf.env, "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH="+logFile,
+		"TF_LOG_SDK_PROTO=TRACE", "TF_LOG_SDK=OFF", "TF_LOG_SDK_FRAMEWORK=OFF")
+	return func() {
+		deadline := time.Now().Add(cliCommandLimit)
+		for time.Now().Before(deadline) {
+			if b, err := os.ReadFile(logFile); err == nil && strings.Contains(string(b), stopLogLine) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond) // polling a file; the outcome does not depend on how long this takes
+		}
+		tf.t.Errorf("the provider did not log %q within %s", stopLogLine, cliCommandLimit)
+	}
+}
+
+// interruptDuring runs terraform with args, holds the first request to route in the sandbox, interrupts terraform
+// while it is held and lets it finish once the provider has been stopped.
+func interruptDuring(t *testing.T, env *acctest.Env, tf *tfCLI, route string, args ...string) tfRun {
+	t.Helper()
+	waitStopped := tf.watchStop()
+	entered, release := env.Sandbox.HoldRequests(route)
+	t.Cleanup(release)
+	return tf.interrupt(func() bool {
+		select {
+		case <-entered:
+			go func() {
+				waitStopped()
+				release()
+			}()
+			return true
+		default:
+			return false
+		}
+	}, args...)
+}
+
+// Ctrl-C after POST /companies was sent but before the product step: the company Codat created is recorded, not
+// tainted, with a warning; the next plan updates it in place (never replaces it) and the next apply carries on.
+func TestAccCompanyCreate_interruptedBeforeProducts(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, productsProgramme)
+	tf := newTFCLI(t)
+	tf.writeConfig(env.ProviderConfig() + `
+resource "codat_company" "customer" {
+  name     = "Interrupted Ltd"
+  products = ["bank-feeds"]
+}
+
+resource "codat_connection" "xero" {
+  company_id = codat_company.customer.id
+}
+`)
+	run := interruptDuring(t, env, tf, "POST /companies", "apply", "-auto-approve", "-input=false", "-no-color")
+	t.Logf("interrupted %s", run)
+
+	companies := env.Sandbox.Companies()
+	if len(companies) != 1 {
+		t.Fatalf("the sandbox holds %d companies after the interrupt, want the 1 whose request was in flight", len(companies))
+	}
+	company := companies[0]
+	if len(company.Products) != 0 {
+		t.Fatalf("products %v were enabled: the interrupt did not land between the company and its products", company.Products)
+	}
+	if n := env.Sandbox.Count("PUT /companies/{companyId}/products/{productIdentifier}"); n != 0 {
+		t.Errorf("the provider sent %d product requests after it was stopped", n)
+	}
+	if !acctest.ErrorRegexp(`Warning: Stopped before enabling the products of Codat company `+company.ID,
+		`"bank-feeds"`, `next apply`).MatchString(run.output) {
+		t.Errorf("no warning that the products were not enabled:\n%s", run.output)
+	}
+	if strings.Contains(run.output, "context canceled") {
+		t.Errorf("the interrupt is reported as an error:\n%s", run.output)
+	}
+	var recorded bool
+	for _, o := range tf.state() {
+		if o.Type == "codat_company" {
+			recorded = true
+			if o.Tainted || o.attr("id") != company.ID {
+				t.Errorf("the company is recorded as %s (tainted %t), want %s untainted", o.attr("id"), o.Tainted, company.ID)
+			}
+		}
+	}
+	if !recorded {
+		t.Fatalf("the company Codat created is not in the state")
+	}
+
+	plan := tf.run("plan", "-input=false", "-no-color")
+	if !plan.ok() || strings.Contains(plan.output, "must be replaced") ||
+		!strings.Contains(plan.output, "codat_company.customer will be updated in-place") {
+		t.Errorf("the plan after the interrupt does not update the company in place: %s", plan)
+	}
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply after the interrupt: %s", run)
+	}
+	if cs := env.Sandbox.Companies(); len(cs) != 1 || cs[0].ID != company.ID || len(cs[0].Products) != 1 ||
+		len(env.Sandbox.Connections(company.ID)) != 1 {
+		t.Errorf("after the next apply the sandbox holds %+v", cs)
+	}
+	if empty, run := tf.planIsEmpty(); !empty {
+		t.Errorf("the plan after apply is not empty: %s", run)
+	}
+	if run := tf.destroy(); !run.ok() {
+		t.Fatalf("destroy: %s", run)
+	}
+}
+
+// Ctrl-C after PUT /companies/{companyId} was sent but before the product step of an update: the state records
+// what Codat holds (the new name, the old products), so the next apply carries on with the products only.
+func TestAccCompanyUpdate_interruptedBeforeProducts(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, productsProgramme)
+	tf := newTFCLI(t)
+	config := func(name, products string) string {
+		return env.ProviderConfig() + `
+resource "codat_company" "customer" {
+  name     = "` + name + `"
+  products = [` + products + `]
+}
+`
+	}
+	tf.writeConfig(config("Before Ltd", `"lending"`))
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply: %s", run)
+	}
+	tf.writeConfig(config("After Ltd", `"lending", "bank-feeds"`))
+	run := interruptDuring(t, env, tf, "PUT /companies/{companyId}", "apply", "-auto-approve", "-input=false", "-no-color")
+	t.Logf("interrupted %s", run)
+
+	company := onlyCompany(t, env)
+	if company.Name != "After Ltd" || len(company.Products) != 1 {
+		t.Fatalf("the sandbox holds %+v: the interrupt did not land between the company and its products", company)
+	}
+	for _, o := range tf.state() {
+		if o.Type != "codat_company" {
+			continue
+		}
+		products, _ := o.Attributes["products"].([]any)
+		if o.Tainted || o.attr("name") != "After Ltd" || len(products) != 1 || products[0] != "lending" {
+			t.Errorf("the state records %v (tainted %t), want what Codat holds: After Ltd with lending", o.Attributes, o.Tainted)
+		}
+	}
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply after the interrupt: %s", run)
+	}
+	if c := onlyCompany(t, env); len(c.Products) != 2 || c.ID != company.ID {
+		t.Errorf("after the next apply the sandbox holds %+v", c)
+	}
+	if empty, run := tf.planIsEmpty(); !empty {
+		t.Errorf("the plan after apply is not empty: %s", run)
+	}
+	if run := tf.destroy(); !run.ok() {
+		t.Fatalf("destroy: %s", run)
+	}
+}
+
+// A Codat client outside the development programme: the company is created, the product step is refused (403),
+// and the company stays in the state untainted with a warning that explains the programme, instead of being
+// replaced on every apply.
+func TestAccCompanyCreate_productsRefusedLeavesCompany(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	tf := newTFCLI(t)
+	tf.writeConfig(env.ProviderConfig() + `
+resource "codat_company" "customer" {
+  name     = "Outside Ltd"
+  products = ["bank-feeds"]
+}
+`)
+	run := tf.apply()
+	if !run.ok() || !acctest.ErrorRegexp(`Warning: Unable to enable the products of Codat company`, `"bank-feeds"`,
+		`development programme`, `403`).MatchString(run.output) {
+		t.Errorf("apply does not warn about the development programme: %s", run)
+	}
+	company := onlyCompany(t, env)
+	for _, o := range tf.state() {
+		if o.Type == "codat_company" && (o.Tainted || o.attr("id") != company.ID) {
+			t.Errorf("the company is recorded as %s (tainted %t), want %s untainted", o.attr("id"), o.Tainted, company.ID)
+		}
+	}
+	plan := tf.run("plan", "-input=false", "-no-color")
+	if !plan.ok() || strings.Contains(plan.output, "must be replaced") {
+		t.Errorf("the next plan replaces the company: %s", plan)
+	}
+	if run := tf.destroy(); !run.ok() {
+		t.Fatalf("destroy: %s", run)
+	}
+}
