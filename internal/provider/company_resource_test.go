@@ -189,19 +189,18 @@ resource "codat_company" "test" {
 func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 	t.Parallel()
 	configs := map[string]string{
-		"name only":             `name = "Toft stores"`,
-		"description":           "name = \"Toft stores\"\ndescription = \"CRM 7\"",
-		"empty tags":            "name = \"Toft stores\"\ntags = {}",
-		"tags":                  "name = \"Toft stores\"\ntags = { crm = \"7\", \"ünï\" = \"çödé\" }",
-		"empty products":        "name = \"Toft stores\"\nproducts = []",
-		"products":              "name = \"Toft stores\"\nproducts = [\"bank-feeds\", \"lending\"]",
-		"everything":            "name = \"Toft stores\"\ndescription = \"d\"\ntags = { a = \"\" }\nproducts = [\"lending\"]",
-		"integrationKey absent": `name = "Toft stores"`,
+		"name only":      `name = "Toft stores"`,
+		"description":    "name = \"Toft stores\"\ndescription = \"CRM 7\"",
+		"empty tags":     "name = \"Toft stores\"\ntags = {}",
+		"tags":           "name = \"Toft stores\"\ntags = { crm = \"7\", \"ünï\" = \"çödé\" }",
+		"empty products": "name = \"Toft stores\"\nproducts = []",
+		"products":       "name = \"Toft stores\"\nproducts = [\"bank-feeds\", \"lending\"]",
+		"everything":     "name = \"Toft stores\"\ndescription = \"d\"\ntags = { a = \"\" }\nproducts = [\"lending\"]",
 	}
 	for name, attrs := range configs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t, productsProgramme, func(o *sandbox.Options) { o.OmitIntegrationKey = name == "integrationKey absent" })
+			env := acctest.New(t, productsProgramme)
 			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },

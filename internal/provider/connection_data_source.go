@@ -59,13 +59,14 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Computed:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
 			},
-			"status":          computed("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
-			"link_url":        computed("URL the SMB user opens to authorise the connection."),
-			"integration_id":  computed("Codat's id of the integration."),
-			"integration_key": computed("Platform key of the integration as Codat reports it."),
-			"source_type":     computed("Kind of platform, such as `Accounting`."),
-			"platform_name":   computed("Name of the platform, such as `Xero`."),
-			"created":         computed("When the connection was created (RFC 3339)."),
+			"status":         computed("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
+			"link_url":       computed("URL the SMB user opens to authorise the connection."),
+			"integration_id": computed("Codat's id of the integration."),
+			"integration_key": computed("Platform key of the integration: Codat's `integrationKey`, or, when Codat " +
+				"leaves it out (it is optional since April 2026), the key of the integration whose id is `integration_id`."),
+			"source_type":   computed("Kind of platform, such as `Accounting`."),
+			"platform_name": computed("Name of the platform, such as `Xero`."),
+			"created":       computed("When the connection was created (RFC 3339)."),
 		},
 	}
 }
@@ -89,23 +90,38 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	companyID := model.CompanyID.ValueString()
 
 	var conn *codat.Connection
+	var key string
 	if !model.ID.IsNull() {
+		id := model.ID.ValueString()
 		var err error
-		conn, err = d.data.client.GetConnection(ctx, companyID, model.ID.ValueString())
+		conn, err = d.data.client.GetConnection(ctx, companyID, id)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, model.ID.ValueString()), err)
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
+			return
+		}
+		// Without Codat's integrationKey, Xero's key is tried first, then the list of integrations.
+		if key, err = d.data.platformKeyOf(ctx, conn, xeroPlatformKey); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
 			return
 		}
 	} else {
-		key := model.PlatformKey.ValueString()
+		key = model.PlatformKey.ValueString()
 		conns, err := d.data.client.ListConnections(ctx, companyID, codat.ListOptions{})
+		if codat.IsNotFound(err) {
+			addAPIAttributeError(&resp.Diagnostics, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID), err)
+			return
+		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to list the connections of Codat company %s", companyID), err)
 			return
 		}
 		var ids []string
 		for i := range conns {
-			if conns[i].IntegrationKey == key {
+			match, ok := d.data.connectionHasPlatform(ctx, &conns[i], key, &resp.Diagnostics)
+			if !ok {
+				return
+			}
+			if match {
 				conn = &conns[i]
 				ids = append(ids, conns[i].ID)
 			}
@@ -122,6 +138,6 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			return
 		}
 	}
-	setConnectionState(&model, companyID, conn)
+	setConnectionState(&model, companyID, conn, key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -70,7 +71,9 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"platform_key": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Platform key of the integration, %s. Defaults to `%s` (Xero). "+
-					"Changing it replaces the connection.", platformKeyRule, xeroPlatformKey),
+					"Changing it replaces the connection. A key Codat has no integration for fails the apply with an "+
+					"error on this attribute (`GET /integrations` lists the keys; the provider does not call the API "+
+					"while planning).", platformKeyRule, xeroPlatformKey),
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(xeroPlatformKey),
@@ -93,9 +96,11 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers:       unchanging,
 			},
 			"integration_key": schema.StringAttribute{
-				MarkdownDescription: "Platform key of the integration as Codat reports it.",
-				Computed:            true,
-				PlanModifiers:       unchanging,
+				MarkdownDescription: "Platform key of the connection's integration: Codat's `integrationKey`, or, " +
+					"when Codat leaves it out of a connection (it is optional since April 2026), the key of the " +
+					"integration whose id is `integration_id`. Always set, equal to `platform_key`.",
+				Computed:      true,
+				PlanModifiers: unchanging,
 			},
 			"source_type": schema.StringAttribute{
 				MarkdownDescription: "Kind of platform, such as `Accounting`.",
@@ -126,10 +131,10 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	companyID := plan.CompanyID.ValueString()
-	conn, err := r.data.client.CreateConnection(ctx, companyID, plan.PlatformKey.ValueString())
+	companyID, key := plan.CompanyID.ValueString(), plan.PlatformKey.ValueString()
+	conn, err := r.data.client.CreateConnection(ctx, companyID, key)
 	if codat.IsNotFound(err) {
-		addAPIAttributeError(&resp.Diagnostics, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID), err)
+		r.data.explainConnectionNotFound(ctx, &resp.Diagnostics, companyID, key, err)
 		return
 	}
 	if err != nil {
@@ -137,8 +142,29 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.data.connections.remember(companyID, conn)
-	setConnectionState(&plan, companyID, conn)
+	// Codat created the connection for the key it was asked for, whether or not its answer repeats the key.
+	if conn.IntegrationKey == "" {
+		r.data.integrationKeys.learn(key, conn.IntegrationID)
+	}
+	setConnectionState(&plan, companyID, conn, key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// explainConnectionNotFound reports Codat's 404 to POST /companies/{companyId}/connections, which names either the
+// company or the platform key: it asks Codat which of the two exists, and puts the error on the attribute that
+// names the missing one.
+func (d *providerData) explainConnectionNotFound(ctx context.Context, diags *diag.Diagnostics, companyID, key string, err error) {
+	id, lookupErr := d.integrationID(ctx, key)
+	if lookupErr == nil && id == "" {
+		addUnknownPlatformKey(diags, key, err)
+		return
+	}
+	_, companyErr := d.client.GetCompany(ctx, companyID)
+	if codat.IsNotFound(companyErr) {
+		addAPIAttributeError(diags, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID), err)
+		return
+	}
+	addAPIError(diags, fmt.Sprintf("Unable to create a connection to %q for Codat company %s", key, companyID), err)
 }
 
 func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -159,7 +185,18 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	r.data.connections.remember(companyID, conn)
-	setConnectionState(&state, companyID, conn)
+	// Without Codat's integrationKey, the key in state (none after an import: Xero's is the likely one) is checked
+	// against the connection's integrationId.
+	known := state.PlatformKey.ValueString()
+	if known == "" {
+		known = xeroPlatformKey
+	}
+	key, err := r.data.platformKeyOf(ctx, conn, known)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
+		return
+	}
+	setConnectionState(&state, companyID, conn, key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -192,14 +229,15 @@ func (r *connectionResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
 }
 
-func setConnectionState(m *connectionModel, companyID string, c *codat.Connection) {
+// setConnectionState copies a connection into the model; platformKey is its key as platformKeyOf resolved it.
+func setConnectionState(m *connectionModel, companyID string, c *codat.Connection, platformKey string) {
 	m.ID = types.StringValue(c.ID)
 	m.CompanyID = types.StringValue(companyID)
-	m.PlatformKey = types.StringValue(c.IntegrationKey)
+	m.PlatformKey = types.StringValue(platformKey)
 	m.Status = types.StringValue(c.Status)
 	m.LinkURL = types.StringValue(c.LinkURL)
 	m.IntegrationID = types.StringValue(c.IntegrationID)
-	m.IntegrationKey = types.StringValue(c.IntegrationKey)
+	m.IntegrationKey = types.StringValue(platformKey)
 	m.SourceType = types.StringValue(c.SourceType)
 	m.PlatformName = types.StringValue(c.PlatformName)
 	m.Created = types.StringValue(c.Created)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 func connectionConfig(env *acctest.Env, platform string) string {
@@ -115,4 +117,134 @@ resource "codat_connection" "test" {
 			},
 		},
 	})
+}
+
+// Codat no longer has to send integrationKey (it left Connection's required properties on 2026-04-15). Without it a
+// connection still creates, refreshes, imports and is found by the data source with empty plans, for Xero and for
+// another platform, and the key is resolved from integrationId.
+func TestAccConnectionResource_withoutIntegrationKey(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, func(o *sandbox.Options) { o.OmitIntegrationKey = true })
+	config := func(platform string) string {
+		return connectionConfig(env, platform) + fmt.Sprintf(`
+data "codat_connection" "by_platform" {
+  company_id   = codat_company.test.id
+  platform_key = %[1]q
+  depends_on   = [codat_connection.test]
+}
+
+data "codat_connection" "by_id" {
+  company_id = codat_company.test.id
+  id         = codat_connection.test.id
+}
+`, platform)
+	}
+	const addr = "codat_connection.test"
+	keyChecks := func(platform string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_key"), knownvalue.StringExact(platform)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("integration_key"), knownvalue.StringExact(platform)),
+			statecheck.CompareValuePairs("data.codat_connection.by_platform", tfjsonpath.New("id"), addr, tfjsonpath.New("id"), compareEqual),
+			statecheck.ExpectKnownValue("data.codat_connection.by_platform", tfjsonpath.New("integration_key"), knownvalue.StringExact(platform)),
+			statecheck.ExpectKnownValue("data.codat_connection.by_id", tfjsonpath.New("platform_key"), knownvalue.StringExact(platform)),
+			statecheck.ExpectKnownValue("data.codat_connection.by_id", tfjsonpath.New("integration_key"), knownvalue.StringExact(platform)),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config:            config("gbol"),
+				ConfigStateChecks: keyChecks("gbol"),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{Config: config("gbol"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateVerify: true},
+			{Config: config("gbol"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateKind: resource.ImportBlockWithID},
+			{
+				Config:            config("qhyg"),
+				ConfigStateChecks: keyChecks("qhyg"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{Config: config("qhyg"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateVerify: true},
+			{Config: config("qhyg"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateKind: resource.ImportBlockWithID},
+			{
+				// Codat starts sending the key again: nothing changes.
+				PreConfig:        func() { env.Sandbox.SetIntegrationKeyOmitted(false) },
+				Config:           config("qhyg"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// And stops again, under a connection created while it was sent.
+				PreConfig:        func() { env.Sandbox.SetIntegrationKeyOmitted(true) },
+				Config:           config("qhyg"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: connectionConfig(env, "qhyg") + `
+data "codat_connection" "unknown" {
+  company_id   = codat_company.test.id
+  platform_key = "xero"
+}
+`,
+				ExpectError: acctest.ErrorRegexp(`platform_key`, `no integration with platform key "xero"`),
+			},
+		},
+	})
+}
+
+// A 404 names the object that is missing: an unknown platform key is not reported as a missing company, and a
+// missing company is not reported as an unknown platform key.
+func TestAccConnectionResource_notFoundNamesTheMissingObject(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	var companyID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      connectionConfig(env, "xero"),
+				ExpectError: acctest.ErrorRegexp(`Unknown platform key "xero"`, `platform_key = "xero"`, `no integration with platform key "xero"`),
+			},
+			{
+				// The company exists (created in the step above) and stays: the error was about the platform.
+				Config: env.ProviderConfig() + `
+resource "codat_company" "test" {
+  name = "Connection test"
+}
+`,
+				Check: func(*terraform.State) error {
+					companyID = onlyCompany(t, env).ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := env.Sandbox.DeleteCompany(companyID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.ProviderConfig() + `
+resource "codat_connection" "orphan" {
+  company_id = var.company_id
+}
+
+variable "company_id" {
+  type = string
+}
+`,
+				ConfigVariables: config.Variables{"company_id": lazyString(func() string { return companyID })},
+				ExpectError:     acctest.ErrorRegexp(`Codat company [0-9a-f-]{36} not found`, `company_id = var.company_id`, `No company was found`),
+			},
+		},
+	})
+	if n := env.Sandbox.Count("POST /companies/{companyId}/connections"); n != 2 {
+		t.Errorf("%d connection creates, want 2 (one per failing step)", n)
+	}
 }

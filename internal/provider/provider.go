@@ -72,6 +72,8 @@ type providerData struct {
 	mappings       *listCache[codat.BankFeedMapping]
 	// connections holds the connections read or created in this provider process, for the mapping data source.
 	connections *connectionMemo
+	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
+	integrationKeys *integrationKeys
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -202,6 +204,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		sourceAccounts: newListCache[codat.SourceAccount](),
 		mappings:       newListCache[codat.BankFeedMapping](),
 		connections:    newConnectionMemo(),
+
+		integrationKeys: newIntegrationKeys(),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
