@@ -24,11 +24,11 @@ func TestAPIFloor(t *testing.T) {
 		want time.Duration
 	}{
 		// Large enough that every level is limited by its calls: minimum calls x latency / parallel.
-		{OpApply, 500, 3000 * latency / parallel},
+		{OpApply, 500, 2500 * latency / parallel},
 		{OpPlan, 500, 2000 * latency / parallel},
 		{OpDestroy, 500, 4000 * latency / parallel},
-		// Two customers: every level is limited by its chain of calls, 2+1+1+1 deep for apply.
-		{OpApply, 2, 5 * latency},
+		// Two customers: every level is limited by its chain of calls, one call deep each for apply.
+		{OpApply, 2, 4 * latency},
 		{OpPlan, 2, 4 * latency},
 		{OpDestroy, 2, 7 * latency},
 	} {

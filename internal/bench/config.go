@@ -139,7 +139,6 @@ resource "codat_company" "customer" {
   name        = each.value.name
   description = "Benchmark customer ${each.key}"
   tags        = { customer = each.key }
-  products    = ["bank-feeds"]
 }
 
 resource "codat_connection" "xero" {
@@ -199,7 +198,6 @@ resource "terraform_data" "company" {
     name        = each.value.name
     description = "Benchmark customer ${each.key}"
     tags        = { customer = each.key }
-    products    = ["bank-feeds"]
   }
 }
 
@@ -343,7 +341,6 @@ resource "terraform_data" "company" {
     name        = var.name
     description = "Benchmark customer ${var.key}"
     tags        = { customer = var.key }
-    products    = ["bank-feeds"]
   }
 }
 

@@ -10,7 +10,6 @@ const (
 	routeCreateCompany    = "POST /companies"
 	routeGetCompany       = "GET /companies/{companyId}"
 	routeDeleteCompany    = "DELETE /companies/{companyId}"
-	routeAddProduct       = "PUT /companies/{companyId}/products/{productIdentifier}"
 	routeCreateConnection = "POST /companies/{companyId}/connections"
 	routeGetConnection    = "GET /companies/{companyId}/connections/{connectionId}"
 	routeDeleteConnection = "DELETE /companies/{companyId}/connections/{connectionId}"
@@ -48,8 +47,7 @@ var refreshCalls = map[string]int{
 
 // MinimumCalls is the least number of API calls per customer, by route, that op needs.
 //
-//   - apply: create the company and enable bank-feeds on it (Codat's create body has no products), create the
-//     connection and both accounts, and read the mapping once. The data source reads the connection the
+//   - apply: create the company, the connection and both accounts, and read the mapping once. The data source reads the connection the
 //     connection resource just created instead of fetching it again.
 //   - plan (no changes): the refresh.
 //   - destroy: the refresh Terraform makes before planning the destroy, then one DELETE per object. Deleting a
@@ -61,7 +59,6 @@ func MinimumCalls(op Op) map[string]int {
 	case OpApply:
 		return map[string]int{
 			routeCreateCompany:    1,
-			routeAddProduct:       1,
 			routeCreateConnection: 1,
 			routeCreateAccount:    accountsPerCustomer,
 			routeGetMapping:       1,
@@ -87,7 +84,7 @@ func total(m map[string]int) int {
 }
 
 // level is the part of an operation on one kind of object: calls per customer, and depth, how many of them must
-// run one after the other (a company is created, then bank-feeds enabled on it).
+// run one after the other.
 type level struct {
 	calls, depth int
 }
@@ -107,7 +104,7 @@ func levels(op Op) []level {
 	switch op {
 	case OpApply:
 		return []level{
-			{calls: 2, depth: 2},                   // create the company, then enable bank-feeds
+			{calls: 1, depth: 1},                   // create the company
 			{calls: 1, depth: 1},                   // create the connection
 			{calls: accountsPerCustomer, depth: 1}, // create the accounts
 			{calls: 1, depth: 1},                   // read the mapping

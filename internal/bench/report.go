@@ -334,8 +334,8 @@ const method = `## How the numbers are made
 - **minimum**: the least each operation can do, per customer. A refresh reads the company and the connection
   once each, lists the connection's source accounts once for both accounts (Codat has no GET for one account)
   and reads the mapping once; the data source takes the connection that the connection resource has just read
-  or created in the same provider process. Apply creates the company, enables ` + "`bank-feeds`" + ` on it (Codat's
-  create body has no products), creates the connection and both accounts and reads the mapping. Destroy is the
+  or created in the same provider process. Apply creates the company, the connection and both
+  accounts and reads the mapping. Destroy is the
   refresh ` + "`terraform destroy`" + ` makes first, then one DELETE per object: Terraform deletes the accounts, then
   the connection, then the company. A company delete would take its connection and accounts with it in Codat, but
   the provider cannot tell, when Terraform asks it to delete one account, that the company is going too; skipping
@@ -345,8 +345,7 @@ const method = `## How the numbers are made
   across all customers and module instances: no connection is created before the last company. So an operation
   is a sequence of levels (apply: companies, connections, accounts, mappings; refresh: the same four reads;
   deletes: accounts, connections, companies), and the floor is the sum over the levels of the larger of
-  calls x latency / parallelism and chain x latency, where the chain is 2 for a company (create, then enable
-  the product) and 1 otherwise. From 10 customers on, every level is limited by its calls and the floor is
+  calls x latency / parallelism and chain x latency, the chain being one call per object. From 10 customers on, every level is limited by its calls and the floor is
   minimum calls x 25 ms / 10.
 - **Terraform floor**: the wall time of the same command on the shape's stand-in, in the same run: each Codat
   resource and the data source replaced by a built-in ` + "`terraform_data`" + ` resource whose ` + "`input`" + ` holds the

@@ -103,7 +103,8 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				},
 			},
 			"products": schema.SetAttribute{
-				MarkdownDescription: "Codat products enabled for the company: " + quotedList(companyProducts) + ". When " +
+				MarkdownDescription: "Codat products enabled for the company, from the product identifiers in Codat's " +
+					"API description: " + quotedList(companyProducts) + ". When " +
 					"set, the company has exactly these products; when omitted, the provider reports the products Codat " +
 					"enabled and leaves them alone.\n\n  ~> The product endpoints (`PUT` and `DELETE " +
 					"/companies/{companyId}/products/{productIdentifier}`) are in alpha and serve only participants of " +

@@ -1,4 +1,4 @@
-# One SMB customer: a Codat company with bank feeds, its Xero connection, the customer's source bank accounts and
+# One SMB customer: a Codat company, its Xero connection, the customer's source bank accounts and
 # a read-back of how far the customer has got with mapping them. The quickstart calls this module once per
 # customer; every reference below names an object of the same customer.
 terraform {
@@ -32,7 +32,6 @@ resource "codat_company" "this" {
   name        = var.name
   description = "Quickstart customer ${var.key}"
   tags        = { customer = var.key }
-  products    = ["bank-feeds"]
 }
 
 resource "codat_connection" "xero" {

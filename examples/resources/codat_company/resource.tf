@@ -7,6 +7,4 @@ resource "codat_company" "acme" {
     crm_id = "10042"
     region = "uk"
   }
-
-  products = ["bank-feeds"]
 }
