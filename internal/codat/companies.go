@@ -65,7 +65,8 @@ func (c *Client) DeleteCompany(ctx context.Context, companyID string) error {
 	return c.do(ctx, http.MethodDelete, pathf("/companies/%s", companyID), nil, nil, nil)
 }
 
-// AddProduct enables a product, such as "bank-feeds", for a company.
+// AddProduct enables a product, such as "bank-feeds", for a company. The product endpoints are in alpha and serve
+// only participants of Codat's development programme; other clients get 403 (IsForbidden).
 func (c *Client) AddProduct(ctx context.Context, companyID, product string) error {
 	return c.do(ctx, http.MethodPut, pathf("/companies/%s/products/%s", companyID, product), nil, nil, nil)
 }

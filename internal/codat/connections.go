@@ -7,8 +7,10 @@ import (
 
 // Connection is a company's data connection to one platform, such as its Xero organisation.
 type Connection struct {
-	ID             string `json:"id"`
-	IntegrationID  string `json:"integrationId,omitempty"`
+	ID            string `json:"id"`
+	IntegrationID string `json:"integrationId,omitempty"`
+	// IntegrationKey is the platform key, such as "gbol". Codat may leave it out (it is no longer required since
+	// 2026-04-15); IntegrationID always names the integration.
 	IntegrationKey string `json:"integrationKey,omitempty"`
 	SourceID       string `json:"sourceId,omitempty"`
 	SourceType     string `json:"sourceType,omitempty"`
