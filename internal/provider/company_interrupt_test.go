@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // stopLogLine is what terraform-plugin-go logs (at TRACE) once StopProvider has cancelled every request context.
@@ -113,19 +114,9 @@ resource "codat_connection" "xero" {
 		!strings.Contains(plan.output, "codat_company.customer will be updated in-place") {
 		t.Errorf("the plan after the interrupt does not update the company in place: %s", plan)
 	}
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply after the interrupt: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 1 || cs[0].ID != company.ID || len(cs[0].Products) != 1 ||
-		len(env.Sandbox.Connections(company.ID)) != 1 {
-		t.Errorf("after the next apply the sandbox holds %+v", cs)
-	}
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Errorf("the plan after apply is not empty: %s", run)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatalf("destroy: %s", run)
-	}
+	carryOn(t, env, tf, func(c sandbox.Company) bool {
+		return c.ID == company.ID && len(c.Products) == 1 && len(env.Sandbox.Connections(c.ID)) == 1
+	})
 }
 
 // Ctrl-C after PUT /companies/{companyId} was sent but before the product step of an update: the state records
@@ -163,18 +154,7 @@ resource "codat_company" "customer" {
 			t.Errorf("the state records %v (tainted %t), want what Codat holds: After Ltd with lending", o.Attributes, o.Tainted)
 		}
 	}
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply after the interrupt: %s", run)
-	}
-	if c := onlyCompany(t, env); len(c.Products) != 2 || c.ID != company.ID {
-		t.Errorf("after the next apply the sandbox holds %+v", c)
-	}
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Errorf("the plan after apply is not empty: %s", run)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatalf("destroy: %s", run)
-	}
+	carryOn(t, env, tf, func(c sandbox.Company) bool { return c.ID == company.ID && len(c.Products) == 2 })
 }
 
 // A Codat client outside the development programme: the company is created, the product step is refused (403),
@@ -207,5 +187,26 @@ resource "codat_company" "customer" {
 	}
 	if run := tf.destroy(); !run.ok() {
 		t.Fatalf("destroy: %s", run)
+	}
+}
+
+// carryOn runs the apply after an interrupt: it must succeed and leave the sandbox's single company as want says,
+// the plan after it must be empty, and destroy must leave nothing behind.
+func carryOn(t *testing.T, env *acctest.Env, tf *tfCLI, want func(sandbox.Company) bool) {
+	t.Helper()
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply after the interrupt: %s", run)
+	}
+	if c := onlyCompany(t, env); !want(c) {
+		t.Errorf("after the next apply the sandbox holds %+v", c)
+	}
+	if empty, run := tf.planIsEmpty(); !empty {
+		t.Errorf("the plan after apply is not empty: %s", run)
+	}
+	if run := tf.destroy(); !run.ok() {
+		t.Fatalf("destroy: %s", run)
+	}
+	if cs := env.Sandbox.Companies(); len(cs) != 0 {
+		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
 	}
 }

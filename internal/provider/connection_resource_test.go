@@ -159,6 +159,13 @@ data "codat_connection" "by_id" {
 				Config:            config("gbol"),
 				ConfigStateChecks: keyChecks("gbol"),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					// Xero's key is confirmed with GET /integrations/gbol; the catalogue is never listed for it.
+					if n := env.Sandbox.Count("GET /integrations"); n != 0 {
+						return fmt.Errorf("the integrations were listed %d times to resolve Xero's key", n)
+					}
+					return nil
+				},
 			},
 			{Config: config("gbol"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateVerify: true},
 			{Config: config("gbol"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateKind: resource.ImportBlockWithID},
