@@ -304,9 +304,9 @@ func (r *companyResource) syncProducts(ctx context.Context, id string, have, wan
 	return result, failures
 }
 
-// interrupted reports whether err ended a call because Terraform was interrupted (the operation's context was
+// interruptedCall reports whether err ended a call because Terraform was interrupted (the operation's context was
 // cancelled), rather than because of Codat's answer.
-func interrupted(ctx context.Context, err error) bool {
+func interruptedCall(ctx context.Context, err error) bool {
 	return ctx.Err() != nil && errors.Is(err, context.Canceled)
 }
 
@@ -337,7 +337,7 @@ func addCreateProductsWarning(ctx context.Context, diags *diag.Diagnostics, id s
 	names := strings.Join(products, ", ")
 	next := "The company is recorded in the state, not tainted, so it is not replaced; the next plan reads the " +
 		"products Codat has and shows " + names + " still to enable, and the next apply carries on."
-	if interrupted(ctx, failures[0].err) {
+	if interruptedCall(ctx, failures[0].err) {
 		diags.AddAttributeWarning(path.Root("products"), "Stopped before enabling the products of Codat company "+id,
 			fmt.Sprintf("Terraform was interrupted after Codat created the company, before product %s was enabled. %s",
 				names, next))
@@ -360,7 +360,7 @@ func addUpdateProductsErrors(ctx context.Context, diags *diag.Diagnostics, id st
 			verb = "enable"
 		}
 		summary := fmt.Sprintf("Unable to %s product %q for Codat company %s", verb, f.product, id)
-		if interrupted(ctx, f.err) {
+		if interruptedCall(ctx, f.err) {
 			diags.AddAttributeError(path.Root("products"), summary, "Terraform was interrupted before the request "+
 				"was sent. The state records what Codat holds; the next apply carries on.")
 			continue
