@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mappingDelay := fs.Duration("mapping-delay", 0, "how long a mapped account stays connecting before it is connected")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
 	verbose := fs.Bool("v", false, "log every API request to stderr")
+	integratedOn := fs.String("integrated-on", "", "date the Codat client integrated Bank Feeds, e.g. 2024-03-01; before 2024-08-01 source accounts use Codat's v1 shape")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +60,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		APIKey:       *apiKey,
 		Latency:      *latency,
 		MappingDelay: *mappingDelay,
+	}
+	if *integratedOn != "" {
+		t, err := time.Parse("2006-01-02", *integratedOn)
+		if err != nil {
+			return fmt.Errorf("-integrated-on: %w", err)
+		}
+		opts.IntegratedOn = t
 	}
 	if *verbose {
 		opts.Logf = log.New(stderr, "codat-sandbox: ", log.LstdFlags).Printf
