@@ -380,8 +380,9 @@ func dropNoContentRefs(doc map[string]any) error {
 // integrated before 2024-08-01), so the body says which branch applies: a body with one of v2's
 // account types or a member only v2 has (routingInfo, accountInfo) is v2 and is validated against
 // the v2 branch alone; any other body (Codat's v1 "Debit"/"Credit", other free text, no type) is
-// v1 and is validated against the v1 branch, which is made to exclude v2 bodies. A list is v1 when
-// it holds at least one item and its items are v1. The batch-create answers, which no route of the
+// v1 and is validated against the v1 branch, which is made to exclude v2 bodies. A client's list
+// holds one shape: it is v1 when any item is v1 (a v1 client may use v2's type names as free text
+// too), and every item is then validated as v1. The batch-create answers, which no route of the
 // sandbox serves, keep the v2 branch only.
 func keepSourceAccountV2(doc map[string]any) error {
 	notV2, err := notSourceAccountV2(doc)
@@ -401,7 +402,9 @@ func keepSourceAccountV2(doc map[string]any) error {
 			case refersTo(b, isSourceAccountV1):
 				marker := notV2
 				if ref, _ := b.(map[string]any)["$ref"].(string); isArraySchema(schemas, ref) {
-					marker = map[string]any{"type": "array", "minItems": 1, "items": notV2}
+					// "contains": notV2, written with not and items: "contains" would hand the whole
+					// schema to kin-openapi's JSON Schema 2020-12 validator and change its messages.
+					marker = map[string]any{"type": "array", "not": map[string]any{"items": map[string]any{"not": notV2}}}
 				}
 				kept = append(kept, map[string]any{"allOf": []any{b, marker}})
 			default:

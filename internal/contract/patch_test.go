@@ -134,7 +134,7 @@ func TestKeepSourceAccountV2(t *testing.T) {
 	if err := keepSourceAccountV2(doc); err != nil {
 		t.Fatal(err)
 	}
-	// The v1 branch excludes v2 bodies (and, for a list, empty lists); the v1 batch answer goes; a
+	// The v1 branch excludes v2 bodies (a list must hold a v1 item); the v1 batch answer goes; a
 	// oneOf without a v2 branch is left alone.
 	const notV2 = `{"properties":{"accountType":{"not":{"enum":["checking","loan"]}}},"not":{"anyOf":[{"required":["routingInfo"]}]}}`
 	equalJSON(t, doc, `{"paths":{"/a":{"post":{"requestBody":{"content":{"application/json":{"schema":{"oneOf":[
@@ -143,7 +143,7 @@ func TestKeepSourceAccountV2(t *testing.T) {
 		"responses":{"200":{"content":{"application/json":{"schema":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccounts"},
 		{"allOf":[{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccounts"},
-		{"type":"array","minItems":1,"items":`+notV2+`}]}]}}}},
+		{"type":"array","not":{"items":{"not":`+notV2+`}}}]}]}}}},
 		"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2BatchCreateResponse"},
 		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}}},

@@ -180,10 +180,21 @@ func TestTraffic(t *testing.T) {
 				response: `[{"id":"acc-002","accountType":"Debit","status":"connected","feedStartDate":"2023-01-09T14:56:43.773Z"},{"id":"acc-003"}]`},
 		},
 		{
+			name: "list source accounts v1 with a v2 type name as free text",
+			call: call{method: "GET", path: accountsPath, status: 200,
+				response: `[{"id":"acc-002","accountType":"Debit"},{"id":"acc-003","accountType":"savings","balance":5}]`},
+		},
+		{
 			name: "list source accounts mixing v1 and v2",
 			call: call{method: "GET", path: accountsPath, status: 200,
 				response: `[{"id":"acc-002","accountType":"Debit"},` + sourceAccountJSON + `]`},
 			want: [][2]string{response("")},
+		},
+		{
+			name: "list source accounts v2 with a member missing",
+			call: call{method: "GET", path: accountsPath, status: 200,
+				response: `[{"id":"acc-001","accountName":"Business current","accountType":"checking","currency":"GBP","balance":1}]`},
+			want: [][2]string{response("accountNumber")},
 		},
 		{
 			name: "create source account v1 answered with a v2 member",
