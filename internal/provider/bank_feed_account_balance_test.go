@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,4 +178,42 @@ func TestAccBankFeedAccountResource_pushedTransactionsMoveBalance(t *testing.T) 
 			},
 		},
 	})
+}
+
+// The same through the terraform CLI, as a team runs it: once transactions have moved a connected account's
+// balance, `terraform plan` succeeds twice in a row with no change; a new opening balance in the configuration
+// plans an in-place update that warns it is recorded only.
+func TestAccBankFeedAccountCLI_plansAfterPushedTransactions(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	tf := newTFCLI(t)
+	tf.writeConfig(accountConfig(env, "Business Current", "12345678", "1234.56"))
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply: %s", run)
+	}
+	companyID, connectionID, accountID := connectAccount(t, env)
+	pushTransactions(t, env, companyID, connectionID, accountID,
+		map[string]any{"id": "t1", "date": time.Now().UTC().Format("2006-01-02"), "description": "Card payment",
+			"amount": -234.56, "balance": 1000, "transactionType": "Debit"})
+	for i := 1; i <= 2; i++ {
+		if empty, run := tf.planIsEmpty(); !empty {
+			t.Fatalf("plan %d after the push is not empty: %s", i, run)
+		}
+	}
+	if objs := tf.state(); len(objs) != 3 {
+		t.Fatalf("state holds %d objects", len(objs))
+	}
+
+	tf.writeConfig(accountConfig(env, "Business Current", "12345678", "1300"))
+	empty, run := tf.planIsEmpty()
+	if empty || !strings.Contains(run.output, "Opening balance recorded, not sent") ||
+		!regexp.MustCompile(`~ balance\s+= 1234\.56 -> 1300`).MatchString(run.output) || strings.Contains(run.output, "forces replacement") {
+		t.Fatalf("plan of a new opening balance: %s", run)
+	}
+	if n := env.Sandbox.Count(routeUpdateSourceAccount); n != 0 {
+		t.Errorf("%d source-account updates sent", n)
+	}
+	if run := tf.destroy(); !run.ok() {
+		t.Fatalf("destroy: %s", run)
+	}
 }
