@@ -6,14 +6,16 @@ import (
 	"net/http"
 )
 
-// SourceAccount is a bank account fed into the accounting platform, in Codat's v2 shape. Balances are
-// json.Number so that a decimal such as 1234.56 round-trips exactly. Optional text fields are empty when Codat
-// sends null or nothing.
+// SourceAccount is a bank account fed into the accounting platform, in Codat's v2 shape. Codat's v1 shape (clients
+// that integrated with Bank Feeds before 2024-08-01) is its subset without RoutingInfo and AccountInfo, with a free
+// text AccountType such as "Debit" or "Credit": leaving those two out makes a v1 body, and v1 answers decode into
+// the same struct. Balances are json.Number so that a decimal such as 1234.56 round-trips exactly. Optional text
+// fields are empty when Codat sends null or nothing.
 type SourceAccount struct {
 	ID string `json:"id"`
 	// AccountName can be changed with UpdateSourceAccount.
 	AccountName string `json:"accountName"`
-	// AccountType is checking, savings, loan, creditCard or prepaidCard.
+	// AccountType is checking, savings, loan, creditCard or prepaidCard (v2), or Debit or Credit (v1).
 	AccountType   string       `json:"accountType"`
 	AccountNumber string       `json:"accountNumber"`
 	SortCode      *string      `json:"sortCode,omitempty"`

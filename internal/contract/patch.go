@@ -376,32 +376,96 @@ func dropNoContentRefs(doc map[string]any) error {
 // `oneOf: [SourceAccountV2..., SourceAccount...]`. The v1 schema is looser than v2 (every v1
 // property is a nullable free string), so a valid v2 body also matches v1 and strict oneOf rejects
 // every valid v2 body and response. Treating it as anyOf would instead let a v2 body with a wrong
-// accountType pass as v1. The provider speaks v2 only, so the v1 branches are dropped and the v2
-// branch validated alone.
+// accountType pass as v1. Which shape a client speaks is Codat's choice per client (v1 for clients
+// integrated before 2024-08-01), so the body says which branch applies: a body with one of v2's
+// account types or a member only v2 has (routingInfo, accountInfo) is v2 and is validated against
+// the v2 branch alone; any other body (Codat's v1 "Debit"/"Credit", other free text, no type) is
+// v1 and is validated against the v1 branch, which is made to exclude v2 bodies. A client's list
+// holds one shape: it is v1 when any item is v1 (a v1 client may use v2's type names as free text
+// too), and every item is then validated as v1. The batch-create answers, which no route of the
+// sandbox serves, keep the v2 branch only.
 func keepSourceAccountV2(doc map[string]any) error {
+	notV2, err := notSourceAccountV2(doc)
+	if err != nil || notV2 == nil {
+		return err
+	}
+	schemas := componentSchemas(doc)
 	walkObjects(doc, nil, func(obj map[string]any, path []string) bool {
 		branches, ok := obj["oneOf"].([]any)
-		if !ok || !isSchemaObject(path) {
+		if !ok || !isSchemaObject(path) || !slices.ContainsFunc(branches, func(b any) bool { return refersTo(b, isSourceAccountV2) }) {
 			return true
 		}
 		var kept []any
-		hasV2 := false
 		for _, b := range branches {
 			switch {
+			case refersTo(b, isSourceAccountBatchV1):
 			case refersTo(b, isSourceAccountV1):
-			case refersTo(b, isSourceAccountV2):
-				hasV2 = true
-				kept = append(kept, b)
+				marker := notV2
+				if ref, _ := b.(map[string]any)["$ref"].(string); isArraySchema(schemas, ref) {
+					// "contains": notV2, written with not and items: "contains" would hand the whole
+					// schema to kin-openapi's JSON Schema 2020-12 validator and change its messages.
+					marker = map[string]any{"type": "array", "not": map[string]any{"items": map[string]any{"not": notV2}}}
+				}
+				kept = append(kept, map[string]any{"allOf": []any{b, marker}})
 			default:
 				kept = append(kept, b)
 			}
 		}
-		if hasV2 && len(kept) < len(branches) {
-			obj["oneOf"] = kept
-		}
+		obj["oneOf"] = kept
 		return true
 	})
 	return nil
+}
+
+// notSourceAccountV2 is a schema that an object matches when it is no v2 source account: its
+// accountType is none of SourceAccountV2's types and it has none of the members that only
+// SourceAccountV2 has. Nil when the document has no source accounts.
+func notSourceAccountV2(doc map[string]any) (map[string]any, error) {
+	schemas := componentSchemas(doc)
+	v2, _ := schemas["SourceAccountV2"].(map[string]any)
+	v1, _ := schemas["SourceAccount"].(map[string]any)
+	if v2 == nil || v1 == nil {
+		return nil, nil
+	}
+	v2Props, _ := v2["properties"].(map[string]any)
+	v1Props, _ := v1["properties"].(map[string]any)
+	accountType, _ := v2Props["accountType"].(map[string]any)
+	enum, _ := accountType["enum"].([]any)
+	if len(enum) == 0 {
+		return nil, fmt.Errorf("SourceAccountV2.accountType has no enum")
+	}
+	var v2Only []any
+	for _, name := range sortedNames(v2Props) {
+		if _, ok := v1Props[name]; !ok {
+			v2Only = append(v2Only, map[string]any{"required": []any{name}})
+		}
+	}
+	notV2 := map[string]any{"properties": map[string]any{"accountType": map[string]any{"not": map[string]any{"enum": enum}}}}
+	if len(v2Only) > 0 {
+		notV2["not"] = map[string]any{"anyOf": v2Only}
+	}
+	return notV2, nil
+}
+
+func sortedNames(m map[string]any) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// isArraySchema reports whether ref names a component schema of type array.
+func isArraySchema(schemas map[string]any, ref string) bool {
+	name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+	schema, _ := schemas[name].(map[string]any)
+	return ok && schema["type"] == "array"
+}
+
+func isSourceAccountBatchV1(ref string) bool {
+	name := strings.TrimPrefix(ref, "#/components/schemas/")
+	return name == "SourceAccountBatchCreateResponse" || strings.HasPrefix(name, "SourceAccountBatchCreateResponse_")
 }
 
 func isSourceAccountV2(ref string) bool {

@@ -116,24 +116,44 @@ func TestDropNoContentRefs(t *testing.T) {
 }
 
 func TestKeepSourceAccountV2(t *testing.T) {
+	const schemas = `"SourceAccountV2":{"properties":{"accountType":{"enum":["checking","loan"]},"routingInfo":{}}},
+		"SourceAccount":{"properties":{"accountType":{"type":"string"}}},
+		"SourceAccount_definitions_sourceAccounts":{"type":"array","items":{"$ref":"#/components/schemas/SourceAccount"}},
+		"Other":{"oneOf":[{"$ref":"#/components/schemas/SourceAccount"},{"type":"null"}]}`
 	doc := decode(t, `{"paths":{"/a":{"post":{"requestBody":{"content":{"application/json":{"schema":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccountV2Prototype"},
 		{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccountPrototype"}]}}}},
-		"responses":{"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
+		"responses":{"200":{"content":{"application/json":{"schema":{"oneOf":[
+		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccounts"},
+		{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccounts"}]}}}},
+		"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2BatchCreateResponse"},
 		{"$ref":"#/components/schemas/SourceAccountBatchCreateResponse"},
 		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}}},
-		"components":{"schemas":{"Other":{"oneOf":[{"$ref":"#/components/schemas/SourceAccount"},{"type":"null"}]}}}}`)
+		"components":{"schemas":{`+schemas+`}}}`)
 	if err := keepSourceAccountV2(doc); err != nil {
 		t.Fatal(err)
 	}
-	// A oneOf without a v2 branch is left alone.
+	// The v1 branch excludes v2 bodies (a list must hold a v1 item); the v1 batch answer goes; a
+	// oneOf without a v2 branch is left alone.
+	const notV2 = `{"properties":{"accountType":{"not":{"enum":["checking","loan"]}}},"not":{"anyOf":[{"required":["routingInfo"]}]}}`
 	equalJSON(t, doc, `{"paths":{"/a":{"post":{"requestBody":{"content":{"application/json":{"schema":{"oneOf":[
-		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccountV2Prototype"}]}}}},
-		"responses":{"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
+		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccountV2Prototype"},
+		{"allOf":[{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccountPrototype"},`+notV2+`]}]}}}},
+		"responses":{"200":{"content":{"application/json":{"schema":{"oneOf":[
+		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccounts"},
+		{"allOf":[{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccounts"},
+		{"type":"array","not":{"items":{"not":`+notV2+`}}}]}]}}}},
+		"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2BatchCreateResponse"},
 		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}}},
-		"components":{"schemas":{"Other":{"oneOf":[{"$ref":"#/components/schemas/SourceAccount"},{"type":"null"}]}}}}`)
+		"components":{"schemas":{`+schemas+`}}}`)
+
+	// Without an enum of v2 types the versions cannot be told apart.
+	broken := decode(t, `{"components":{"schemas":{"SourceAccountV2":{"properties":{}},"SourceAccount":{"properties":{}}}}}`)
+	if err := keepSourceAccountV2(broken); err == nil {
+		t.Error("no error for a SourceAccountV2 without an accountType enum")
+	}
 }
 
 // pathsRefDoc is a small OpenAPI 3.1 document whose response schema refers into #/paths, as the

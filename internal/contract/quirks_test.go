@@ -76,13 +76,16 @@ func TestQuirks(t *testing.T) {
 				`"accountType":"checking","accountNumber":"12345670","currency":"GBP","balance":99.99}`,
 				status: 200, response: sourceAccountJSON},
 			bad: []call{
-				{method: "POST", path: accountsPath, body: `{"id":"acc-001","accountName":"Business current",` +
-					`"accountType":"current","accountNumber":"12345670","currency":"GBP","balance":99.99}`,
+				// A v2 type or a v2-only member makes a body v2, and v2 requires every member.
+				{method: "POST", path: accountsPath, body: `{"id":"acc-001","accountName":"Business current","accountType":"checking"}`,
 					status: 200, response: sourceAccountJSON},
-				{method: "POST", path: accountsPath, body: `{"id":"acc-001","accountName":"Business current"}`,
+				{method: "POST", path: accountsPath, body: `{"id":"acc-001","accountType":"current","routingInfo":{"bankCode":"1"}}`,
 					status: 200, response: sourceAccountJSON},
+				// A v1 answer holds only v1 members.
+				{method: "POST", path: accountsPath, body: `{"id":"acc-002","accountType":"Debit"}`,
+					status: 200, response: `{"id":"acc-002","accountType":"Debit","nickname":"n"}`},
 			},
-			badWant: []string{"at /accountType: value is not one of the allowed values", "accountType"},
+			badWant: []string{"accountNumber", "at /accountType: value is not one of the allowed values", "nickname"},
 		},
 	}
 	for _, tt := range tests {

@@ -150,9 +150,9 @@ func TestTraffic(t *testing.T) {
 				status: 200, response: sourceAccountJSON},
 		},
 		{
-			name: "create source account with an account type not in the enum",
+			name: "create v2 source account with an account type not in the enum",
 			call: call{method: "POST", path: accountsPath, body: `{"id":"acc-001","accountName":"Business current",` +
-				`"accountType":"current","accountNumber":"12345670","currency":"GBP","balance":99.99}`,
+				`"accountType":"current","accountNumber":"12345670","currency":"GBP","balance":99.99,"routingInfo":{"bankCode":"1"}}`,
 				status: 200, response: sourceAccountJSON},
 			want: [][2]string{request(`at /accountType: value is not one of the allowed values`)},
 		},
@@ -166,6 +166,41 @@ func TestTraffic(t *testing.T) {
 		{
 			name: "list source accounts as a bare array",
 			call: call{method: "GET", path: accountsPath, status: 200, response: `[` + sourceAccountJSON + `]`},
+		},
+		{
+			name: "create source account v1 (a client integrated before 2024-08-01)",
+			call: call{method: "POST", path: accountsPath, body: `{"id":"acc-002","accountName":"account-081",` +
+				`"sortCode":"123456","accountType":"Credit","accountNumber":"12345670","currency":"GBP","balance":99.99}`,
+				status: 200, response: `{"id":"acc-002","accountName":"account-081","sortCode":"123456","accountType":"Credit",` +
+					`"accountNumber":"12345670","currency":"GBP","balance":99.99,"modifiedDate":"2023-01-09T14:14:14.1057478Z","status":"pending"}`},
+		},
+		{
+			name: "list source accounts v1",
+			call: call{method: "GET", path: accountsPath, status: 200,
+				response: `[{"id":"acc-002","accountType":"Debit","status":"connected","feedStartDate":"2023-01-09T14:56:43.773Z"},{"id":"acc-003"}]`},
+		},
+		{
+			name: "list source accounts v1 with a v2 type name as free text",
+			call: call{method: "GET", path: accountsPath, status: 200,
+				response: `[{"id":"acc-002","accountType":"Debit"},{"id":"acc-003","accountType":"savings","balance":5}]`},
+		},
+		{
+			name: "list source accounts mixing v1 and v2",
+			call: call{method: "GET", path: accountsPath, status: 200,
+				response: `[{"id":"acc-002","accountType":"Debit"},` + sourceAccountJSON + `]`},
+			want: [][2]string{response("")},
+		},
+		{
+			name: "list source accounts v2 with a member missing",
+			call: call{method: "GET", path: accountsPath, status: 200,
+				response: `[{"id":"acc-001","accountName":"Business current","accountType":"checking","currency":"GBP","balance":1}]`},
+			want: [][2]string{response("accountNumber")},
+		},
+		{
+			name: "create source account v1 answered with a v2 member",
+			call: call{method: "POST", path: accountsPath, body: `{"id":"acc-002","accountType":"Debit"}`,
+				status: 200, response: `{"id":"acc-002","accountType":"Debit","accountInfo":{"nickname":"n"}}`},
+			want: [][2]string{response("")},
 		},
 		{
 			name: "list source accounts in a paged envelope",

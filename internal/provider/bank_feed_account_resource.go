@@ -3,8 +3,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -38,21 +43,22 @@ type bankFeedAccountResource struct {
 }
 
 type bankFeedAccountModel struct {
-	ID            types.String      `tfsdk:"id"`
-	CompanyID     types.String      `tfsdk:"company_id"`
-	ConnectionID  types.String      `tfsdk:"connection_id"`
-	AccountID     types.String      `tfsdk:"account_id"`
-	AccountName   types.String      `tfsdk:"account_name"`
-	AccountType   types.String      `tfsdk:"account_type"`
-	AccountNumber types.String      `tfsdk:"account_number"`
-	SortCode      types.String      `tfsdk:"sort_code"`
-	RoutingInfo   *routingInfoModel `tfsdk:"routing_info"`
-	Currency      types.String      `tfsdk:"currency"`
-	Balance       types.Number      `tfsdk:"balance"`
-	AccountInfo   *accountInfoModel `tfsdk:"account_info"`
-	Status        types.String      `tfsdk:"status"`
-	FeedStartDate types.String      `tfsdk:"feed_start_date"`
-	ModifiedDate  types.String      `tfsdk:"modified_date"`
+	ID             types.String      `tfsdk:"id"`
+	CompanyID      types.String      `tfsdk:"company_id"`
+	ConnectionID   types.String      `tfsdk:"connection_id"`
+	AccountID      types.String      `tfsdk:"account_id"`
+	AccountName    types.String      `tfsdk:"account_name"`
+	AccountType    types.String      `tfsdk:"account_type"`
+	AccountNumber  types.String      `tfsdk:"account_number"`
+	SortCode       types.String      `tfsdk:"sort_code"`
+	RoutingInfo    *routingInfoModel `tfsdk:"routing_info"`
+	Currency       types.String      `tfsdk:"currency"`
+	Balance        types.Number      `tfsdk:"balance"`
+	CurrentBalance types.Number      `tfsdk:"current_balance"`
+	AccountInfo    *accountInfoModel `tfsdk:"account_info"`
+	Status         types.String      `tfsdk:"status"`
+	FeedStartDate  types.String      `tfsdk:"feed_start_date"`
+	ModifiedDate   types.String      `tfsdk:"modified_date"`
 }
 
 type routingInfoModel struct {
@@ -74,13 +80,34 @@ func (r *bankFeedAccountResource) Metadata(_ context.Context, req resource.Metad
 func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A source bank account (Codat's v2 shape) that you feed into the SMB user's Xero " +
-			"organisation through a connection. The SMB user maps it to a Xero bank account in the connection's " +
-			"`link_url` page, or `codat_bank_feed_account_mapping` maps it through the API.\n\n" +
-			"Codat updates only `account_name` and, while the account is not `connected`, `balance`; changing " +
-			"anything else replaces the account.\n\nCodat has no endpoint to read one source account: the provider " +
-			"lists a connection's accounts once per operation and shares the list among all of its accounts.\n\n" +
-			"Import ID: `<company_id>/<connection_id>/<account_id>`.",
+		MarkdownDescription: "A source bank account that you feed into the SMB user's Xero organisation through a " +
+			"connection. The SMB user maps it to a Xero bank account in the connection's `link_url` page, or " +
+			"`codat_bank_feed_account_mapping` maps it through the API. Codat endpoints: `POST`, `GET`, `PATCH` and " +
+			"`DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts`.\n\n" +
+			"Codat updates only `account_name` and, while the account is not `connected`, the balance; changing " +
+			"anything else replaces the account.\n\n" +
+			"**Balances.** `balance` is the opening balance: it is sent when the account is created, and sent again " +
+			"only when you change it while the account is not `connected`. Once the feed is live, the bank " +
+			"transactions you write to Codat (`POST .../push/bankAccounts/{accountId}/bankTransactions`) move Codat's " +
+			"balance: \"the balance of the last bank transaction in the array is used to update the balance\". " +
+			"`current_balance` shows Codat's balance; plans never write it back. Changing `balance` while the account is " +
+			"`connected` only records the new opening balance in the state (Codat refuses balance updates on a connected " +
+			"account) and says so in a warning.\n\n" +
+			"**Source account versions.** Codat clients that integrated with Bank Feeds before 2024-08-01 use Codat's v1 " +
+			"source accounts, later ones v2; the version is the client's, not the request's. For a v1 client set " +
+			"`account_type` to `Debit` (fed into a Xero *bank* account) or `Credit` (fed into a Xero *credit card* " +
+			"account), as Codat's Xero setup page asks; v1 accounts have no `routing_info` or `account_info`, and the " +
+			"provider sends them in the v1 body. Xero approves bank feeds only for its `BANK` and `CREDITCARD` account " +
+			"types; by Codat's table of account types, `checking`, `savings` and `prepaidCard` are debit (Xero bank) " +
+			"accounts and `creditCard` and `loan` credit (Xero credit card) accounts. A v1 type sent to a v2 client (or " +
+			"`routing_info`/`account_info` to a v1 client) is refused by Codat with a 400, which the error explains.\n\n" +
+			"**Empty values.** Codat cannot tell an empty text or an empty `account_info` from no value, so they are " +
+			"refused at plan time: leave the attribute out instead.\n\n" +
+			"Codat has no endpoint to read one source account: the provider lists a connection's accounts once per " +
+			"operation and shares the list among all of its accounts.\n\n" +
+			"Import ID: `<company_id>/<connection_id>/<account_id>`. An account imports into an empty plan when its " +
+			"configuration matches; the exception is a connected account whose balance has moved since it was created, " +
+			"where the first plan records the configured opening balance in place, without an API call.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<company_id>/<connection_id>/<account_id>`.",
@@ -116,10 +143,12 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"account_type": schema.StringAttribute{
-				MarkdownDescription: "Type of the account: " + quotedList(accountTypes) + ". Changing it replaces the account.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(accountTypes...)},
-				PlanModifiers:       replace,
+				MarkdownDescription: "Type of the account. Codat's v2 types: " + quotedList(accountTypes) + "; Codat's v1 types, " +
+					"for Codat clients integrated before 2024-08-01: " + quotedList(v1AccountTypes) + " (`Debit` feeds a Xero " +
+					"bank account, `Credit` a Xero credit card account). Changing it replaces the account.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(append(slices.Clone(accountTypes), v1AccountTypes...)...)},
+				PlanModifiers: replace,
 			},
 			"account_number": schema.StringAttribute{
 				MarkdownDescription: "The account number. Changing it replaces the account.",
@@ -134,14 +163,14 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 				PlanModifiers:       replace,
 			},
 			"routing_info": schema.SingleNestedAttribute{
-				MarkdownDescription: "The bank's routing number (not the account number). Changing it replaces the account.",
+				MarkdownDescription: "The bank's routing number (not the account number). v2 accounts only. Changing it replaces the account.",
 				Optional:            true,
 				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 				Attributes: map[string]schema.Attribute{
 					"bank_code": schema.StringAttribute{
-						MarkdownDescription: "The routing number.",
+						MarkdownDescription: "The routing number; not empty.",
 						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          []validator.String{notBlank()},
 					},
 					"type": schema.StringAttribute{
 						MarkdownDescription: "Type of routing number: " + quotedList(routingTypes) + ". Defaults to `" + defaultRoutingType + "`.",
@@ -153,28 +182,41 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 				},
 			},
 			"currency": schema.StringAttribute{
-				MarkdownDescription: "ISO 4217 currency code of the account, such as `GBP`. Changing it replaces the account.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(currencyCodes...)},
-				PlanModifiers:       replace,
+				MarkdownDescription: "ISO 4217 code of the account's currency, in upper case, such as `GBP`: a currency of ISO 4217 " +
+					"List One as published on 2026-01-01 (so `ZWG`, not the withdrawn `ZWL`); funds codes (such as `BOV`), " +
+					"precious metals (`XAU`), units of account (`XDR`), `XTS` and `XXX` are no currency a bank account is " +
+					"held in and are refused at plan time. Changing it replaces the account.",
+				Required:      true,
+				Validators:    []validator.String{currencyCode()},
+				PlanModifiers: replace,
 			},
 			"balance": schema.NumberAttribute{
-				MarkdownDescription: "Latest balance of the account. Updates in place while the account is not " +
-					"`connected`; Codat refuses balance changes on a connected account, so such a plan fails.",
+				MarkdownDescription: "Opening balance of the account, a decimal such as `1520.35`. Sent when the account is created, " +
+					"and updated in place when you change it while the account is not `connected`. Once the account is " +
+					"connected, pushed bank transactions move Codat's balance (see `current_balance`); a change here is " +
+					"then only recorded in the state, with a warning. Not read back from Codat, except on import.",
 				Required: true,
 			},
+			"current_balance": schema.NumberAttribute{
+				MarkdownDescription: "Codat's balance of the account now: the opening balance until bank transactions are " +
+					"written to the connected account, then the balance of the last transaction written.",
+				Computed: true,
+			},
 			"account_info": schema.SingleNestedAttribute{
-				MarkdownDescription: "Descriptive information about the account. Changing it replaces the account.",
-				Optional:            true,
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Descriptive information about the account; set at least one attribute, or leave it out. " +
+					"v2 accounts only. Changing it replaces the account.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 				Attributes: map[string]schema.Attribute{
 					"description": schema.StringAttribute{
-						MarkdownDescription: "Description of the account.",
+						MarkdownDescription: "Description of the account; not empty.",
 						Optional:            true,
+						Validators:          []validator.String{notBlank()},
 					},
 					"nickname": schema.StringAttribute{
-						MarkdownDescription: "Name the account holder gave the account, shown in account pickers.",
+						MarkdownDescription: "Name the account holder gave the account, shown in account pickers; not empty.",
 						Optional:            true,
+						Validators:          []validator.String{notBlank()},
 					},
 					"account_open_date": schema.StringAttribute{
 						MarkdownDescription: "Date the account was opened, `YYYY-MM-DD`.",
@@ -182,7 +224,7 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 						Validators:          []validator.String{date()},
 					},
 					"available_balance": schema.NumberAttribute{
-						MarkdownDescription: "Funds available for use, including pending activity.",
+						MarkdownDescription: "Funds available for use, including pending activity, a decimal.",
 						Optional:            true,
 					},
 				},
@@ -193,7 +235,7 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 				Computed: true,
 			},
 			"feed_start_date": schema.StringAttribute{
-				MarkdownDescription: "First day fed into the accounting platform, set when the account is mapped.",
+				MarkdownDescription: "First day fed into the accounting platform, `YYYY-MM-DD`, set when the account is mapped.",
 				Computed:            true,
 			},
 			"modified_date": schema.StringAttribute{
@@ -209,18 +251,53 @@ func (r *bankFeedAccountResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *bankFeedAccountResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var currency, sortCode types.String
+	var currency, sortCode, accountType types.String
+	var routingInfo, accountInfo types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("currency"), &currency)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("sort_code"), &sortCode)...)
-	if currency.IsUnknown() || sortCode.IsUnknown() {
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("account_type"), &accountType)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("routing_info"), &routingInfo)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("account_info"), &accountInfo)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if currency.ValueString() == "GBP" && sortCode.IsNull() {
+	if !currency.IsUnknown() && !sortCode.IsUnknown() && currency.ValueString() == "GBP" && sortCode.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("sort_code"), "Missing sort code",
 			"sort_code is required when currency is \"GBP\": Xero matches UK bank accounts by sort code and account number.")
 	}
+	// Codat keeps no empty account information: an object without values reads back as none.
+	if !accountInfo.IsNull() && !accountInfo.IsUnknown() && allNull(accountInfo) {
+		resp.Diagnostics.AddAttributeError(path.Root("account_info"), "Empty account information",
+			"account_info must set at least one of description, nickname, account_open_date or available_balance, "+
+				"or leave account_info out: Codat keeps no empty account information, so it would read back as none.")
+	}
+	// v1 source accounts have neither routing nor account information (Codat's v1 schema allows no other members).
+	if !accountType.IsUnknown() && slices.Contains(v1AccountTypes, accountType.ValueString()) {
+		for name, v := range map[string]types.Object{"routing_info": routingInfo, "account_info": accountInfo} {
+			if v.IsNull() {
+				continue
+			}
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Not part of a v1 source account",
+				fmt.Sprintf("account_type %q is a type of Codat's v1 source accounts (Codat clients integrated before "+
+					"2024-08-01), which have no %s. Leave %s out, or use a v2 account type (%s) if your Codat client "+
+					"uses v2 source accounts.", accountType.ValueString(), name, name, strings.Join(accountTypes, ", ")))
+		}
+	}
 }
 
+// allNull reports whether every attribute of a known object is null.
+func allNull(o types.Object) bool {
+	for _, v := range o.Attributes() {
+		if !v.IsNull() {
+			return false
+		}
+	}
+	return true
+}
+
+// ModifyPlan handles balance, the opening balance: Codat updates a source account's balance only while it is not
+// connected, and a connected account's balance moves with the transactions written to it. A changed balance of a
+// connected account is recorded in the state only, which the plan warns about.
 func (r *bankFeedAccountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -230,13 +307,14 @@ func (r *bankFeedAccountResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("balance"), &prior)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("balance"), &planned)...)
-	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.Equal(prior) {
+	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.Equal(prior) || len(resp.RequiresReplace) > 0 {
 		return
 	}
-	if status.ValueString() == statusConnected && len(resp.RequiresReplace) == 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("balance"), "Balance cannot change while the account is connected",
-			fmt.Sprintf("Codat updates the balance of a source account only while it is not %q; this account is %q. "+
-				"Keep balance at %s, or disconnect the account first.", statusConnected, statusConnected, prior.ValueBigFloat().Text('f', -1)))
+	if status.ValueString() == statusConnected {
+		resp.Diagnostics.AddAttributeWarning(path.Root("balance"), "Opening balance recorded, not sent",
+			fmt.Sprintf("This source account is %q: Codat takes no balance update for it, and the bank transactions "+
+				"written to it set its balance (current_balance). The new opening balance is recorded in the state only.",
+				statusConnected))
 	}
 }
 
@@ -251,8 +329,8 @@ func (r *bankFeedAccountResource) Create(ctx context.Context, req resource.Creat
 
 	account, err := r.data.client.CreateSourceAccount(ctx, key.companyID, key.connectionID, sourceAccountBody(plan))
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create source account %q on Codat connection %s/%s",
-			plan.AccountID.ValueString(), key.companyID, key.connectionID), err)
+		resp.Diagnostics.AddError(fmt.Sprintf("Unable to create source account %q on Codat connection %s/%s",
+			plan.AccountID.ValueString(), key.companyID, key.connectionID), apiErrorDetail(err)+sourceAccountVersionHint(plan, err))
 		return
 	}
 	setBankFeedAccountState(&plan, key, account, &resp.Diagnostics)
@@ -288,16 +366,24 @@ func (r *bankFeedAccountResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
-	defer r.data.invalidateConnection(key)
 
 	var update codat.SourceAccountUpdate
 	if !plan.AccountName.Equal(state.AccountName) {
 		update.AccountName = stringPtr(plan.AccountName)
 	}
-	if !plan.Balance.Equal(state.Balance) {
+	// The opening balance goes to Codat only while the account is not connected (see ModifyPlan).
+	if !plan.Balance.Equal(state.Balance) && state.Status.ValueString() != statusConnected {
 		b := numberJSON(plan.Balance)
 		update.Balance = &b
 	}
+	if update == (codat.SourceAccountUpdate{}) {
+		// Nothing Codat keeps has changed: only the recorded opening balance.
+		plan.ID, plan.CurrentBalance, plan.Status = state.ID, state.CurrentBalance, state.Status
+		plan.FeedStartDate, plan.ModifiedDate = state.FeedStartDate, state.ModifiedDate
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	defer r.data.invalidateConnection(key)
 	account, err := r.data.client.UpdateSourceAccount(ctx, key.companyID, key.connectionID, state.AccountID.ValueString(), update)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to update source account %q of Codat connection %s/%s",
@@ -341,6 +427,8 @@ func (r *bankFeedAccountResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
+// sourceAccountBody is the create body. For a v1 account type it is Codat's v1 body: the configuration cannot
+// hold the v2-only routing and account information then (ValidateConfig), and every other member is common to both.
 func sourceAccountBody(m bankFeedAccountModel) codat.SourceAccount {
 	a := codat.SourceAccount{
 		ID:            m.AccountID.ValueString(),
@@ -375,9 +463,14 @@ func setBankFeedAccountState(m *bankFeedAccountModel, key connectionKey, a *coda
 	m.AccountNumber = types.StringValue(a.AccountNumber)
 	m.SortCode = optionalStringPtr(m.SortCode, a.SortCode)
 	m.Currency = types.StringValue(a.Currency)
-	m.Balance = numberValue(m.Balance, a.Balance, diags)
+	// balance is the opening balance, kept from the configuration; Codat's balance moves with pushed transactions
+	// and is current_balance. Only an import, which knows no opening balance, takes Codat's.
+	if m.Balance.IsNull() || m.Balance.IsUnknown() {
+		m.Balance = numberValue(types.NumberNull(), a.Balance, diags)
+	}
+	m.CurrentBalance = numberValue(m.CurrentBalance, a.Balance, diags)
 	m.Status = types.StringValue(a.Status)
-	m.FeedStartDate = optionalString(types.StringNull(), a.FeedStartDate)
+	m.FeedStartDate = optionalString(types.StringNull(), dateOf(a.FeedStartDate))
 	m.ModifiedDate = optionalString(types.StringNull(), a.ModifiedDate)
 
 	if a.RoutingInfo == nil || a.RoutingInfo.BankCode == "" {
@@ -433,4 +526,38 @@ func numberValue(prior types.Number, n json.Number, diags *diag.Diagnostics) typ
 		return prior
 	}
 	return types.NumberValue(f)
+}
+
+// dateOf is the date of a Codat DateTime: v2 accounts give feedStartDate as a date ("2024-05-01"), v1 accounts as a
+// date and time ("2023-01-09T14:56:43.773Z").
+func dateOf(s string) string {
+	if len(s) > len(dateLayout) && s[len(dateLayout)] == 'T' {
+		if _, err := time.Parse(dateLayout, s[:len(dateLayout)]); err == nil {
+			return s[:len(dateLayout)]
+		}
+	}
+	return s
+}
+
+// sourceAccountVersionHint explains a create that Codat refused for the shape of the account: v1 types go only to
+// Codat clients on v1 source accounts, routing and account information only to clients on v2.
+func sourceAccountVersionHint(m bankFeedAccountModel, err error) string {
+	var apiErr *codat.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return ""
+	}
+	named := func(field string) bool {
+		return slices.ContainsFunc(apiErr.ValidationErrors, func(v codat.ValidationItem) bool { return strings.HasPrefix(v.ItemID, field) })
+	}
+	switch {
+	case slices.Contains(v1AccountTypes, m.AccountType.ValueString()) && named("accountType"):
+		return "\n\nDebit and Credit are account types of Codat's v1 source accounts, which Codat gives clients that " +
+			"integrated with Bank Feeds before 2024-08-01. This Codat client uses v2 source accounts: set account_type to " +
+			"one of " + strings.Join(accountTypes, ", ") + " (checking, savings and prepaidCard feed a Xero bank account, " +
+			"creditCard and loan a Xero credit card account)."
+	case m.RoutingInfo != nil && named("routingInfo") || m.AccountInfo != nil && named("accountInfo"):
+		return "\n\nThis Codat client uses Codat's v1 source accounts (clients that integrated with Bank Feeds before " +
+			"2024-08-01), which have no routing_info or account_info: leave them out."
+	}
+	return ""
 }

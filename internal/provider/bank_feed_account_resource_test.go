@@ -147,7 +147,8 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				// Once the SMB user connects the account, Codat refuses balance changes: the plan fails first.
+				// Once the SMB user connects the account, Codat refuses balance changes: a new opening balance is
+				// recorded in the state only.
 				PreConfig: func() {
 					a, companyID, connID := sandboxAccount(t, env)
 					if err := env.Sandbox.AuthorizeConnection(companyID, connID); err != nil {
@@ -158,14 +159,21 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					}
 					env.Sandbox.ResetCounts()
 				},
-				Config:      accountConfig(env, "Business Current GBP", "87654321", "150"),
-				ExpectError: acctest.ErrorRegexp(`Balance cannot change while the account is connected`, `balance = 150`),
+				Config: accountConfig(env, "Business Current GBP", "87654321", "150"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("balance"), knownvalue.NumberExact(decimal("150"))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_balance"), knownvalue.NumberExact(decimal("99.1"))),
+				},
 			},
 			{
 				// The connected account's name still updates in place, and its status shows.
 				PreConfig: func() {
 					if n := env.Sandbox.Count(routeUpdateSourceAccount); n != 0 {
-						t.Fatalf("the refused plan sent %d source-account updates", n)
+						t.Fatalf("a balance change of a connected account sent %d source-account updates", n)
 					}
 				},
 				Config: accountConfig(env, "Renamed while connected", "87654321", "99.1"),

@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // Codat's documented rules, shared by validators and the descriptions that quote them.
@@ -24,9 +28,12 @@ var companyNamePattern = regexp.MustCompile(`^[A-Za-z0-9\s\-',&@.,?!]+$`)
 const xeroPlatformKey = "gbol"
 
 // Source account rules from Codat's Source account (v2) schema and the update endpoint's description.
+// v1AccountTypes are the account types Codat's Xero setup page gives clients on v1 source accounts (integrated
+// before 2024-08-01): "Debit" for a Xero BANK account, "Credit" for a Xero CREDITCARD account.
 var (
-	accountTypes = []string{"checking", "savings", "loan", "creditCard", "prepaidCard"}
-	routingTypes = []string{"rtn", "aba", "swift", "bsb", "iban", "nz2", "trno", "sortcode", "blz", "ifsc", "bankcode", "apca", "clabe"}
+	accountTypes   = []string{"checking", "savings", "loan", "creditCard", "prepaidCard"}
+	v1AccountTypes = []string{"Debit", "Credit"}
+	routingTypes   = []string{"rtn", "aba", "swift", "bsb", "iban", "nz2", "trno", "sortcode", "blz", "ifsc", "bankcode", "apca", "clabe"}
 )
 
 const (
@@ -36,14 +43,68 @@ const (
 	dateLayout         = "2006-01-02"
 )
 
-// currencyCodes are the active ISO 4217 codes, plus XXX, which Codat uses for "no currency".
+// currencyCodes are the currencies a source account may be held in: the entries of ISO 4217 List One (the
+// current codes, published by SIX Financial Information, the ISO 4217 maintenance agency, as list_one.xml) as
+// published on 2026-01-01, which includes Amendment 180 (BGN withdrawn: Bulgaria adopted the euro on
+// 2026-01-01), less the entries that are no currency a bank account is held in. The sandbox keeps its own copy;
+// TestCurrencyCodesMatchSandbox checks they agree.
 var currencyCodes = strings.Fields(`
-AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF
-CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
-GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR
-LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK
-PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT
-TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG
-XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG ZWL`)
+AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY
+COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR
+ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK
+MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU
+UYW UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG`)
+
+// notBankCurrencies are the List One entries left out of currencyCodes, and why: Xero, where a source account is
+// fed, holds bank accounts only in national currencies, and Codat matches a source account to a Xero account of
+// the same currency.
+var notBankCurrencies = map[string]string{
+	// Funds codes (List One marks them IsFund).
+	"BOV": fundCode, "CHE": fundCode, "CHW": fundCode, "CLF": fundCode, "COU": fundCode, "MXV": fundCode,
+	"USN": fundCode, "UYI": fundCode, "XAD": fundCode,
+	// Entries without a minor unit: precious metals, units of account, testing, no currency.
+	"XAG": metalCode, "XAU": metalCode, "XPD": metalCode, "XPT": metalCode,
+	"XDR": unitCode, "XSU": unitCode, "XUA": unitCode, "XBA": unitCode, "XBB": unitCode, "XBC": unitCode, "XBD": unitCode,
+	"XTS": "the ISO 4217 code reserved for testing",
+	"XXX": "the ISO 4217 code for transactions without a currency",
+}
+
+const (
+	fundCode  = "an ISO 4217 fund code"
+	metalCode = "the ISO 4217 code of a precious metal"
+	unitCode  = "an ISO 4217 unit of account"
+)
+
+// withdrawnCurrencies are recently withdrawn codes and the amendment of ISO 4217 that replaced them.
+var withdrawnCurrencies = map[string]struct{ amendment, replacement string }{
+	"BGN": {"180", "EUR"}, "CUC": {"178", "CUP"}, "ZWL": {"177", "ZWG"}, "ANG": {"176", "XCG"},
+	"HRK": {"174", "EUR"}, "SLL": {"172", "SLE"}, "STD": {"164", "STN"},
+}
+
+// checkCurrency explains why code is no currency a source account can be held in, or returns "".
+func checkCurrency(code string) string {
+	if slices.Contains(currencyCodes, code) {
+		return ""
+	}
+	if upper := strings.ToUpper(code); upper != code && slices.Contains(currencyCodes, upper) {
+		return fmt.Sprintf("must be written in upper case: %q", upper)
+	}
+	if w, ok := withdrawnCurrencies[code]; ok {
+		return fmt.Sprintf("is no current ISO 4217 currency code: %q was withdrawn by ISO 4217 Amendment %s; use %s", code, w.amendment, w.replacement)
+	}
+	if what, ok := notBankCurrencies[code]; ok {
+		return fmt.Sprintf("must be the code of a currency: %q is %s, no currency a bank account is held in", code, what)
+	}
+	return "is not a current ISO 4217 currency code (ISO 4217 List One of 2026-01-01), such as GBP, EUR or USD"
+}
+
+// currencyCode validates currency attributes with checkCurrency.
+func currencyCode() validator.String {
+	return stringCheck{
+		description: "an ISO 4217 currency code in upper case, such as `GBP`",
+		check:       checkCurrency,
+	}
+}
 
 var noSlashPattern = regexp.MustCompile(`^[^/]+$`)

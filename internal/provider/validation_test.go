@@ -73,7 +73,7 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 		"platform key upper case":                   {"resource \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n  platform_key = \"GBOL\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
 		"platform key too long":                     {"resource \"codat_connection\" \"bad\" {\n  company_id = \"c\"\n  platform_key = \"xeros\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
 		"account type":                              {account(`account_type = "current"`), []string{`account_type`, `value must be one of`}},
-		"currency not ISO 4217":                     {account(`currency = "GBX"`), []string{`currency`, `value must be one of`}},
+		"currency not ISO 4217":                     {account(`currency = "GBX"`), []string{`currency`, `not a current ISO 4217 currency code`}},
 		"GBP without sort code":                     {account(`sort_code = null`), []string{`sort_code`, `required when currency is "GBP"`}},
 		"account id with a slash":                   {account(`account_id = "a/b"`), []string{`account_id`, `must not contain a slash`}},
 		"account name empty":                        {account(`account_name = ""`), []string{`account_name`, `length must be at least 1`}},

@@ -96,6 +96,9 @@ func TestContract(t *testing.T) {
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "feedStartDate": "2025-07-01"}).validationError(t, "feedStartDate")
 	e.call(http.MethodGet, mapping, nil).expect(t, http.StatusOK)
 	e.call(http.MethodGet, accounts, nil).expect(t, http.StatusOK)
+	push := cn + "/push/bankAccounts/acc-usd/bankTransactions"
+	pushed := map[string]any{"accountId": "acc-usd", "transactions": []any{bankTransaction("t1", mappingNow.Format("2006-01-02"), 12.5, 7.5)}}
+	e.call(http.MethodPost, push+"?timeoutInMinutes=10", pushed).expect(t, http.StatusOK)
 	e.call(http.MethodPatch, accounts+"/acc-1", map[string]any{"id": "acc-1", "status": "disconnected"}).expect(t, http.StatusOK)
 	if err := sb.SetBankFeedsSupported(c, conn.ID, false); err != nil {
 		t.Fatal(err)
@@ -162,6 +165,7 @@ func TestContract(t *testing.T) {
 		{"GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", nil},
 		{"POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", map[string]any{"sourceAccountId": "acc-2"}},
 		{"GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info", info, "/companies/" + c + "/connections/" + uuid.NewString() + "/bankFeeds/info", nil},
+		{"POST /companies/{companyId}/connections/{connectionId}/push/bankAccounts/{accountId}/bankTransactions", push, cn + "/push/bankAccounts/nope/bankTransactions", pushed},
 		{"GET /integrations", "/integrations", "", nil},
 		{"GET /integrations/{platformKey}", "/integrations/gbol", "/integrations/zzzz", nil},
 	}

@@ -10,12 +10,14 @@ import (
 	"github.com/google/uuid"
 )
 
+// bankFeedMappingJSON is a BankFeedMapping. None of its members is required: a v1 source account
+// (CODAT-FACTS C6) may have no name, number, balance or currency, and those are then left out.
 type bankFeedMappingJSON struct {
 	SourceAccountID      string             `json:"sourceAccountId"`
-	SourceAccountName    string             `json:"sourceAccountName"`
-	SourceAccountNumber  string             `json:"sourceAccountNumber"`
-	SourceBalance        json.Number        `json:"sourceBalance"`
-	SourceCurrency       string             `json:"sourceCurrency"`
+	SourceAccountName    string             `json:"sourceAccountName,omitempty"`
+	SourceAccountNumber  string             `json:"sourceAccountNumber,omitempty"`
+	SourceBalance        *json.Number       `json:"sourceBalance,omitempty"`
+	SourceCurrency       string             `json:"sourceCurrency,omitempty"`
 	TargetAccountID      string             `json:"targetAccountId,omitempty"`
 	TargetAccountName    string             `json:"targetAccountName,omitempty"`
 	Status               string             `json:"status"`
@@ -237,7 +239,7 @@ func (s *Sandbox) getMappings(r *apiRequest) apiResponse {
 			SourceAccountID:      a.ID,
 			SourceAccountName:    a.AccountName,
 			SourceAccountNumber:  a.AccountNumber,
-			SourceBalance:        a.Balance,
+			SourceBalance:        (*json.Number)(nonEmpty(string(a.Balance))),
 			SourceCurrency:       a.Currency,
 			TargetAccountID:      a.TargetAccountID,
 			TargetAccountName:    a.TargetAccountName,

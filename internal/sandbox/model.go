@@ -127,6 +127,8 @@ type sourceAccount struct {
 	seq int64
 	// connectedAt is when a "connecting" account becomes "connected".
 	connectedAt time.Time
+	// pushed are the bank transactions written to the account.
+	pushed []BankTransaction
 }
 
 func (s *Sandbox) nextSeq() int64 {

@@ -55,6 +55,7 @@ func (s *Sandbox) apiRoutes() []*route {
 		newRoute(http.MethodGet, mapping, s.getMappings),
 		newRoute(http.MethodPost, mapping, s.createMapping),
 		newRoute(http.MethodGet, connection+"/bankFeeds/info", s.getCompanyInformation),
+		newRoute(http.MethodPost, connection+"/push/bankAccounts/{accountId}/bankTransactions", s.pushBankTransactions),
 		newRoute(http.MethodGet, "/integrations", s.listIntegrations),
 		newRoute(http.MethodGet, "/integrations/{platformKey}", s.getIntegration),
 		newRoute(http.MethodPut, "/integrations/{platformKey}/enabled", s.setIntegrationEnabled),

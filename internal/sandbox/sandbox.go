@@ -53,6 +53,10 @@ type Options struct {
 	// FaultRetryAfter is the Retry-After of injected 429 faults, rounded up to whole seconds.
 	// Zero: one second.
 	FaultRetryAfter time.Duration
+	// IntegratedOn is when the Codat client integrated with Bank Feeds. A client integrated before
+	// 2024-08-01 creates, lists and updates source accounts in Codat's v1 shape (CODAT-FACTS C6).
+	// Zero: a client integrated later, which uses v2.
+	IntegratedOn time.Time
 	// Now is the clock used for timestamps, feed-date rules, idempotency expiry, the daily
 	// quota and the mapping delay. Nil: time.Now.
 	Now func() time.Time

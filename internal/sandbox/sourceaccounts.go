@@ -43,19 +43,39 @@ type accountInfoJSON struct {
 	AvailableBalance *json.Number `json:"availableBalance,omitempty"`
 }
 
-// sourceAccountV1JSON is the v1 SourceAccount schema, which is what the update operation is
-// described to return: the v2-only members routingInfo and accountInfo are not part of it.
+// sourceAccountV1JSON is the v1 SourceAccount schema (additionalProperties:false): what the update
+// operation is described to return, and what clients integrated before 2024-08-01 get from every
+// operation. The v2-only members routingInfo and accountInfo are not part of it; its nullable
+// members are left out when they hold nothing.
 type sourceAccountV1JSON struct {
-	ID            string      `json:"id"`
-	AccountName   string      `json:"accountName"`
-	AccountType   string      `json:"accountType"`
-	AccountNumber string      `json:"accountNumber"`
-	SortCode      *string     `json:"sortCode,omitempty"`
-	Currency      string      `json:"currency"`
-	Balance       json.Number `json:"balance"`
-	ModifiedDate  string      `json:"modifiedDate"`
-	Status        string      `json:"status"`
-	FeedStartDate string      `json:"feedStartDate,omitempty"`
+	ID            string       `json:"id"`
+	AccountName   *string      `json:"accountName,omitempty"`
+	AccountType   *string      `json:"accountType,omitempty"`
+	AccountNumber *string      `json:"accountNumber,omitempty"`
+	SortCode      *string      `json:"sortCode,omitempty"`
+	Currency      string       `json:"currency,omitempty"`
+	Balance       *json.Number `json:"balance,omitempty"`
+	ModifiedDate  string       `json:"modifiedDate"`
+	Status        string       `json:"status"`
+	FeedStartDate string       `json:"feedStartDate,omitempty"`
+}
+
+// v2Cutover is the day from which Codat clients integrate with v2 source accounts: "If you are
+// integrating … after August 1, 2024, use the v2 version" (BF create-source-account; CODAT-FACTS C6).
+var v2Cutover = time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)
+
+// v1SourceAccounts reports whether this client uses v1 source accounts. Which shape a client gets
+// depends on the client, not on the request (CODAT-FACTS §4 "Source account versions").
+func (s *Sandbox) v1SourceAccounts() bool {
+	return !s.opts.IntegratedOn.IsZero() && s.opts.IntegratedOn.Before(v2Cutover)
+}
+
+// accountJSON is an account in the shape this client speaks.
+func (s *Sandbox) accountJSON(a *sourceAccount) any {
+	if s.v1SourceAccounts() {
+		return a.v1JSON()
+	}
+	return a.json()
 }
 
 func feedDate(t time.Time) string {
@@ -93,18 +113,32 @@ func (a *sourceAccount) json() sourceAccountJSON {
 }
 
 func (a *sourceAccount) v1JSON() sourceAccountV1JSON {
-	return sourceAccountV1JSON{
+	out := sourceAccountV1JSON{
 		ID:            a.ID,
-		AccountName:   a.AccountName,
-		AccountType:   a.AccountType,
-		AccountNumber: a.AccountNumber,
+		AccountName:   nonEmpty(a.AccountName),
+		AccountType:   nonEmpty(a.AccountType),
+		AccountNumber: nonEmpty(a.AccountNumber),
 		SortCode:      a.SortCode,
 		Currency:      a.Currency,
-		Balance:       a.Balance,
 		ModifiedDate:  formatTime(a.ModifiedDate),
 		Status:        a.Status,
-		FeedStartDate: feedDate(a.FeedStartDate),
 	}
+	if a.Balance != "" {
+		out.Balance = &a.Balance
+	}
+	// v1 feedStartDate is a DateTime; Codat's v1 example shows "2023-01-09T14:56:43.773Z"
+	// (D:integrations/bank-feeds/xero-bank-feeds/xero-bank-feeds-push-bank-transactions.md).
+	if !a.FeedStartDate.IsZero() {
+		out.FeedStartDate = formatTime(a.FeedStartDate)
+	}
+	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // refreshLocked turns a "connecting" account "connected" once the mapping delay has passed.
@@ -222,6 +256,69 @@ func parseSourceAccount(raw []byte, now time.Time) (SourceAccount, apiResponse, 
 	return acc, apiResponse{}, true
 }
 
+// sourceAccountV1Members are the members of the v1 SourceAccount schema. status and feedStartDate
+// are Codat's (the v1 prototype leaves them out) and are ignored on create.
+var sourceAccountV1Members = []string{"id", "accountName", "accountType", "accountNumber", "sortCode", "currency", "balance", "modifiedDate", "status", "feedStartDate"}
+
+// parseSourceAccountV1 validates a v1 source account prototype: only id is required, accountType
+// is free text (Codat's Xero page sends "Debit" for a Xero BANK account and "Credit" for a
+// CREDITCARD account, CODAT-FACTS C6) and the other members are nullable. The v1 SourceAccount
+// schema allows no other members; the prototype does not say so itself, and the plausible reading
+// taken here is that a v1 client refuses members it cannot keep (routingInfo, accountInfo) rather
+// than dropping them silently.
+func parseSourceAccountV1(raw []byte, now time.Time) (SourceAccount, apiResponse, bool) {
+	obj, resp, ok := decodeObject(raw)
+	if !ok {
+		return SourceAccount{}, resp, false
+	}
+	var v validator
+	for key := range obj {
+		if !slices.Contains(sourceAccountV1Members, key) {
+			v.fail(key, "UnknownProperty", "'%s' is not a property of a source account (v1).", key)
+		}
+	}
+	id, ok := obj.str("id", &v)
+	if !ok && !obj.present("id") || ok && id == "" {
+		v.fail("id", "Required", "'id' is required.")
+	}
+	text := func(key string) string {
+		val, _ := obj.str(key, &v)
+		return val
+	}
+	acc := SourceAccount{
+		ID:            id,
+		AccountName:   text("accountName"),
+		AccountType:   text("accountType"),
+		AccountNumber: text("accountNumber"),
+		Currency:      text("currency"),
+		ModifiedDate:  now,
+		Status:        AccountPending,
+	}
+	if acc.Currency != "" && !validCurrency(acc.Currency) {
+		v.fail("currency", "Currency", "'%s' is not an ISO 4217 currency code.", acc.Currency)
+	}
+	if balance, ok := obj.decimal("balance", &v); ok {
+		acc.Balance = balance
+	}
+	if sortCode := text("sortCode"); sortCode != "" {
+		acc.SortCode = &sortCode
+	}
+	if acc.Currency == "GBP" && acc.SortCode == nil {
+		v.fail("sortCode", "Required", "'sortCode' is required for GBP bank accounts.")
+	}
+	if m, ok := obj.str("modifiedDate", &v); ok {
+		t, valid := parseDateTime(m)
+		if !valid {
+			v.fail("modifiedDate", "DateTime", "'modifiedDate' must be an ISO 8601 date and time.")
+		}
+		acc.ModifiedDate = t
+	}
+	if !v.ok() {
+		return SourceAccount{}, v.response(), false
+	}
+	return acc, apiResponse{}, true
+}
+
 func (s *Sandbox) createSourceAccount(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -229,7 +326,11 @@ func (s *Sandbox) createSourceAccount(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
-	acc, resp, ok := parseSourceAccount(r.body, s.now())
+	parse := parseSourceAccount
+	if s.v1SourceAccounts() {
+		parse = parseSourceAccountV1
+	}
+	acc, resp, ok := parse(r.body, s.now())
 	if !ok {
 		return resp
 	}
@@ -240,7 +341,7 @@ func (s *Sandbox) createSourceAccount(r *apiRequest) apiResponse {
 	}
 	a := &sourceAccount{SourceAccount: acc, seq: s.nextSeq()}
 	conn.accounts[a.ID] = a
-	return jsonResponse(http.StatusOK, a.json())
+	return jsonResponse(http.StatusOK, s.accountJSON(a))
 }
 
 func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
@@ -251,9 +352,9 @@ func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
 		return resp
 	}
 	accounts := s.refreshedAccounts(conn)
-	out := make([]sourceAccountJSON, len(accounts))
+	out := make([]any, len(accounts))
 	for i, a := range accounts {
-		out[i] = a.json()
+		out[i] = s.accountJSON(a)
 	}
 	return jsonResponse(http.StatusOK, out)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -236,5 +237,101 @@ func TestDeleteSourceAccount(t *testing.T) {
 	e.createAccount(c.ID, conn.ID, gbpAccount("a3"))
 	if err := e.sb.MapAccount(c.ID, conn.ID, "a3", targets[0].ID, time.Now()); err != nil {
 		t.Errorf("target still taken after the mapped account was deleted: %v", err)
+	}
+}
+
+// TestSourceAccountsV1 is a client integrated before 2024-08-01 (CODAT-FACTS C6): it creates, lists
+// and updates source accounts in the v1 shape, and its accounts take part in mapping.
+func TestSourceAccountsV1(t *testing.T) {
+	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	checker := contract.ForTest(t)
+	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
+	e := serve(t, sb, checker.Wrap)
+	unchecked := serve(t, sb, nil)
+	c, conn := e.linkedXero()
+	path := accountsPath(c.ID, conn.ID)
+
+	// Codat's Xero page: "Debit" for a Xero BANK account, "Credit" for a CREDITCARD account.
+	debit := map[string]any{"id": "acc-002", "accountName": "account-081", "sortCode": "123456", "accountType": "Debit",
+		"accountNumber": "12345670", "currency": "GBP", "balance": 99.99}
+	got := e.createAccount(c.ID, conn.ID, debit)
+	want := map[string]any{"id": "acc-002", "accountName": "account-081", "sortCode": "123456", "accountType": "Debit",
+		"accountNumber": "12345670", "currency": "GBP", "balance": 99.99, "modifiedDate": "2025-06-01T09:30:00Z", "status": "pending"}
+	if !maps.EqualFunc(got, want, func(a, b any) bool { return jsonEqual(a, b) }) {
+		t.Errorf("created\n got %v\nwant %v", got, want)
+	}
+	// Only id is required; null members stay out of the answer. accountType is free text.
+	minimal := e.createAccount(c.ID, conn.ID, map[string]any{"id": "acc-min", "accountName": nil, "accountType": "Savings"})
+	if len(minimal) != 4 || minimal["accountType"] != "Savings" || minimal["status"] != "pending" {
+		t.Errorf("minimal v1 account %v", minimal)
+	}
+	for name, tc := range map[string]struct {
+		body  map[string]any
+		field string
+	}{
+		"routing info":   {map[string]any{"id": "x", "routingInfo": map[string]any{"bankCode": "1"}}, "routingInfo"},
+		"account info":   {map[string]any{"id": "x", "accountInfo": map[string]any{"nickname": "n"}}, "accountInfo"},
+		"no id":          {map[string]any{"accountName": "x"}, "id"},
+		"bad currency":   {map[string]any{"id": "x", "currency": "ZWL"}, "currency"},
+		"GBP, no sort":   {map[string]any{"id": "x", "currency": "GBP"}, "sortCode"},
+		"text balance":   {map[string]any{"id": "x", "balance": "1"}, "balance"},
+		"duplicate":      {map[string]any{"id": "acc-002"}, "id"},
+		"numeric type":   {map[string]any{"id": "x", "accountType": 1}, "accountType"},
+		"modified date":  {map[string]any{"id": "x", "modifiedDate": "soon"}, "modifiedDate"},
+		"unknown member": {map[string]any{"id": "x", "nickname": "n"}, "nickname"},
+	} {
+		// Bodies that break the v1 schema would be contract violations, so they go around the checker.
+		t.Run(name, func(t *testing.T) {
+			unchecked.call(http.MethodPost, path, tc.body).validationError(t, tc.field)
+		})
+	}
+
+	var list []map[string]any
+	e.call(http.MethodGet, path, nil).expect(t, http.StatusOK).decode(t, &list)
+	if len(list) != 2 || !maps.EqualFunc(list[0], want, func(a, b any) bool { return jsonEqual(a, b) }) {
+		t.Errorf("list %v", list)
+	}
+	renamed := e.call(http.MethodPatch, path+"/acc-002", map[string]any{"id": "acc-002", "accountName": "Renamed", "accountType": "Debit"}).
+		expect(t, http.StatusOK).object(t)
+	if renamed["accountName"] != "Renamed" || renamed["accountType"] != "Debit" {
+		t.Errorf("updated %v", renamed)
+	}
+
+	// The SMB user maps the v1 account; the mapping list shows it, and the account's v1
+	// feedStartDate is a DateTime.
+	if err := e.sb.MapAccount(c.ID, conn.ID, "acc-002", "", clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var mappings []map[string]any
+	e.call(http.MethodGet, mappingPath(c.ID, conn.ID), nil).expect(t, http.StatusOK).decode(t, &mappings)
+	if len(mappings) != 2 || mappings[0]["sourceAccountId"] != "acc-002" || mappings[0]["status"] != "connected" || mappings[0]["sourceBalance"] != 99.99 {
+		t.Errorf("mappings %v", mappings)
+	}
+	e.call(http.MethodGet, path, nil).expect(t, http.StatusOK).decode(t, &list)
+	if list[0]["feedStartDate"] != "2025-06-01T00:00:00Z" || list[0]["status"] != "connected" {
+		t.Errorf("mapped v1 account %v", list[0])
+	}
+	// Pushing moves a v1 account's balance too.
+	e.call(http.MethodPost, pushPath(c.ID, conn.ID, "acc-002"), map[string]any{"accountId": "acc-002",
+		"transactions": []any{bankTransaction("t1", "2025-06-01", 10, 109.99)}}).expect(t, http.StatusOK)
+	e.call(http.MethodGet, path, nil).expect(t, http.StatusOK).decode(t, &list)
+	if list[0]["balance"] != 109.99 {
+		t.Errorf("v1 account after a push %v", list[0])
+	}
+}
+
+// TestSourceAccountsV2Cutover: a client integrated on 2024-08-01 or later, or one whose date is not
+// set, uses v2 and refuses v1 bodies.
+func TestSourceAccountsV2Cutover(t *testing.T) {
+	for _, integrated := range []time.Time{{}, time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)} {
+		e := newEnv(t, sandbox.Options{IntegratedOn: integrated})
+		c, conn := e.xeroConnection()
+		v1 := map[string]any{"id": "acc-002", "accountName": "account-081", "sortCode": "123456", "accountType": "Credit",
+			"accountNumber": "12345670", "currency": "GBP", "balance": 99.99}
+		e.call(http.MethodPost, accountsPath(c.ID, conn.ID), v1).validationError(t, "accountType")
+		got := e.createAccount(c.ID, conn.ID, gbpAccount("acc-1"))
+		if got["accountType"] != "checking" {
+			t.Errorf("integrated %v: %v", integrated, got)
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
@@ -48,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	programme := fs.Bool("products-programme", false, "serve the alpha product endpoints (Codat's development programme); otherwise they answer 403")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
 	verbose := fs.Bool("v", false, "log every API request to stderr")
+	integratedOn := fs.String("integrated-on", "", "date the Codat client integrated Bank Feeds, e.g. 2024-03-01; before 2024-08-01 source accounts use Codat's v1 shape")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +65,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 		OmitIntegrationKey: *omitKey,
 		ProductsProgramme:  *programme,
+	}
+	if *integratedOn != "" {
+		t, err := time.Parse("2006-01-02", *integratedOn)
+		if err != nil {
+			return fmt.Errorf("-integrated-on: %w", err)
+		}
+		opts.IntegratedOn = t
 	}
 	if *verbose {
 		opts.Logf = log.New(stderr, "codat-sandbox: ", log.LstdFlags).Printf
