@@ -94,9 +94,9 @@ func (e *APIError) Error() string {
 		b.WriteString(")")
 	}
 	if e.StatusCode == http.StatusNotFound && e.NotFoundID == "" {
-		fmt.Fprintf(&b, ". This is not Codat's answer for a missing object (Codat's names the object's id), so "+
-			"nothing is taken as deleted: %s may not be Codat's API. Check base_url (or CODAT_BASE_URL), which must "+
-			"be the root of Codat's API with no path, such as %s", e.URL, DefaultBaseURL)
+		fmt.Fprintf(&b, ". This 404 is not Codat's answer for a missing object (that answer names the object's id), "+
+			"so nothing is taken as deleted. %s may not be Codat's API: check base_url (or CODAT_BASE_URL), which "+
+			"must be the root of Codat's API with no path, such as %s", e.URL, DefaultBaseURL)
 	}
 	return b.String()
 }

@@ -17,33 +17,48 @@ var apiWords = []string{
 	"info", "integrations", "mapping", "products", "settings",
 }
 
-// PathSegmentRule says which identifiers can be sent as one segment of a URL path; CheckPathSegment applies it.
-const PathSegmentRule = "not empty or blank, without leading or trailing white space, not `.` or `..`, and " +
-	"without `/`, `\\` or control characters"
+// IdentifierRule says which strings can name one object at all, completing "must be"; CheckIdentifier applies it.
+const IdentifierRule = "a non-blank string with no leading or trailing white space and no control characters"
+
+// PathSegmentRule says which identifiers can be sent as one segment of a URL path, completing "must be";
+// CheckPathSegment applies it.
+const PathSegmentRule = "a non-blank string with no leading or trailing white space, no control characters and " +
+	"no `/` or `\\`, other than `.` and `..`"
+
+// CheckIdentifier reports why s cannot name one object, or "" when it can: an empty or blank value names none,
+// and surrounding white space or control characters are a copy mistake whose handling by Codat is not documented
+// (it may trim them, or not).
+func CheckIdentifier(s string) string {
+	switch {
+	case s == "":
+		return "must not be empty"
+	case strings.TrimSpace(s) == "":
+		return "must not be blank (white space only)"
+	case strings.TrimSpace(s) != s:
+		return "must not start or end with white space"
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return "must not contain control characters such as line breaks or tabs"
+	}
+	return ""
+}
 
 // CheckPathSegment reports why s cannot address exactly one object as a segment of a URL path, or "" when it can.
 //
 // A path segment is escaped before it is sent, but servers and proxies on the way undo the escaping and normalise
 // the path: `.` and `..` are removed together with the segment before them (RFC 3986 section 5.2.4), `%2F` and
 // `\` are read as a `/` by common servers, and an empty segment addresses the collection instead of a member of
-// it. Surrounding white space and control characters are refused too: such an identifier is a copy mistake, and
-// whether a server trims it is not documented.
+// it.
 func CheckPathSegment(s string) string {
+	if msg := CheckIdentifier(s); msg != "" {
+		return msg
+	}
 	switch {
-	case s == "":
-		return "must not be empty"
-	case strings.TrimSpace(s) == "":
-		return "must not be blank (white space only)"
 	case s == "." || s == "..":
 		return "must not be `.` or `..`, which a URL path drops or resolves to the segment before it"
-	case strings.TrimSpace(s) != s:
-		return "must not start or end with white space"
 	case strings.Contains(s, "/"):
 		return "must not contain a slash (`/`), which separates URL path segments and import ID parts"
 	case strings.Contains(s, `\`):
 		return "must not contain a backslash (`\\`), which common servers read as a slash"
-	case strings.ContainsFunc(s, unicode.IsControl):
-		return "must not contain control characters such as line breaks or tabs"
 	}
 	return ""
 }

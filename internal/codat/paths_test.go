@@ -205,7 +205,7 @@ func TestNotFoundIsCodatsAnswerForTheObject(t *testing.T) {
 			if got := IsNotFound(err); got != (tt.wantID != "") || apiErr.NotFoundID != tt.wantID {
 				t.Errorf("IsNotFound = %v, NotFoundID = %q; want NotFoundID %q", got, apiErr.NotFoundID, tt.wantID)
 			}
-			hint := strings.Contains(err.Error(), rec.srv.URL+apiErr.Path) && strings.Contains(err.Error(), "Check base_url")
+			hint := strings.Contains(err.Error(), rec.srv.URL+apiErr.Path) && strings.Contains(err.Error(), "check base_url")
 			if hint == (tt.wantID != "") {
 				t.Errorf("error %q: want the URL and base_url named exactly when the 404 is not Codat's", err)
 			}
