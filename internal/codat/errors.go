@@ -94,8 +94,8 @@ func (e *APIError) Error() string {
 		b.WriteString(")")
 	}
 	if e.StatusCode == http.StatusNotFound && e.NotFoundID == "" {
-		fmt.Fprintf(&b, ". This 404 is not Codat's answer for a missing object (that answer names the object's id), "+
-			"so nothing is taken as deleted. %s may not be Codat's API: check base_url (or CODAT_BASE_URL), which "+
+		fmt.Fprintf(&b, ". Nothing is taken as deleted: this 404 names no id of the request's path, as Codat's "+
+			"answer for a missing object does. If %s is not Codat's API, check base_url (or CODAT_BASE_URL): it "+
 			"must be the root of Codat's API with no path, such as %s", e.URL, DefaultBaseURL)
 	}
 	return b.String()

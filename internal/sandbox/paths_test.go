@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
@@ -51,4 +52,71 @@ func TestUnknownRouteIsACodatShaped404NamingThePath(t *testing.T) {
 	if n := e.sb.TotalCalls(); n != 1 {
 		t.Errorf("TotalCalls = %d, want only the create counted", n)
 	}
+}
+
+// Every not-found answer names the missing object by the id the path gave, as Codat's documented ones do ("Data
+// connection <id> not found", "No company was found with ID <id>": P and BF components.responses.Not-Found):
+// whichever path parameter names nothing, for every operation.
+func TestEveryNotFoundNamesTheMissingObject(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	c, conn := e.linkedXero()
+	e.createAccount(c.ID, conn.ID, gbpAccount("acc-1"))
+	existing := map[string]string{
+		"companyId": c.ID, "connectionId": conn.ID, "accountId": "acc-1", "platformKey": sandbox.XeroPlatformKey,
+		"productIdentifier": "bank-feeds", "integrationId": conn.IntegrationID,
+	}
+	missing := map[string]string{
+		"companyId": "0d8c3e2e-37b6-4b58-a9f0-0f5b1a5e2b8e", "connectionId": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+		"accountId": "acc-404", "platformKey": "zzzz", "productIdentifier": "no-such-product",
+		"integrationId": "1e0f3c7a-2b4d-4e6f-8a9b-0c1d2e3f4a5b",
+	}
+	checked := 0
+	for _, route := range e.sb.Routes() {
+		method, template, _ := strings.Cut(route, " ")
+		segs := strings.Split(template, "/")
+		for i, seg := range segs {
+			name, ok := strings.CutPrefix(seg, "{")
+			if !ok {
+				continue
+			}
+			name = strings.TrimSuffix(name, "}")
+			// The parameter at i names nothing; those before it exist.
+			path := make([]string, len(segs))
+			for k, s := range segs {
+				p, isParam := strings.CutPrefix(s, "{")
+				p = strings.TrimSuffix(p, "}")
+				switch {
+				case !isParam:
+					path[k] = s
+				case k < i:
+					path[k] = existing[p]
+				default:
+					path[k] = missing[p]
+				}
+			}
+			got := e.call(method, strings.Join(path, "/"), map[string]any{})
+			if got.status != http.StatusNotFound {
+				continue // the operation checks the body before it looks the object up
+			}
+			checked++
+			body := got.apiError(t, http.StatusNotFound)
+			if !namesWord(body.Error, missing[name]) {
+				t.Errorf("%s with %s %q unknown: %q does not name it", route, name, missing[name], body.Error)
+			}
+		}
+	}
+	t.Logf("checked %d not-found answers", checked)
+	if checked < 15 {
+		t.Errorf("only %d not-found answers checked", checked)
+	}
+}
+
+// namesWord reports whether text holds word delimited by white space, quotes or sentence punctuation.
+func namesWord(text, word string) bool {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t\n\"'`()[],;:!?", r) }) {
+		if strings.TrimSuffix(f, ".") == word {
+			return true
+		}
+	}
+	return false
 }
