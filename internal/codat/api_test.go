@@ -81,8 +81,8 @@ func TestEndpoints(t *testing.T) {
 			method: "DELETE", path: "/companies/c1/products/bank-feeds", status: 204,
 		},
 		"identifiers are escaped": {
-			call:   func(c *Client) (any, error) { return nil, c.DeleteCompany(context.Background(), "a/b c") },
-			method: "DELETE", path: "/companies/a%2Fb%20c", status: 204,
+			call:   func(c *Client) (any, error) { return nil, c.DeleteCompany(context.Background(), "a?b c#d") },
+			method: "DELETE", path: "/companies/a%3Fb%20c%23d", status: 204,
 		},
 		"list connections": {
 			call: func(c *Client) (any, error) {

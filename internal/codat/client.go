@@ -87,6 +87,10 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("codat: base URL %q must be an absolute http(s) URL such as %s", cfg.BaseURL, DefaultBaseURL)
 	}
+	if u.Path != "" && u.Path != "/" {
+		return nil, fmt.Errorf("codat: base URL %q must have no path: Codat's API is served from the root of its host, "+
+			"such as %s", cfg.BaseURL, DefaultBaseURL)
+	}
 	if cfg.APIKey == "" {
 		return nil, errors.New("codat: the API key is empty")
 	}
@@ -102,6 +106,8 @@ func NewClient(cfg Config) (*Client, error) {
 		base = cleanhttp.DefaultPooledClient()
 	}
 	httpClient := *base
+	// A redirect is reported, never followed: see RedirectError.
+	httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	next := httpClient.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -219,9 +225,11 @@ func pathf(format string, ids ...string) string {
 // JSON body when non-nil, and the JSON response decoded into out when non-nil. Retries, idempotency, logging and
 // error typing all happen here.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	// An empty identifier would silently address a different endpoint (e.g. the list instead of one object).
-	if strings.Contains(path, "//") || strings.HasSuffix(path, "/") {
-		return &RequestError{Method: method, Path: path, Err: errors.New("an identifier in the path is empty")}
+	// An identifier that cannot address one object would reach another one: an empty one the collection, `..`
+	// the parent.
+	ids, err := pathIdentifiers(path)
+	if err != nil {
+		return &RequestError{Method: method, Path: path, Err: err}
 	}
 	target := c.baseURL + path
 	if len(query) > 0 {
@@ -274,8 +282,19 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	// The transport has already read the whole body into memory, so this cannot fail.
 	respBody, _ := io.ReadAll(resp.Body)
 
-	if resp.StatusCode >= http.StatusMultipleChoices {
+	if resp.StatusCode >= http.StatusMultipleChoices && resp.StatusCode < http.StatusBadRequest {
+		redirect := &RedirectError{Method: method, URL: target, StatusCode: resp.StatusCode}
+		if loc, err := resp.Location(); err == nil {
+			redirect.Location = loc.String()
+		}
+		return redirect
+	}
+	if resp.StatusCode >= http.StatusBadRequest {
 		apiErr := c.newAPIError(method, path, resp.StatusCode, respBody, state.attempts())
+		apiErr.URL = target
+		if resp.StatusCode == http.StatusNotFound {
+			apiErr.NotFoundID = notFoundID(apiErr, respBody, ids)
+		}
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests:
 			if wait, ok := retryAfter(resp.Header); ok && wait > c.maxRetryAfter {

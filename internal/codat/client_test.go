@@ -59,11 +59,11 @@ func TestNewClientDefaults(t *testing.T) {
 		t.Errorf("transport defaults not applied: %#v", c.httpClient.Transport)
 	}
 
-	c, err = NewClient(Config{APIKey: "k", BaseURL: "http://localhost:8080/codat/", MaxRetries: -1, MaxRetryAfter: -1})
+	c, err = NewClient(Config{APIKey: "k", BaseURL: "http://localhost:8080/", MaxRetries: -1, MaxRetryAfter: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.baseURL != "http://localhost:8080/codat" || c.maxRetries != 0 || c.maxRetryAfter != 0 {
+	if c.baseURL != "http://localhost:8080" || c.maxRetries != 0 || c.maxRetryAfter != 0 {
 		t.Errorf("negative values should disable retries and Retry-After waits: %+v", c)
 	}
 }
@@ -597,7 +597,7 @@ func TestRequestTimeoutAppliesPerAttempt(t *testing.T) {
 func TestEmptyIdentifierSendsNothing(t *testing.T) {
 	rec := newRecorder(t, reply(http.StatusOK, `{}`))
 	c := newTestClient(t, rec.srv)
-	if _, err := c.GetCompany(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "identifier in the path is empty") {
+	if _, err := c.GetCompany(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "must not be empty") {
 		t.Errorf("GetCompany(\"\") error = %v", err)
 	}
 	if err := c.DeleteSourceAccount(context.Background(), "c1", "", "a1"); err == nil {

@@ -54,6 +54,13 @@ type APIError struct {
 	RawBody string
 	// Attempts is how many HTTP attempts were made; more than one when retries ended on this answer.
 	Attempts int
+
+	// URL is the full URL the request was sent to.
+	URL string
+	// NotFoundID is set on a 404 that is Codat's not-found answer: the identifier from the request path (the
+	// object's own, or that of the company or connection it belongs to) that Codat's message names. It is empty
+	// for any other 404, which IsNotFound then does not report as a missing object.
+	NotFoundID string
 }
 
 // Error reads like "Codat API: POST /companies returned 400 Bad Request: <message> (validation: ...; correlation
@@ -85,6 +92,11 @@ func (e *APIError) Error() string {
 		b.WriteString(" (")
 		b.WriteString(strings.Join(notes, "; "))
 		b.WriteString(")")
+	}
+	if e.StatusCode == http.StatusNotFound && e.NotFoundID == "" {
+		fmt.Fprintf(&b, ". Nothing is taken as deleted: this 404 names no id of the request's path, as Codat's "+
+			"answer for a missing object does. If %s is not Codat's API, check base_url (or CODAT_BASE_URL): it "+
+			"must be the root of Codat's API with no path, such as %s", e.URL, DefaultBaseURL)
 	}
 	return b.String()
 }
@@ -318,8 +330,57 @@ func hasStatus(err error, code int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == code
 }
 
-// IsNotFound reports whether err is Codat's 404 answer.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+// IsNotFound reports whether err is Codat's not-found answer for the object a request addressed, or for the
+// company or connection it belongs to: a 404 with Codat's error body naming that object's id (APIError.NotFoundID).
+// Any other 404, such as one from a server or a path that is not Codat's API, is not a missing object.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.NotFoundID != ""
+}
+
+// notFoundID tells whether a 404 is Codat's not-found answer for the object at path: Codat's error body
+// (ErrorMessage, with the status repeated in statusCode) whose message names one of the identifiers in the path.
+// It returns the identifier named, or "".
+func notFoundID(e *APIError, body []byte, ids []string) string {
+	var status struct {
+		StatusCode int `json:"statusCode"`
+	}
+	if json.Unmarshal(body, &status) != nil || status.StatusCode != http.StatusNotFound || e.Message == "" {
+		return ""
+	}
+	texts := []string{e.Message}
+	for _, item := range e.ValidationErrors {
+		texts = append(texts, item.ItemID, item.Message)
+	}
+	for _, text := range texts {
+		if id := namedIdentifier(text, ids); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// RedirectError reports a 3xx answer. The client never follows a redirect: a redirected request can reach a
+// different object (a server that normalises the path sends DELETE /a/b/.. to /a) or another server.
+type RedirectError struct {
+	Method     string
+	URL        string
+	StatusCode int
+	// Location is where the answer pointed, resolved against URL; empty when it named no place.
+	Location string
+}
+
+// Error names the request, the status and where it pointed.
+func (e *RedirectError) Error() string {
+	to := "without a Location"
+	if e.Location != "" {
+		to = "to " + e.Location
+	}
+	return fmt.Sprintf("Codat API: %s %s answered %s, redirecting %s. The provider does not follow redirects, "+
+		"since the new address may hold another object or be another server. Check base_url (or CODAT_BASE_URL): "+
+		"it must be the root of Codat's API with no path, such as %s", e.Method, e.URL, statusText(e.StatusCode), to,
+		DefaultBaseURL)
+}
 
 // IsConflict reports whether err is Codat's 409 answer.
 func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }

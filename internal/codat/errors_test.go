@@ -40,6 +40,7 @@ func TestAPIErrorFromCodatBody(t *testing.T) {
 		DetailedErrorCode:  1234,
 		RawBody:            apiErr.RawBody,
 		Attempts:           1,
+		URL:                rec.srv.URL + "/companies",
 	}
 	if !reflect.DeepEqual(apiErr, want) {
 		t.Errorf("APIError =\n %#v\nwant\n %#v", apiErr, want)
@@ -97,8 +98,8 @@ func TestAPIErrorFallsBackToRawBody(t *testing.T) {
 			wantRaw: "<html> <body> Bad gateway </body> </html>",
 		},
 		"empty body": {
-			status:  http.StatusNotFound,
-			wantMsg: "Codat API: GET /companies/c1 returned 404 Not Found",
+			status:  http.StatusGone,
+			wantMsg: "Codat API: GET /companies/c1 returned 410 Gone",
 		},
 		"unknown status": {
 			status:  499,
@@ -176,7 +177,7 @@ func TestAPIErrorRedactsSecrets(t *testing.T) {
 
 func TestStatusHelpers(t *testing.T) {
 	wrapped := func(status int) error {
-		return fmt.Errorf("reading company: %w", &APIError{StatusCode: status})
+		return fmt.Errorf("reading company: %w", &APIError{StatusCode: status, NotFoundID: "c1"})
 	}
 	helpers := map[string]func(error) bool{
 		"IsBadRequest": IsBadRequest, "IsUnauthorized": IsUnauthorized, "IsForbidden": IsForbidden,

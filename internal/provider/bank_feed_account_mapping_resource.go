@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -81,21 +80,21 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company.",
+				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 				PlanModifiers:       replace,
 			},
 			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's Xero connection.",
+				MarkdownDescription: "Id of the company's Xero connection, " + codatIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 				PlanModifiers:       replace,
 			},
 			"source_account_id": schema.StringAttribute{
-				MarkdownDescription: "`account_id` of the source account to map.",
+				MarkdownDescription: "`account_id` of the source account to map: " + sourceAccountIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{sourceAccountID()},
 				PlanModifiers:       replace,
 			},
 			"target_account_id": schema.StringAttribute{
@@ -104,7 +103,7 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 					"Xero bank account created, named after the source account; its id is then reported here.",
 				Optional:      true,
 				Computed:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{targetAccountID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"feed_start_date": schema.StringAttribute{

@@ -115,27 +115,22 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company. Changing it replaces the account.",
+				MarkdownDescription: "Id of the company, " + codatIDRule + ". Changing it replaces the account.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 				PlanModifiers:       replace,
 			},
 			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's connection the account feeds. Changing it replaces the account.",
+				MarkdownDescription: "Id of the company's connection the account feeds, " + codatIDRule + ". Changing it replaces the account.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 				PlanModifiers:       replace,
 			},
 			"account_id": schema.StringAttribute{
-				MarkdownDescription: "Your own unique id of the bank account. Changing it replaces the account.",
+				MarkdownDescription: "Your own unique id of the bank account: " + sourceAccountIDRule + ". Changing it replaces the account.",
 				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(noSlashPattern, "must not contain a slash (it separates the parts of the import ID)"),
-					// The API path of account "credentials" is the bank-feed credentials endpoint.
-					stringvalidator.NoneOf("credentials"),
-				},
-				PlanModifiers: replace,
+				Validators:          []validator.String{sourceAccountID()},
+				PlanModifiers:       replace,
 			},
 			"account_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the bank account; the Xero account created for it takes this name. Updates in place.",

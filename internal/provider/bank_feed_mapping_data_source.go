@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -74,14 +73,14 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 			"or created it in the same Terraform operation.",
 		Attributes: map[string]schema.Attribute{
 			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company.",
+				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 			},
 			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's connection.",
+				MarkdownDescription: "Id of the company's connection, " + codatIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 			},
 			"link_url":          text("URL the SMB user opens to authorise the connection and map their accounts."),
 			"connection_status": text("Status of the connection: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -39,9 +38,9 @@ func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Reads a Codat company by id, for companies managed outside this configuration.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the company.",
+				MarkdownDescription: "Codat's id of the company, " + codatIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 			},
 			"name":        computed("Name of the company."),
 			"description": computed("Description of the company; null when it has none."),

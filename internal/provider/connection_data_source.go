@@ -42,15 +42,15 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"the company's Xero connection), to get its `link_url` and `status`.",
 		Attributes: map[string]schema.Attribute{
 			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company.",
+				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 			},
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the connection. Set this or `platform_key`.",
+				MarkdownDescription: "Id of the connection, " + codatIDRule + ". Set this or `platform_key`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 			},
 			"platform_key": schema.StringAttribute{
 				MarkdownDescription: "Platform key of the connection's integration, " + platformKeyRule + ", such as " +

@@ -64,9 +64,9 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers:       unchanging,
 			},
 			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company the connection belongs to. Changing it replaces the connection.",
+				MarkdownDescription: "Id of the company the connection belongs to, " + codatIDRule + ". Changing it replaces the connection.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{codatID()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"platform_key": schema.StringAttribute{

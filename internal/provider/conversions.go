@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 // optionalString maps an API string onto an optional attribute: Codat returns "" or omits a value the user never
@@ -71,19 +73,41 @@ func stringSet(ctx context.Context, v types.Set, diags *diag.Diagnostics) []stri
 	return s
 }
 
-// splitImportID splits an import ID of the form "a/b/c" into exactly the named parts, none empty.
+// importIDParts gives the rule of each attribute that can be part of an import ID, the same check that validates the
+// attribute in the configuration.
+var importIDParts = map[string]func(string) string{
+	"company_id":        checkCodatID,
+	"connection_id":     checkCodatID,
+	"account_id":        checkSourceAccountID,
+	"source_account_id": checkSourceAccountID,
+}
+
+// splitImportID splits an import ID of the form "a/b/c" into exactly the named parts, each of which must pass its
+// attribute's rule: an ID that cannot address exactly one object is refused before any request.
 func splitImportID(id string, names ...string) ([]string, error) {
 	parts := strings.Split(id, "/")
 	format := "<" + strings.Join(names, ">/<") + ">"
 	if len(parts) != len(names) {
-		return nil, fmt.Errorf("import ID %q is not in the format %s", id, format)
+		return nil, fmt.Errorf("import ID %q is not in the format %s: it has %d %s separated by `/`, not %d",
+			id, format, len(parts), pluralWord(len(parts), "part"), len(names))
 	}
 	for i, p := range parts {
-		if strings.TrimSpace(p) == "" {
-			return nil, fmt.Errorf("import ID %q has an empty %s; the format is %s", id, names[i], format)
+		check := importIDParts[names[i]]
+		if check == nil {
+			check = codat.CheckPathSegment
+		}
+		if msg := check(p); msg != "" {
+			return nil, fmt.Errorf("import ID %q (format %s): %s %q %s", id, format, names[i], p, msg)
 		}
 	}
 	return parts, nil
+}
+
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // quotedList formats allowed values for a description: `a`, `b` or `c`.

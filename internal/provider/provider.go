@@ -88,17 +88,19 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Codat API key, sent as `Authorization: Basic base64(api_key)`. "+
-					"Falls back to the `%s` environment variable. Never stored in state or written to logs.", EnvAPIKey),
+					"Falls back to the `%s` environment variable. Must be %s. Never stored in state or written to logs.",
+					EnvAPIKey, codat.IdentifierRule),
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{notBlank()},
+				Validators: []validator.String{apiKey()},
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Base URL of the Codat API. Defaults to `%s`; falls back to the `%s` "+
-					"environment variable. Must be `https://`, except `http://` to a loopback address (a local sandbox).",
+					"environment variable. Must be `https://`, except `http://` to a loopback address (a local sandbox), "+
+					"with no path: Codat's API is served from the root of its host.",
 					DefaultBaseURL, EnvBaseURL),
 				Optional:   true,
-				Validators: []validator.String{apiURL()},
+				Validators: []validator.String{baseURL()},
 			},
 			"xero_token_url": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Xero's OAuth2 token endpoint, used only to verify Xero app credentials "+
@@ -163,21 +165,26 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	apiKey := stringOrEnv(cfg.APIKey, EnvAPIKey, "")
+	// Values from the environment have not met the schema's validators: the same checks run here.
+	apiKey, apiKeyFrom := stringOrEnv(cfg.APIKey, "api_key", EnvAPIKey, "")
 	if apiKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Codat API key",
 			fmt.Sprintf("Set api_key in the provider block or the %s environment variable. "+
 				"The key is in the Codat Portal under Developers > API keys.", EnvAPIKey))
+	} else if msg := checkAPIKey(apiKey); msg != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Invalid Codat API key",
+			fmt.Sprintf("The API key (from %s) %s. Copy the key again from the Codat Portal (Developers > API keys).",
+				apiKeyFrom, msg))
 	}
-	baseURL := stringOrEnv(cfg.BaseURL, EnvBaseURL, DefaultBaseURL)
-	if msg := checkAPIURL(baseURL); msg != "" {
+	baseURL, baseURLFrom := stringOrEnv(cfg.BaseURL, "base_url", EnvBaseURL, DefaultBaseURL)
+	if msg := checkBaseURL(baseURL); msg != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Codat base URL",
-			fmt.Sprintf("%q (from base_url or %s): %s.", baseURL, EnvBaseURL, msg))
+			fmt.Sprintf("%q (from %s) %s.", baseURL, baseURLFrom, msg))
 	}
-	tokenURL := stringOrEnv(cfg.XeroTokenURL, EnvXeroTokenURL, DefaultXeroTokenURL)
+	tokenURL, tokenURLFrom := stringOrEnv(cfg.XeroTokenURL, "xero_token_url", EnvXeroTokenURL, DefaultXeroTokenURL)
 	if msg := checkAPIURL(tokenURL); msg != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("xero_token_url"), "Invalid Xero token URL",
-			fmt.Sprintf("%q (from xero_token_url or %s): %s.", tokenURL, EnvXeroTokenURL, msg))
+			fmt.Sprintf("%q (from %s) %s.", tokenURL, tokenURLFrom, msg))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -230,14 +237,16 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 	}
 }
 
-func stringOrEnv(v types.String, env, def string) string {
+// stringOrEnv returns the attribute's value, else the environment variable's when it is set and not empty, else def,
+// and where the value came from, for error messages.
+func stringOrEnv(v types.String, attr, env, def string) (value, from string) {
 	if !v.IsNull() && v.ValueString() != "" {
-		return v.ValueString()
+		return v.ValueString(), attr
 	}
 	if s := os.Getenv(env); s != "" {
-		return s
+		return s, "the " + env + " environment variable, read as " + attr + " is not set"
 	}
-	return def
+	return def, "the default"
 }
 
 func int64OrDefault(v types.Int64, def int64) int64 {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 // Codat's documented rules, shared by validators and the descriptions that quote them.
@@ -107,4 +109,23 @@ func currencyCode() validator.String {
 	}
 }
 
-var noSlashPattern = regexp.MustCompile(`^[^/]+$`)
+// Identifier rules, each applied by one check (checkCodatID, checkSourceAccountID, checkTargetAccountID) that
+// serves the schema validators, the import ID parser and, through codat.CheckPathSegment, the client itself.
+//
+// Codat issues company and connection ids as UUIDs (P and BF components.parameters companyId and connectionId:
+// `format: uuid`). Source account ids are the user's own strings (BF accountId: its examples are a UUID, a long
+// token, a number and upper-case letters) and travel as one URL path segment. Target account ids are the
+// accounting platform's, sent in a request body only.
+const (
+	codatIDRule         = "a UUID as Codat issues it, such as `8a210b68-6988-11ed-a1eb-0242ac120002`"
+	sourceAccountIDRule = codat.PathSegmentRule + ", and not `" + bankFeedCredentialsSegment + "`, whose URL is " +
+		"that of Codat's operation deleting the connection's bank-feed credentials"
+	targetAccountIDRule = codat.IdentifierRule
+)
+
+var codatIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+
+// bankFeedCredentialsSegment cannot be a source account id: DELETE
+// .../connectionInfo/bankFeedAccounts/credentials is Codat's delete-bank-feed-credentials operation, which revokes
+// every credential set of the connection (BF).
+const bankFeedCredentialsSegment = "credentials"

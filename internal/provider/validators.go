@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 // stringCheck adapts a plain check function to a schema string validator, so the same rule serves both the
@@ -17,6 +19,8 @@ import (
 type stringCheck struct {
 	description string
 	check       func(string) string
+	// secret keeps the value out of the error message.
+	secret bool
 }
 
 func (v stringCheck) Description(context.Context) string         { return v.description }
@@ -27,9 +31,59 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("Attribute %s %s, got: %q", req.Path, msg, req.ConfigValue.ValueString()))
+		detail := fmt.Sprintf("Attribute %s %s, got: %q", req.Path, msg, req.ConfigValue.ValueString())
+		if v.secret {
+			detail = fmt.Sprintf("Attribute %s %s.", req.Path, msg)
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value", detail)
 	}
+}
+
+// codatID accepts the ids Codat issues for companies and connections.
+func codatID() validator.String {
+	return stringCheck{description: "must be " + codatIDRule, check: checkCodatID}
+}
+
+func checkCodatID(s string) string {
+	if msg := codat.CheckPathSegment(s); msg != "" {
+		return msg
+	}
+	if !codatIDPattern.MatchString(s) {
+		return "must be " + codatIDRule
+	}
+	return ""
+}
+
+// sourceAccountID accepts the user's own source account ids.
+func sourceAccountID() validator.String {
+	return stringCheck{description: "must be " + sourceAccountIDRule, check: checkSourceAccountID}
+}
+
+func checkSourceAccountID(s string) string {
+	if msg := codat.CheckPathSegment(s); msg != "" {
+		return msg
+	}
+	if s == bankFeedCredentialsSegment {
+		return "must not be `" + bankFeedCredentialsSegment + "`: its URL is that of Codat's operation that deletes " +
+			"the connection's bank-feed credentials"
+	}
+	return ""
+}
+
+// targetAccountID accepts the accounting platform's account ids.
+func targetAccountID() validator.String {
+	return stringCheck{description: "must be " + targetAccountIDRule, check: codat.CheckIdentifier}
+}
+
+// apiKey accepts a Codat API key; the error never shows the value.
+func apiKey() validator.String {
+	return stringCheck{description: "a Codat API key", check: checkAPIKey, secret: true}
+}
+
+// checkAPIKey refuses a key that cannot be one: Codat's keys are single tokens, so white space around one is a
+// copy mistake (a line break read from a file, say) that Codat would answer with 401.
+func checkAPIKey(s string) string {
+	return codat.CheckIdentifier(s)
 }
 
 // notBlank rejects empty and whitespace-only strings.
@@ -51,7 +105,28 @@ func apiURL() validator.String {
 	return stringCheck{description: "an absolute https:// URL (http:// only to a loopback host)", check: checkAPIURL}
 }
 
+// baseURL accepts what apiURL does, without a path.
+func baseURL() validator.String {
+	return stringCheck{description: "an absolute https:// URL without a path (http:// only to a loopback host)", check: checkBaseURL}
+}
+
+// checkBaseURL refuses a path: Codat's API is served from the root of its host (every server in P and BF is
+// https://api.codat.io), and a path such as /v2 would make every request miss Codat's operations.
+func checkBaseURL(raw string) string {
+	if msg := checkAPIURL(raw); msg != "" {
+		return msg
+	}
+	if u, _ := url.Parse(raw); u.Path != "" && u.Path != "/" {
+		return fmt.Sprintf("must have no path (got %q): Codat's API is served from the root of its host, such as %s",
+			u.Path, DefaultBaseURL)
+	}
+	return ""
+}
+
 func checkAPIURL(raw string) string {
+	if strings.TrimSpace(raw) == "" {
+		return "must not be empty or blank"
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return "must be an absolute http(s) URL such as https://api.codat.io"

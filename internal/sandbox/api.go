@@ -64,6 +64,9 @@ func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, p
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
 			return errorResponse(http.StatusMethodNotAllowed, "The requested resource does not support http method '"+r.Method+"'."), false
 		}
+		// Codat documents no answer for a path that names no operation. This keeps the ErrorMessage shape of every
+		// error Codat documents (P components.responses), naming the path: the reading least convenient for a
+		// client, which cannot tell this 404 from a missing object by its shape, only by what the message names.
 		return notFound("No API operation matches %s", r.URL.Path), false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))

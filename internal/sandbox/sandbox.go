@@ -169,8 +169,7 @@ func (s *Sandbox) Handler() http.Handler {
 	s.registerControl(mux)
 	s.registerLink(mux)
 	mux.HandleFunc(xeroTokenPath, s.serveXeroToken)
-	mux.HandleFunc("/", s.serveAPI)
-	return mux
+	return s.routeRequest(mux)
 }
 
 // Server is a sandbox listening on a local port.
