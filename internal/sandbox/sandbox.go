@@ -19,6 +19,7 @@
 //	PUT    /_sandbox/faults/rate              {"rate": 0.1, "kinds": ["429", "503"]}
 //	DELETE /_sandbox/faults
 //	POST   /_sandbox/xero/apps                {"clientId": "...", "clientSecret": "...", "customConnection": false}
+//	PUT    /_sandbox/integrations/credential-mask  {"style": "fixed"}   (or "x", "asterisk")
 //
 // None of these need the API key. Counters count API requests (and token requests) by route
 // name, "METHOD /template" with the OpenAPI path template, e.g. "GET /companies/{companyId}".
@@ -60,6 +61,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Addr is where Start listens. Empty: 127.0.0.1:0.
 	Addr string
+	// CredentialMask is how the integration credentials endpoints mask stored values: MaskX (the
+	// default, Codat's documented style), MaskFixed or MaskAsterisk.
+	CredentialMask MaskStyle
 }
 
 const defaultDailyQuota = 1_000_000
@@ -78,6 +82,8 @@ type Sandbox struct {
 	integrations []*integration
 	xeroApps     map[string]xeroApp
 	seq          int64
+	// credentialMask is Options.CredentialMask, changed by SetCredentialMask.
+	credentialMask MaskStyle
 
 	stats statistics
 
@@ -113,6 +119,9 @@ func New(opts Options) *Sandbox {
 		idem:         idempotencyStore{records: map[string]*idemRecord{}},
 	}
 	s.routes = s.apiRoutes()
+	if err := s.SetCredentialMask(opts.CredentialMask); err != nil {
+		panic("sandbox: " + err.Error())
+	}
 	return s
 }
 
