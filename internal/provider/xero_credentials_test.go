@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -243,5 +244,34 @@ func TestStoredCredentials(t *testing.T) {
 				t.Fatalf("got (%s, %s), want (%s, %s)", gotID, gotSecret, tt.wantID, tt.wantSecret)
 			}
 		})
+	}
+}
+
+// access reads Codat's oneTimeSync as Codat types it, a string (CODAT-FACTS C1), in any case; an unknown value is an
+// error on access that quotes it, not a guess.
+func TestAccessMode(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{`"True"`: accessOneOff, `"false"`: accessContinuous, `true`: accessOneOff, `null`: accessContinuous} {
+		var settings codat.IntegrationSettings
+		if err := json.Unmarshal([]byte(`{"oneTimeSync":`+raw+`}`), &settings); err != nil {
+			t.Fatal(err)
+		}
+		var diags diag.Diagnostics
+		got, ok := accessMode(settings.OneTimeSync, &diags)
+		if !ok || diags.HasError() || got.ValueString() != want {
+			t.Errorf("oneTimeSync %s: access %s, %v; want %s", raw, got, diags, want)
+		}
+	}
+	var settings codat.IntegrationSettings
+	if err := json.Unmarshal([]byte(`{"oneTimeSync":"Sometimes"}`), &settings); err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	if _, ok := accessMode(settings.OneTimeSync, &diags); ok || diags.ErrorsCount() != 1 ||
+		!strings.Contains(diags.Errors()[0].Detail(), `"Sometimes"`) {
+		t.Errorf("an unknown oneTimeSync gave %v", diags)
+	}
+	if withPath, isPath := diags.Errors()[0].(diag.DiagnosticWithPath); !isPath || !withPath.Path().Equal(path.Root("access")) {
+		t.Errorf("error not on access: %v", diags.Errors()[0])
 	}
 }
