@@ -12,7 +12,7 @@ import (
 func TestEndpoints(t *testing.T) {
 	ptr := func(s string) *string { return &s }
 	balance := json.Number("1234.56")
-	yes := true
+	yes := NewLegacyBool(true)
 
 	sourceAccountJSON := `{"id":"acc-1","accountName":"Current","accountType":"checking","accountNumber":"12345670",
 		"sortCode":"040004","routingInfo":{"bankCode":"021001088","type":"bankcode"},"currency":"GBP","balance":1234.56,
@@ -259,16 +259,17 @@ func TestEndpoints(t *testing.T) {
 				return c.GetIntegrationSettings(context.Background(), "8193a927")
 			},
 			method: "GET", path: "/settings/integrations/8193a927", status: 200,
-			respBody: `{"integrationId":"8193a927","oneTimeSync":false}`,
-			want:     &IntegrationSettings{IntegrationID: "8193a927"},
+			respBody: `{"integrationId":"8193a927","oneTimeSync":"False"}`,
+			want:     &IntegrationSettings{IntegrationID: "8193a927", OneTimeSync: NewLegacyBool(false)},
 		},
 		"update integration settings": {
 			call: func(c *Client) (any, error) {
 				return c.UpdateIntegrationSettings(context.Background(), "8193a927", IntegrationSettingsUpdate{OneTimeSync: &yes})
 			},
-			method: "PATCH", path: "/settings/integrations/8193a927", reqBody: `{"oneTimeSync":true}`,
-			status: 200, respBody: `{"integrationId":"8193a927","oneTimeSync":true}`,
-			want: &IntegrationSettings{IntegrationID: "8193a927", OneTimeSync: true},
+			// oneTimeSync is a string in Codat's legacy API (CODAT-FACTS C1).
+			method: "PATCH", path: "/settings/integrations/8193a927", reqBody: `{"oneTimeSync":"True"}`,
+			status: 200, respBody: `{"integrationId":"8193a927","oneTimeSync":"True"}`,
+			want: &IntegrationSettings{IntegrationID: "8193a927", OneTimeSync: NewLegacyBool(true)},
 		},
 	}
 	for name, tt := range tests {

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -168,23 +169,100 @@ func applyDefaults(cfg *Config) error {
 	return nil
 }
 
-// AddSecret registers a value, such as an integration's client secret, that must never appear in a log line or in
-// an error returned by the client: logs mask it and error bodies echoing it show [REDACTED] instead.
-func (c *Client) AddSecret(secret string) {
+// SecretForms lists, longest first, the ways a secret can show up in text that the provider produced or that echoes a request:
+// as is; URL-encoded (as in a form body, or inside HTTP Basic credentials of OAuth2 clients, RFC 6749 section
+// 2.3.1); base64-encoded (standard and URL alphabets, with and without padding); and each of these JSON-escaped
+// once or twice (a JSON body, and a JSON body quoted inside an error message), with and without HTML escaping, or
+// Go-quoted.
+func SecretForms(secret string) []string {
 	if secret == "" {
-		return
+		return nil
 	}
-	forms := []string{secret}
-	// A JSON body carries the secret escaped, with or without HTML escaping depending on the server.
+	base := []string{
+		secret,
+		url.QueryEscape(secret),
+		url.PathEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)),
+		base64.RawStdEncoding.EncodeToString([]byte(secret)),
+		base64.URLEncoding.EncodeToString([]byte(secret)),
+		base64.RawURLEncoding.EncodeToString([]byte(secret)),
+	}
+	var forms []string
+	for _, f := range base {
+		forms = append(forms, f, goQuoted(f))
+		for _, once := range jsonEscaped(f) {
+			forms = append(forms, once)
+			forms = append(forms, jsonEscaped(once)...)
+		}
+	}
+	return uniqueNonEmpty(forms)
+}
+
+// goQuoted is s as the inside of a Go-quoted string, the way Go libraries quote what a server said in their
+// errors (golang.org/x/oauth2 quotes the token endpoint's error_description).
+func goQuoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// ClientCredentialForms lists, longest first, besides SecretForms(secret), the HTTP Basic credentials an OAuth2 client sends for
+// clientID and secret: base64 of "id:secret", with both parts URL-encoded first as RFC 6749 section 2.3.1 asks
+// (golang.org/x/oauth2 does so) and without, and the whole "Basic ..." header value.
+func ClientCredentialForms(clientID, secret string) []string {
+	if secret == "" {
+		return nil
+	}
+	forms := SecretForms(secret)
+	for _, pair := range []string{url.QueryEscape(clientID) + ":" + url.QueryEscape(secret), clientID + ":" + secret} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			b := enc.EncodeToString([]byte(pair))
+			forms = append(forms, "Basic "+b, b)
+		}
+		forms = append(forms, pair)
+	}
+	return uniqueNonEmpty(forms)
+}
+
+// jsonEscaped is s as the inside of a JSON string, with and without HTML escaping (servers differ).
+func jsonEscaped(s string) []string {
+	var out []string
 	for _, escapeHTML := range []bool{true, false} {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(escapeHTML)
-		if enc.Encode(secret) == nil {
-			forms = append(forms, strings.TrimSuffix(strings.TrimPrefix(buf.String(), `"`), "\"\n"))
+		if enc.Encode(s) == nil {
+			out = append(out, strings.TrimSuffix(strings.TrimPrefix(buf.String(), `"`), "\"\n"))
 		}
 	}
+	return out
+}
 
+// uniqueNonEmpty drops repeats and empty strings and puts the longest first, the order to replace them in.
+func uniqueNonEmpty(forms []string) []string {
+	var out []string
+	for _, f := range forms {
+		if f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+// AddSecret registers a value, such as an integration's client secret, that must never appear in a log line or in
+// an error returned by the client: logs mask it and error bodies echoing it show [REDACTED] instead, in every form
+// SecretForms lists.
+func (c *Client) AddSecret(secret string) {
+	c.addSecretForms(SecretForms(secret))
+}
+
+// AddClientCredentials registers an OAuth2 client's secret the way AddSecret does, and the HTTP Basic credentials
+// built from it and clientID (ClientCredentialForms).
+func (c *Client) AddClientCredentials(clientID, secret string) {
+	c.addSecretForms(ClientCredentialForms(clientID, secret))
+}
+
+func (c *Client) addSecretForms(forms []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, f := range forms {

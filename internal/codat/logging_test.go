@@ -27,7 +27,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 			"X-Correlation-Id", "corr-ok"),
 		reply(http.StatusUnauthorized, echo),
 		reply(http.StatusServiceUnavailable, echo, "Retry-After", "0"),
-		reply(http.StatusOK, `{"integrationId":"i1","oneTimeSync":true}`),
+		reply(http.StatusOK, `{"integrationId":"i1","oneTimeSync":"True"}`),
 	)
 	c := newTestClient(t, rec.srv)
 	c.AddSecret(secret)
@@ -44,7 +44,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	if _, err := c.PutIntegrationCredentials(ctx, "gbol", creds); !IsUnauthorized(err) {
 		t.Fatalf("want a 401, got %v", err)
 	}
-	yes := true
+	yes := NewLegacyBool(true)
 	if _, err := c.UpdateIntegrationSettings(ctx, "i1", IntegrationSettingsUpdate{OneTimeSync: &yes}); err != nil {
 		t.Fatal(err)
 	}

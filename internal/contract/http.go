@@ -25,17 +25,10 @@ type exchange struct {
 	input *openapi3filter.RequestValidationInput
 }
 
-// exempt reports whether an exchange is no part of Codat's described API: the sandbox's own
-// pages, and the legacy endpoints, which it counts.
+// exempt reports whether an exchange is no part of Codat's API: the sandbox's own pages and fakes.
 func (c *Checker) exempt(req *http.Request) bool {
 	for _, prefix := range skippedPrefixes {
 		if strings.HasPrefix(req.URL.Path, prefix) {
-			return true
-		}
-	}
-	for _, legacy := range legacyRoutes {
-		if matchesTemplate(legacy, req.Method+" "+req.URL.Path) {
-			c.count(Legacy)
 			return true
 		}
 	}
@@ -193,26 +186,6 @@ func messages(err error) []string {
 	return []string{err.Error()}
 }
 
-// matchesTemplate reports whether "METHOD /a/b" fits "METHOD /a/{x}".
-func matchesTemplate(template, request string) bool {
-	t, r := strings.Split(template, "/"), strings.Split(request, "/")
-	if len(t) != len(r) {
-		return false
-	}
-	for i := range t {
-		if strings.HasPrefix(t[i], "{") && strings.HasSuffix(t[i], "}") {
-			if r[i] == "" {
-				return false
-			}
-			continue
-		}
-		if t[i] != r[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // replayBody gives back bytes already read from a body, then the error that ended the read (or
 // EOF), so a reader sees the same stream it would have seen without the check.
 type replayBody struct {
@@ -239,7 +212,7 @@ func (b *replayBody) Close() error { return b.closer.Close() }
 // response next writes. The request body is read whole first and handed to next unchanged; the
 // response reaches the client unchanged as it is written. A handler that hijacks the connection
 // is not checked for a response. Paths of the sandbox's own pages (/link/, /xero/, /_sandbox/)
-// pass unchecked; the legacy endpoints pass counted under Legacy.
+// pass unchecked.
 func (c *Checker) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.exempt(r) {

@@ -177,13 +177,16 @@ func TestRoundTripperFindsViolations(t *testing.T) {
 	}
 	expectViolations(t, c.Violations(), request("header Authorization is missing"), response("missing properties 'id', 'redirect'"))
 
+	// The legacy endpoints are checked against the legacy file like every other route.
 	c.Reset()
-	_, _, err = client(t, c, call{status: 200}.handler(), call{method: "PUT", path: "/integrations/gbol/enabled", body: `{"enabled":true}`})
+	_, _, err = client(t, c, call{status: 200, response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":true}`}.handler(),
+		call{method: "PATCH", path: settingsPath, body: `{"oneTimeSync":true}`})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := c.Violations(); len(v) != 0 || c.Checked()[Legacy] != 1 {
-		t.Errorf("legacy endpoint: violations %v, Checked() %v", v, c.Checked())
+	expectViolations(t, c.Violations(), request("oneTimeSync"), response("oneTimeSync"))
+	if n := c.Checked()["PATCH /settings/integrations/{integrationId}"]; n != 1 {
+		t.Errorf("legacy endpoint: Checked() %v", c.Checked())
 	}
 }
 

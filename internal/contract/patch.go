@@ -24,6 +24,7 @@ var patches = []patch{
 	{"required-case", fixRequiredCase},
 	{"no-content-ref", dropNoContentRefs},
 	{"source-account-v2", keepSourceAccountV2},
+	{"legacy-security", addLegacySecurity},
 }
 
 // patchDocument applies every patch except those named in skip.
@@ -485,4 +486,28 @@ func refersTo(node any, match func(string) bool) bool {
 		ref, ok := obj["$ref"].(string)
 		return !ok || !match(ref)
 	})
+}
+
+// addLegacySecurity gives a document that declares no security scheme at all Codat's API-key
+// header. Only the legacy integration-settings file (written from the SDK models, without the
+// security block) is such a document; every operation of Codat's deprecated API took the API key
+// in the Authorization header (CODAT-FACTS section 1, "Other auth methods"), so without this patch
+// a request that sends no key would pass the check.
+func addLegacySecurity(doc map[string]any) error {
+	components, _ := doc["components"].(map[string]any)
+	if components == nil {
+		components = map[string]any{}
+		doc["components"] = components
+	}
+	if _, ok := components["securitySchemes"]; ok {
+		return nil
+	}
+	if _, ok := doc["security"]; ok {
+		return fmt.Errorf("security requirements without security schemes")
+	}
+	components["securitySchemes"] = map[string]any{
+		"auth_header": map[string]any{"type": "apiKey", "in": "header", "name": "Authorization"},
+	}
+	doc["security"] = []any{map[string]any{"auth_header": []any{}}}
+	return nil
 }

@@ -116,6 +116,27 @@ func TestQuirks(t *testing.T) {
 	}
 }
 
+// TestLegacySecurity proves the legacy-security patch: the legacy file declares no security, so
+// without the patch a legacy request that sends no API key passes; patched, it is a violation, and
+// the Codat files (which declare their own) are left as they are.
+func TestLegacySecurity(t *testing.T) {
+	dir := specDir(t)
+	noKey := call{method: "PUT", path: "/integrations/gbol/enabled", auth: "-", body: `{"enabled":true}`, status: 200, response: platformSourceJSON}
+	raw, err := load(dir, "legacy-security")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := serve(t, raw, noKey); len(got) != 0 {
+		t.Errorf("without the patch, a legacy request without a key gives\n%swant none (the patch would be needless)", list(got))
+	}
+	patched := checker(t)
+	expectViolations(t, serve(t, patched, noKey), request("header Authorization is missing"))
+	if got := serve(t, patched, call{method: "PUT", path: "/integrations/gbol/enabled", body: `{"enabled":true}`,
+		status: 200, response: platformSourceJSON}); len(got) != 0 {
+		t.Errorf("patched, a legacy request with the key gives\n%s", list(got))
+	}
+}
+
 // TestFormats checks the formats Codat's files use: the ones kin-openapi does not define are
 // asserted where they have a meaning, and "decimal" numbers pass.
 func TestFormats(t *testing.T) {

@@ -23,6 +23,11 @@ const (
 	errorJSON = `{"statusCode":404,"service":"PublicApi","error":"Company not found",` +
 		`"correlationId":"bc997528a9d7abb9161ef45f05d38599","validation":{"errors":[],"warnings":[]},` +
 		`"canBeRetried":"Unknown","detailedErrorCode":0}`
+	settingsIntegrationID = "8a156a5a-39cb-4f9d-856e-76ef9b9a9607"
+	settingsPath          = "/settings/integrations/" + settingsIntegrationID
+	// platformSourceJSON is the legacy PlatformSourceModel that PUT /integrations/{platformKey}/enabled answers.
+	platformSourceJSON = `{"key":"gbol","name":"Xero","logoUrl":"https://static.codat.io/xero.png","enabled":true,` +
+		`"integrationId":"` + settingsIntegrationID + `","sourceType":"Accounting","isOfflineConnector":false,"isBeta":false}`
 	mappingJSON = `[{"sourceAccountId":"acc-001","sourceAccountName":"Business current",` +
 		`"sourceAccountNumber":"12345670","sourceBalance":99.99,"sourceCurrency":"GBP","targetAccountId":null,` +
 		`"status":"pending","feedStartDate":null,"targetAccountOptions":[{"id":"d21e25d6-98c5-4bfb-b469-105833bea3c8",` +
@@ -330,12 +335,50 @@ func TestTraffic(t *testing.T) {
 		},
 		{
 			name: "legacy enabled endpoint",
-			call: call{method: "PUT", path: "/integrations/gbol/enabled", body: `{"enabled":true}`, status: 200, response: `{"anything":1}`},
+			call: call{method: "PUT", path: "/integrations/gbol/enabled", body: `{"enabled":true}`, status: 200, response: platformSourceJSON},
 		},
 		{
-			name: "legacy settings endpoint",
-			call: call{method: "PATCH", path: "/settings/integrations/8a156a5a-39cb-4f9d-856e-76ef9b9a9607", body: `{"oneTimeSync":true}`,
-				status: 200, response: `{"integrationId":"8a156a5a-39cb-4f9d-856e-76ef9b9a9607","oneTimeSync":true}`},
+			name: "legacy enabled endpoint with a wrong body and answer",
+			call: call{method: "PUT", path: "/integrations/gbol/enabled", body: `{"enabled":"yes"}`, status: 200, response: `{"anything":1}`},
+			want: [][2]string{request("enabled"), response("anything")},
+		},
+		{
+			name: "legacy enabled endpoint without the API key",
+			call: call{method: "PUT", path: "/integrations/gbol/enabled", auth: "-", body: `{"enabled":true}`, status: 200, response: platformSourceJSON},
+			want: [][2]string{request("header Authorization is missing")},
+		},
+		{
+			name: "legacy settings read",
+			call: call{method: "GET", path: settingsPath, status: 200,
+				response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":"False"}`},
+		},
+		{
+			name: "legacy settings update with oneTimeSync as a string",
+			call: call{method: "PATCH", path: settingsPath, body: `{"oneTimeSync":"True"}`,
+				status: 200, response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":"True"}`},
+		},
+		{
+			// CODAT-FACTS C1: oneTimeSync is a string, so a boolean is a violation both ways.
+			name: "legacy settings update with oneTimeSync as a boolean",
+			call: call{method: "PATCH", path: settingsPath, body: `{"oneTimeSync":true}`,
+				status: 200, response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":true}`},
+			want: [][2]string{request("oneTimeSync"), response("oneTimeSync")},
+		},
+		{
+			name: "legacy settings read answering a boolean",
+			call: call{method: "GET", path: settingsPath, status: 200,
+				response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":false}`},
+			want: [][2]string{response("oneTimeSync")},
+		},
+		{
+			name: "legacy settings update with a member the patch model lacks",
+			call: call{method: "PATCH", path: settingsPath, body: `{"oneTimeSync":"True","integrationId":"` + settingsIntegrationID + `"}`,
+				status: 200, response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":"True"}`},
+			want: [][2]string{request("integrationId")},
+		},
+		{
+			name: "legacy settings refusal",
+			call: call{method: "PATCH", path: settingsPath, body: `{"oneTimeSync":"True"}`, status: 400, response: errorJSON},
 		},
 		{
 			name: "legacy path with another method",
@@ -366,14 +409,21 @@ func TestTraffic(t *testing.T) {
 func TestCheckedCounts(t *testing.T) {
 	c := checker(t)
 	h := c.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
+		switch r.URL.Path {
+		case "/integrations/gbol/enabled":
+			call{status: 200, response: platformSourceJSON}.handler().ServeHTTP(w, r)
+		case settingsPath:
+			call{status: 200, response: `{"integrationId":"` + settingsIntegrationID + `","oneTimeSync":"False"}`}.handler().ServeHTTP(w, r)
+		default:
+			w.WriteHeader(http.StatusNoContent)
+		}
 	}))
 	for _, k := range []call{
 		{method: "DELETE", path: "/companies/" + companyID},
 		{method: "DELETE", path: "/companies/" + companyID},
 		{method: "DELETE", path: accountsPath + "/acc-001"},
 		{method: "PUT", path: "/integrations/gbol/enabled", body: `{"enabled":false}`},
-		{method: "GET", path: "/settings/integrations/8a156a5a-39cb-4f9d-856e-76ef9b9a9607"},
+		{method: "GET", path: settingsPath},
 		{method: "GET", path: "/nowhere"},
 		{method: "GET", path: "/_sandbox/counters"},
 	} {
@@ -383,7 +433,8 @@ func TestCheckedCounts(t *testing.T) {
 	want := map[string]int{
 		"DELETE /companies/{companyId}": 2,
 		"DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}": 1,
-		Legacy: 2,
+		"PUT /integrations/{platformKey}/enabled":                                                              1,
+		"GET /settings/integrations/{integrationId}":                                                           1,
 	}
 	if len(got) != len(want) {
 		t.Errorf("Checked() = %v, want %v", got, want)

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 // xeroVerdict is what Xero's token endpoint said about a client id and secret.
@@ -55,7 +57,7 @@ func checkXeroCredentials(ctx context.Context, tokenURL, clientID, clientSecret 
 	if err == nil {
 		return xeroGenuine, nil
 	}
-	err = redactedError{err: err, secret: clientSecret}
+	err = redactedError{err: err, forms: codat.ClientCredentialForms(clientID, clientSecret)}
 	var retrieveErr *oauth2.RetrieveError
 	if errors.As(err, &retrieveErr) {
 		switch retrieveErr.ErrorCode {
@@ -68,16 +70,18 @@ func checkXeroCredentials(ctx context.Context, tokenURL, clientID, clientSecret 
 	return xeroUnverified, err
 }
 
-// redactedError hides a secret that an error text might echo (say, a token endpoint repeating the request).
+// redactedError hides a secret that an error text might echo (say, a token endpoint repeating the request) in every
+// form the request carried it: the token request sends the client id and secret form-encoded inside HTTP Basic
+// credentials (RFC 6749 section 2.3.1), and an echo may show them encoded or decoded.
 type redactedError struct {
-	err    error
-	secret string
+	err   error
+	forms []string // longest first
 }
 
 func (e redactedError) Error() string {
 	msg := e.err.Error()
-	if e.secret != "" {
-		msg = strings.ReplaceAll(msg, e.secret, "[REDACTED]")
+	for _, f := range e.forms {
+		msg = strings.ReplaceAll(msg, f, "[REDACTED]")
 	}
 	return msg
 }

@@ -2,16 +2,24 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/oauth2"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -90,22 +98,59 @@ func TestCheckXeroCredentials(t *testing.T) {
 	}
 }
 
+// The token endpoint may echo the request: the Basic credentials as sent (id and secret form-encoded, then base64,
+// RFC 6749 section 2.3.1), decoded, or the secret itself. None of it reaches the error. The echo is recorded, so the
+// test sees that each form really was in the answer.
 func TestRedactedErrorHidesEchoedSecret(t *testing.T) {
 	t.Parallel()
-	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, secret, _ := r.BasicAuth()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"bad secret ` + secret + `"}`))
-	}))
-	t.Cleanup(echo.Close)
-	const secret = "echoedSecret42"
-	verdict, err := checkXeroCredentials(context.Background(), echo.URL, "id", secret)
-	if verdict != xeroUnverified || err == nil {
-		t.Fatalf("verdict %s, error %v", verdict, err)
+	const clientID = "C0FFEE0000000000000000000000A1B2"
+	const secret = `xs+1/9fK=2m&Q<7>"v\Tz %41`
+	pair := url.QueryEscape(clientID) + ":" + url.QueryEscape(secret)
+	forms := map[string]string{
+		"secret":                 secret,
+		"form-encoded secret":    url.QueryEscape(secret),
+		"base64 secret":          base64.StdEncoding.EncodeToString([]byte(secret)),
+		"Basic header":           "Basic " + base64.StdEncoding.EncodeToString([]byte(pair)),
+		"decoded Basic":          pair,
+		"unencoded Basic":        base64.StdEncoding.EncodeToString([]byte(clientID + ":" + secret)),
+		"JSON-escaped secret":    `xs+1/9fK=2m\u0026Q\u003c7\u003e\"v\\Tz %41`,
+		"form-encoded body pair": "client_secret=" + url.QueryEscape(secret),
 	}
-	if strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "[REDACTED]") {
-		t.Fatalf("error not redacted: %v", err)
+	for name, form := range forms {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var echoed string
+			echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if got := r.Header.Get("Authorization"); got != forms["Basic header"] {
+					t.Errorf("the token request sent Authorization %q, want %q", got, forms["Basic header"])
+				}
+				raw, _ := json.Marshal(map[string]string{"error": "invalid_client", "error_description": "rejected " + form})
+				echoed = string(raw)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write(raw)
+			}))
+			t.Cleanup(echo.Close)
+			verdict, err := checkXeroCredentials(context.Background(), echo.URL, clientID, secret)
+			if verdict != xeroRejected || err == nil {
+				t.Fatalf("verdict %s, error %v", verdict, err)
+			}
+			// golang.org/x/oauth2 quotes the endpoint's error_description in its error, Go-style.
+			goQuoted := func(s string) string { q := strconv.Quote(s); return q[1 : len(q)-1] }
+			var retrieveErr *oauth2.RetrieveError
+			if !errors.As(err, &retrieveErr) || !strings.Contains(retrieveErr.Error(), goQuoted(form)) {
+				t.Fatalf("the unredacted error %q does not hold the echo %q (endpoint answered %s), so the check proves nothing",
+					retrieveErr, goQuoted(form), echoed)
+			}
+			for other, f := range forms {
+				if strings.Contains(err.Error(), f) || strings.Contains(err.Error(), goQuoted(f)) {
+					t.Errorf("the error shows the %s: %v", other, err)
+				}
+			}
+			if !strings.Contains(err.Error(), "[REDACTED]") {
+				t.Errorf("error not redacted: %v", err)
+			}
+		})
 	}
 }
 
@@ -159,26 +204,39 @@ func TestVerifyXeroCredentialsDiagnostics(t *testing.T) {
 func TestStoredCredentials(t *testing.T) {
 	t.Parallel()
 	const id = "ABCDEF0123456789ABCDEF0123456789"
-	masked := func(s string) string { return strings.Repeat("*", len(s)-4) + s[len(s)-4:] }
-	creds := map[string]string{credentialClientID: masked(id), credentialClientSecret: masked("secret-value")}
+	// Codat's mask styles (CODAT-FACTS C2): X keeping the length (documented), a fixed run of *, * keeping the length.
+	xMask := func(s string) string { return strings.Repeat("X", len(s)-4) + s[len(s)-4:] }
+	fixed := func(s string) string { return "********" + s[len(s)-4:] }
+	star := func(s string) string { return strings.Repeat("*", len(s)-4) + s[len(s)-4:] }
 	str := types.StringValue
+	null := types.StringNull()
 
-	tests := []struct {
+	type tc struct {
 		name               string
 		clientID, secret   types.String
 		creds              map[string]string
 		wantID, wantSecret types.String
-	}{
-		{"mask fits", str(id), types.StringNull(), creds, str(id), types.StringNull()},
-		{"other length", str(id + "X"), types.StringNull(), creds, str(masked(id)), types.StringNull()},
-		{"other suffix", str(id[:28] + "WXYZ"), types.StringNull(), creds, str(masked(id)), types.StringNull()},
-		{"after import", types.StringNull(), types.StringNull(), creds, str(masked(id)), types.StringNull()},
-		{"nothing stored", str(id), types.StringNull(), map[string]string{}, types.StringNull(), types.StringNull()},
-		{"secret missing", str(id), types.StringNull(), map[string]string{credentialClientID: masked(id)}, types.StringNull(), types.StringNull()},
-		{"stored secret fits", str(id), str("secret-value"), creds, str(id), str("secret-value")},
-		{"stored secret changed", str(id), str("other-secret-value"), creds, str(id), str(masked("secret-value"))},
-		{"short values fully masked", str("abc"), types.StringNull(), map[string]string{credentialClientID: "***", credentialClientSecret: "****"}, str("abc"), types.StringNull()},
 	}
+	var tests []tc
+	for style, mask := range map[string]func(string) string{"X": xMask, "fixed": fixed, "asterisk": star} {
+		creds := map[string]string{credentialClientID: mask(id), credentialClientSecret: mask("secret-value")}
+		tests = append(tests,
+			tc{style + ": mask fits", str(id), null, creds, str(id), null},
+			tc{style + ": other last four", str(id[:28] + "WXYZ"), null, creds, str(mask(id)), null},
+			tc{style + ": after import", null, null, creds, str(mask(id)), null},
+			tc{style + ": nothing stored", str(id), null, map[string]string{}, null, null},
+			tc{style + ": secret missing", str(id), null, map[string]string{credentialClientID: mask(id)}, null, null},
+			tc{style + ": stored secret fits", str(id), str("secret-value"), creds, str(id), str("secret-value")},
+			tc{style + ": stored secret changed", str(id), str("secret-valuf"), creds, str(id), str(mask("secret-value"))},
+		)
+	}
+	tests = append(tests,
+		// Only the X mask, Codat's documented style, shows the length.
+		tc{"X: other length", str("0" + id), null, map[string]string{credentialClientID: xMask(id), credentialClientSecret: "XXXXXXXX"}, str(xMask(id)), null},
+		tc{"fixed: other length", str("0" + id), null, map[string]string{credentialClientID: fixed(id), credentialClientSecret: "********"}, str("0" + id), null},
+		tc{"short values fully masked", str("abc"), null, map[string]string{credentialClientID: "***", credentialClientSecret: "****"}, str("abc"), null},
+		tc{"unmasked client id", str(id), null, map[string]string{credentialClientID: id, credentialClientSecret: "XXXX"}, str(id), null},
+	)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			gotID, gotSecret := storedCredentials(tt.clientID, tt.secret, tt.creds)
@@ -186,5 +244,34 @@ func TestStoredCredentials(t *testing.T) {
 				t.Fatalf("got (%s, %s), want (%s, %s)", gotID, gotSecret, tt.wantID, tt.wantSecret)
 			}
 		})
+	}
+}
+
+// access reads Codat's oneTimeSync as Codat types it, a string (CODAT-FACTS C1), in any case; an unknown value is an
+// error on access that quotes it, not a guess.
+func TestAccessMode(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{`"True"`: accessOneOff, `"false"`: accessContinuous, `true`: accessOneOff, `null`: accessContinuous} {
+		var settings codat.IntegrationSettings
+		if err := json.Unmarshal([]byte(`{"oneTimeSync":`+raw+`}`), &settings); err != nil {
+			t.Fatal(err)
+		}
+		var diags diag.Diagnostics
+		got, ok := accessMode(settings.OneTimeSync, &diags)
+		if !ok || diags.HasError() || got.ValueString() != want {
+			t.Errorf("oneTimeSync %s: access %s, %v; want %s", raw, got, diags, want)
+		}
+	}
+	var settings codat.IntegrationSettings
+	if err := json.Unmarshal([]byte(`{"oneTimeSync":"Sometimes"}`), &settings); err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	if _, ok := accessMode(settings.OneTimeSync, &diags); ok || diags.ErrorsCount() != 1 ||
+		!strings.Contains(diags.Errors()[0].Detail(), `"Sometimes"`) {
+		t.Errorf("an unknown oneTimeSync gave %v", diags)
+	}
+	if withPath, isPath := diags.Errors()[0].(diag.DiagnosticWithPath); !isPath || !withPath.Path().Equal(path.Root("access")) {
+		t.Errorf("error not on access: %v", diags.Errors()[0])
 	}
 }

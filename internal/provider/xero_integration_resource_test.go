@@ -101,7 +101,22 @@ func expectXeroCredentials(env *acctest.Env, secret string) resource.TestCheckFu
 	}
 }
 
-// checkXeroIntegrationDestroyed is a CheckDestroy: destroy disabled the integration and removed the credentials.
+// checkXeroIntegrationKept is the CheckDestroy of a configuration without disable_on_destroy and
+// delete_credentials_on_destroy: destroy left the integration as it was, enabled or not, with its credentials.
+func checkXeroIntegrationKept(env *acctest.Env, enabled bool, secret string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if err := expectXeroCredentials(env, secret)(nil); err != nil {
+			return fmt.Errorf("after destroy: %w", err)
+		}
+		if got := env.Sandbox.IntegrationEnabled(sandbox.XeroPlatformKey); got != enabled {
+			return fmt.Errorf("after destroy the Xero integration is enabled = %v, want it left at %v", got, enabled)
+		}
+		return nil
+	}
+}
+
+// checkXeroIntegrationDestroyed is the CheckDestroy of a configuration that opts in to both destroy actions: destroy
+// disabled the integration and removed the credentials.
 func checkXeroIntegrationDestroyed(env *acctest.Env) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if creds := env.Sandbox.XeroCredentials(); len(creds) != 0 {
@@ -156,7 +171,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: resetCounts(env),
@@ -234,7 +249,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 						return fmt.Errorf("import gave %d instances", len(states))
 					}
 					attrs := states[0].Attributes
-					if want := strings.Repeat("*", len(xeroClientID)-4) + xeroClientID[len(xeroClientID)-4:]; attrs["client_id"] != want {
+					if want := strings.Repeat("X", len(xeroClientID)-4) + xeroClientID[len(xeroClientID)-4:]; attrs["client_id"] != want {
 						return fmt.Errorf("imported client_id %q, want the masked %q", attrs["client_id"], want)
 					}
 					if v, ok := attrs["client_secret_wo_version"]; ok && v != "" {
@@ -314,7 +329,7 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				// On create: the token endpoint is the only request.
@@ -383,7 +398,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				Config: oneOff,
@@ -446,7 +461,7 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + xeroStoredSecret(xeroSecret1),
@@ -527,16 +542,17 @@ provider "codat" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, false, xeroSecret2),
 		Steps: []resource.TestStep{
 			{Config: noRetries + xeroWriteOnly(1, xeroSecret1)},
 			{
 				PreConfig: func() {
 					env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret2)
-					env.Sandbox.InjectFault(routeSetEnabled, sandbox.Fault500, 1)
+					// The legacy route documents no 5xx; a dropped connection fails the step as well.
+					env.Sandbox.InjectFault(routeSetEnabled, sandbox.FaultDropBefore, 1)
 				},
 				Config:      rotatedAndDisabled,
-				ExpectError: acctest.ErrorRegexp(`Unable to enable or disable the Codat Xero integration`, `500`),
+				ExpectError: acctest.ErrorRegexp(`Unable to enable or disable the Codat Xero integration`),
 			},
 			{
 				PreConfig: func() {
@@ -582,7 +598,7 @@ provider "codat" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
 		Steps: []resource.TestStep{{
 			PreConfig: resetCounts(env),
 			Config:    providerConfig + xeroWriteOnly(1, xeroSecret1),
@@ -603,7 +619,7 @@ func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
 		Steps: []resource.TestStep{{
 			PreConfig: resetCounts(env),
 			Config:    env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1, `  verify_credentials = false`),
@@ -637,7 +653,7 @@ func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				Config:             cfg,
@@ -696,6 +712,17 @@ func TestAccXeroIntegrationResource_invalidConfig(t *testing.T) {
 			[]string{`client_id`, `must not be empty`}},
 		"empty secret": {resourceWith(id, `client_secret = ""`),
 			[]string{`client_secret`, `must not be empty`}},
+		// Masked values as Codat shows stored credentials (CODAT-FACTS C2) are never sent.
+		"X-masked client id": {resourceWith(`client_id = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXA1B2"`, `client_secret = "b"`),
+			[]string{`Masked Xero credential`, `client_id`, `Codat never returns the real value`}},
+		"fixed-masked client id": {resourceWith(`client_id = "********A1B2"`, `client_secret = "b"`),
+			[]string{`Masked Xero credential`, `client_id has the form of a masked credential`}},
+		"asterisk-masked client id": {resourceWith(`client_id = "****************************A1B2"`, `client_secret = "b"`),
+			[]string{`Masked Xero credential`, `client_id has the form of a masked credential`}},
+		"masked client secret": {resourceWith(id, `client_secret = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXwxyz"`),
+			[]string{`Masked Xero credential`, `client_secret has the form of a masked credential`}},
+		"masked write-only secret": {resourceWith(id, `client_secret_wo = "********wxyz"`, `client_secret_wo_version = 1`),
+			[]string{`Masked Xero credential`, `client_secret_wo has the form of a masked credential`}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -715,6 +742,103 @@ func TestAccXeroIntegrationResource_invalidConfig(t *testing.T) {
 	}
 }
 
+// Codat masks the stored credentials in more than one style (CODAT-FACTS C2). For each, an unchanged configuration
+// plans nothing after create, and a client id changed outside Terraform is found where the mask shows it.
+func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
+	t.Parallel()
+	const otherApp = "0THERAPP0000000000000000000000Z9" // another Xero app's id: other last four characters
+	for _, style := range []sandbox.MaskStyle{sandbox.MaskX, sandbox.MaskFixed, sandbox.MaskAsterisk} {
+		t.Run(string(style), func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
+			env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+			cfg := env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+				Steps: []resource.TestStep{
+					{
+						Config:           cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check:            expectXeroCredentials(env, xeroSecret1),
+					},
+					{
+						// A plain refresh and plan: no request beyond the reads.
+						PreConfig: resetCounts(env),
+						Config:    cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: expectRequests(t, env, "unchanged "+string(style)+"-masked integration", xeroRefresh),
+					},
+					{
+						// Another app's id stored outside Terraform: its mask shows other last four characters.
+						PreConfig: func() {
+							if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
+								"clientId": otherApp, "clientSecret": "someone-elses-secret",
+							}); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+								plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(xeroClientID)),
+							},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: expectXeroCredentials(env, xeroSecret1),
+					},
+				},
+			})
+		})
+	}
+}
+
+// By default destroy leaves the integration, enabled, with its credentials (a warning says so: see the CLI test);
+// disable_on_destroy and delete_credentials_on_destroy each opt in to one destroy action.
+func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		extra []string
+		check func(*acctest.Env) resource.TestCheckFunc
+	}{
+		"default": {nil, func(env *acctest.Env) resource.TestCheckFunc { return checkXeroIntegrationKept(env, true, xeroSecret1) }},
+		"both":    {[]string{"  disable_on_destroy = true", "  delete_credentials_on_destroy = true"}, checkXeroIntegrationDestroyed},
+		"disable only": {[]string{"  disable_on_destroy = true"}, func(env *acctest.Env) resource.TestCheckFunc {
+			return checkXeroIntegrationKept(env, false, xeroSecret1)
+		}},
+		"delete credentials only": {[]string{"  delete_credentials_on_destroy = true"}, func(env *acctest.Env) resource.TestCheckFunc {
+			return func(*terraform.State) error {
+				if creds := env.Sandbox.XeroCredentials(); len(creds) != 0 {
+					return fmt.Errorf("credentials still stored after destroy")
+				}
+				if !env.Sandbox.IntegrationEnabled(sandbox.XeroPlatformKey) {
+					return fmt.Errorf("destroy disabled the integration without disable_on_destroy")
+				}
+				return nil
+			}
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				CheckDestroy:             tc.check(env),
+				Steps: []resource.TestStep{{
+					Config:           env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1, tc.extra...),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				}},
+			})
+		})
+	}
+}
+
 // The documentation example applies as written, with its variables set.
 func TestAccXeroIntegrationResource_example(t *testing.T) {
 	t.Parallel()
@@ -727,7 +851,7 @@ func TestAccXeroIntegrationResource_example(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + string(body),
 			ConfigVariables: config.Variables{
@@ -808,7 +932,7 @@ resource "codat_xero_integration" "test" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationDestroyed(env),
+		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

@@ -3,7 +3,6 @@ package sandbox_test
 import (
 	"encoding/base64"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,13 +12,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-// legacyRoutes are served by the sandbox but described by no OpenAPI file.
-var legacyRoutes = []string{
-	"PUT /integrations/{platformKey}/enabled",
-	"GET /settings/integrations/{integrationId}",
-	"PATCH /settings/integrations/{integrationId}",
-}
 
 // TestContract drives every operation of the sandbox through the contract checker, with its
 // successful answers and the errors Codat's files describe for it, and expects no violation.
@@ -131,7 +123,12 @@ func TestContract(t *testing.T) {
 	e.call(http.MethodDelete, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK)
 	e.call(http.MethodPut, "/integrations/gbol/enabled", map[string]any{"enabled": true}).expect(t, http.StatusOK)
 	e.call(http.MethodGet, "/settings/integrations/"+xeroIntegrationID, nil).expect(t, http.StatusOK)
-	e.call(http.MethodPatch, "/settings/integrations/"+xeroIntegrationID, map[string]any{"oneTimeSync": true}).expect(t, http.StatusOK)
+	e.call(http.MethodPatch, "/settings/integrations/"+xeroIntegrationID, map[string]any{"oneTimeSync": "True"}).expect(t, http.StatusOK)
+	// The legacy routes describe 400 and 404 only (legacy/Codat-Legacy-Integration-Settings.json).
+	e.call(http.MethodPatch, "/settings/integrations/"+xeroIntegrationID, map[string]any{"oneTimeSync": "maybe"}).validationError(t, "oneTimeSync")
+	e.call(http.MethodPatch, "/settings/integrations/"+uuid.NewString(), map[string]any{"oneTimeSync": "False"}).apiError(t, http.StatusNotFound)
+	e.call(http.MethodGet, "/settings/integrations/"+uuid.NewString(), nil).apiError(t, http.StatusNotFound)
+	e.call(http.MethodPut, "/integrations/zzzz/enabled", map[string]any{"enabled": true}).apiError(t, http.StatusNotFound)
 
 	// Malformed queries.
 	for _, path := range []string{"/companies", "/companies/" + c + "/connections", "/integrations"} {
@@ -201,17 +198,11 @@ func TestContract(t *testing.T) {
 	}
 	checked := checker.Checked()
 	for _, route := range sb.Routes() {
-		if slices.Contains(legacyRoutes, route) {
-			continue
-		}
 		if checked[route] == 0 {
 			t.Errorf("%s was not validated against the OpenAPI files", route)
 		}
 	}
-	if checked[contract.Legacy] == 0 {
-		t.Errorf("the legacy endpoints were not seen: %v", checked)
-	}
-	if len(sb.Routes()) != len(checked)-1+len(legacyRoutes) {
+	if len(sb.Routes()) != len(checked) {
 		t.Errorf("checked operations %v, sandbox routes %v", checked, sb.Routes())
 	}
 }

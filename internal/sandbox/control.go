@@ -36,6 +36,7 @@ func (s *Sandbox) registerControl(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /_sandbox/faults/rate", s.controlFaultRate)
 	mux.HandleFunc("DELETE /_sandbox/faults", s.controlClearFaults)
 	mux.HandleFunc("POST /_sandbox/xero/apps", s.controlRegisterXeroApp)
+	mux.HandleFunc("PUT /_sandbox/integrations/credential-mask", s.controlCredentialMask)
 	mux.HandleFunc("POST "+conn+"/authorize", s.controlAuthorize)
 	mux.HandleFunc("PUT "+conn+"/bank-feeds-supported", s.controlBankFeedsSupported)
 	mux.HandleFunc("GET "+conn+"/target-accounts", s.controlTargetAccounts)

@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"strconv"
@@ -22,6 +25,8 @@ type integration struct {
 	enabled     bool
 	oneTimeSync bool
 	credentials map[string]string
+	// credentialWrites are the bodies of PUT /integrations/credentials/{platformKey} as received, oldest first.
+	credentialWrites []map[string]string
 }
 
 // newIntegrations seeds the catalogue. Ids are fixed so that tests and the client can rely on
@@ -72,9 +77,38 @@ func (i *integration) snapshot() Integration {
 	}
 }
 
+// integrationSettingsJSON is CodatPublicApiModelsClientsIntegrationSettingsModel of the legacy API
+// (shared/codat-openapi/legacy/Codat-Legacy-Integration-Settings.json), whose oneTimeSync is a string
+// (CODAT-FACTS C1).
 type integrationSettingsJSON struct {
 	IntegrationID string `json:"integrationId"`
-	OneTimeSync   bool   `json:"oneTimeSync"`
+	OneTimeSync   string `json:"oneTimeSync"`
+}
+
+func (i *integration) settingsJSON() integrationSettingsJSON {
+	return integrationSettingsJSON{IntegrationID: i.integrationID, OneTimeSync: dotNetBool(i.oneTimeSync)}
+}
+
+// dotNetBool writes a flag the way .NET writes a Boolean as text ("True", "False"). Codat's legacy API
+// types oneTimeSync as a string and enumerates no values (CODAT-FACTS C1); the API is .NET (its models
+// are named CodatPublicApi.Models.*), so the most plausible reading is a Boolean carried as .NET text.
+func dotNetBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// parseDotNetBool reads text as .NET's Boolean.TryParse does: "true" or "false" in any case, with
+// surrounding white space. It is the reading of dotNetBool's counterpart for requests.
+func parseDotNetBool(s string) (bool, bool) {
+	switch t := strings.TrimSpace(s); {
+	case strings.EqualFold(t, "true"):
+		return true, true
+	case strings.EqualFold(t, "false"):
+		return false, true
+	}
+	return false, false
 }
 
 func integrationField(prop string) (func(*integration) string, bool) {
@@ -162,21 +196,106 @@ func (s *Sandbox) setIntegrationEnabled(r *apiRequest) apiResponse {
 	return jsonResponse(http.StatusOK, integ.json())
 }
 
-// maskCredential hides all but the last four characters, and short values entirely, as the
-// credentials endpoints never return a secret.
-func maskCredential(v string) string {
+// MaskStyle is how the credentials endpoints hide a stored value.
+type MaskStyle string
+
+const (
+	// MaskX keeps the length and the last four characters and hides the rest with "X":
+	// "XXXXXXXXXXXXXXXXXXXX2a6b". It is the one masked response Codat documents (CODAT-FACTS C2,
+	// docs/integrations/banking/plaid/switching-between-plaid-environments.md).
+	MaskX MaskStyle = "x"
+	// MaskFixed shows a fixed run of eight "*" and the last four characters, whatever the length:
+	// "********2a6b". CODAT-FACTS C2: "a fixed run of * plus the last 4" must be expected too; the
+	// length of the run is not documented, eight is the common choice.
+	MaskFixed MaskStyle = "fixed"
+	// MaskAsterisk keeps the length and the last four characters and hides the rest with "*".
+	MaskAsterisk MaskStyle = "asterisk"
+)
+
+// fixedMaskRun is the run of MaskFixed.
+const fixedMaskRun = "********"
+
+// maskShown is how many trailing characters a mask shows. A value no longer than that is hidden
+// whole, as the credentials endpoints never return a secret.
+const maskShown = 4
+
+// checkMaskStyle accepts the styles above; empty means MaskX.
+func checkMaskStyle(style MaskStyle) (MaskStyle, error) {
+	switch style {
+	case "":
+		return MaskX, nil
+	case MaskX, MaskFixed, MaskAsterisk:
+		return style, nil
+	}
+	return "", fmt.Errorf("unknown credential mask style %q (want %q, %q or %q)", style, MaskX, MaskFixed, MaskAsterisk)
+}
+
+// mask hides v in the given style.
+func (style MaskStyle) mask(v string) string {
 	r := []rune(v)
-	keep := 4
+	keep := maskShown
 	if len(r) <= keep {
 		keep = 0
 	}
-	return strings.Repeat("*", len(r)-keep) + string(r[len(r)-keep:])
+	shown := string(r[len(r)-keep:])
+	switch style {
+	case MaskFixed:
+		return fixedMaskRun + shown
+	case MaskAsterisk:
+		return strings.Repeat("*", len(r)-keep) + shown
+	default:
+		return strings.Repeat("X", len(r)-keep) + shown
+	}
 }
 
-func maskedCredentials(creds map[string]string) map[string]string {
+// SetCredentialMask changes how the credentials endpoints mask stored values from now on (see
+// Options.CredentialMask).
+func (s *Sandbox) SetCredentialMask(style MaskStyle) error {
+	style, err := checkMaskStyle(style)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.credentialMask = style
+	return nil
+}
+
+// CredentialWrites returns the bodies of every PUT /integrations/credentials/{platformKey} the
+// integration received, as sent (masked values included), oldest first.
+func (s *Sandbox) CredentialWrites(platformKey string) []map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.findIntegration(platformKey)
+	if i == nil {
+		return nil
+	}
+	out := make([]map[string]string, len(i.credentialWrites))
+	for n, w := range i.credentialWrites {
+		out[n] = maps.Clone(w)
+	}
+	return out
+}
+
+func (s *Sandbox) controlCredentialMask(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Style MaskStyle `json:"style"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	if err := s.SetCredentialMask(body.Style); err != nil {
+		controlError(w, http.StatusBadRequest, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// maskedCredentials must be called with s.mu held.
+func (s *Sandbox) maskedCredentials(creds map[string]string) map[string]string {
 	out := make(map[string]string, len(creds))
 	for k, v := range creds {
-		out[k] = maskCredential(v)
+		out[k] = s.credentialMask.mask(v)
 	}
 	return out
 }
@@ -188,7 +307,7 @@ func (s *Sandbox) getCredentials(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
-	return jsonResponse(http.StatusOK, maskedCredentials(integ.credentials))
+	return jsonResponse(http.StatusOK, s.maskedCredentials(integ.credentials))
 }
 
 func (s *Sandbox) putCredentials(r *apiRequest) apiResponse {
@@ -214,8 +333,17 @@ func (s *Sandbox) putCredentials(r *apiRequest) apiResponse {
 	if !v.ok() {
 		return v.response()
 	}
+	integ.credentialWrites = append(integ.credentialWrites, maps.Clone(creds))
+	// Codat's Plaid page PUTs the masked clientId it read back together with a new secret (CODAT-FACTS C2),
+	// so a value equal to the mask Codat shows for the stored value must keep the stored value. Anything
+	// else, including a mask of another value or in another style, is stored as sent.
+	for k, val := range creds {
+		if old, ok := integ.credentials[k]; ok && val == s.credentialMask.mask(old) {
+			creds[k] = old
+		}
+	}
 	integ.credentials = creds
-	return jsonResponse(http.StatusOK, maskedCredentials(creds))
+	return jsonResponse(http.StatusOK, s.maskedCredentials(creds))
 }
 
 func (s *Sandbox) deleteCredentials(r *apiRequest) apiResponse {
@@ -246,7 +374,7 @@ func (s *Sandbox) getIntegrationSettings(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
-	return jsonResponse(http.StatusOK, integrationSettingsJSON{IntegrationID: integ.integrationID, OneTimeSync: integ.oneTimeSync})
+	return jsonResponse(http.StatusOK, integ.settingsJSON())
 }
 
 func (s *Sandbox) patchIntegrationSettings(r *apiRequest) apiResponse {
@@ -260,24 +388,32 @@ func (s *Sandbox) patchIntegrationSettings(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
+	// The legacy patch model (CodatPublicApiModelsIntegrationSettingsPatchModel) has oneTimeSync only, a
+	// string (CODAT-FACTS C1): a strict server refuses any other member, and a boolean, with 400.
 	var v validator
 	for k := range obj {
-		switch k {
-		case "oneTimeSync":
-		case "integrationId":
-			if id, ok := obj.str(k, &v); ok && !strings.EqualFold(id, integ.integrationID) {
-				v.fail(k, "Immutable", "'integrationId' must match the integration in the path.")
-			}
-		default:
+		if k != "oneTimeSync" {
 			v.fail(k, "UnknownProperty", "'%s' is not an integration setting.", k)
 		}
 	}
-	oneTimeSync, set := obj.boolean("oneTimeSync", &v)
+	raw, sent := obj["oneTimeSync"]
+	var oneTimeSync bool
+	switch {
+	case !sent || bytes.Equal(bytes.TrimSpace(raw), []byte("null")):
+		v.fail("oneTimeSync", "Required", "'oneTimeSync' is required.")
+	default:
+		var text string
+		if json.Unmarshal(raw, &text) != nil {
+			v.fail("oneTimeSync", "Type", "'oneTimeSync' must be a string.")
+		} else if b, ok := parseDotNetBool(text); !ok {
+			v.fail("oneTimeSync", "Boolean", "'oneTimeSync' must be 'True' or 'False'.")
+		} else {
+			oneTimeSync = b
+		}
+	}
 	if !v.ok() {
 		return v.response()
 	}
-	if set {
-		integ.oneTimeSync = oneTimeSync
-	}
-	return jsonResponse(http.StatusOK, integrationSettingsJSON{IntegrationID: integ.integrationID, OneTimeSync: integ.oneTimeSync})
+	integ.oneTimeSync = oneTimeSync
+	return jsonResponse(http.StatusOK, integ.settingsJSON())
 }

@@ -97,8 +97,9 @@ func TestIntegrationCredentials(t *testing.T) {
 		t.Errorf("credentials before any were stored: %v, want {}", got)
 	}
 
+	// Codat's documented mask: the length and the last four characters kept, the rest "X".
 	creds := map[string]string{"clientId": "ABCDEF0123456789", "clientSecret": "s3cr3t-value-xyz9", "short": "abcd", "shorter": "ab"}
-	masked := map[string]string{"clientId": "************6789", "clientSecret": "*************xyz9", "short": "****", "shorter": "**"}
+	masked := map[string]string{"clientId": "XXXXXXXXXXXX6789", "clientSecret": "XXXXXXXXXXXXXxyz9", "short": "XXXX", "shorter": "XX"}
 	got = nil
 	e.call(http.MethodPut, path, creds).expect(t, http.StatusOK).decode(t, &got)
 	if !maps.Equal(got, masked) {
@@ -130,38 +131,113 @@ func TestIntegrationCredentials(t *testing.T) {
 	for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodDelete} {
 		e.call(method, "/integrations/credentials/zzzz", map[string]string{}).apiError(t, http.StatusNotFound)
 	}
+	writes := e.sb.CredentialWrites("gbol")
+	if len(writes) != 2 || !maps.Equal(writes[0], creds) || writes[1]["clientId"] != "NEWID12345" {
+		t.Errorf("credential writes %v", writes)
+	}
+}
+
+func TestIntegrationCredentialMaskStyles(t *testing.T) {
+	creds := map[string]string{"clientId": "C0FFEE0000000000000000000000A1B2", "clientSecret": "s3cr3t-value-xyz9", "short": "abcd"}
+	for style, want := range map[sandbox.MaskStyle]map[string]string{
+		"":                   {"clientId": "XXXXXXXXXXXXXXXXXXXXXXXXXXXXA1B2", "clientSecret": "XXXXXXXXXXXXXxyz9", "short": "XXXX"},
+		sandbox.MaskX:        {"clientId": "XXXXXXXXXXXXXXXXXXXXXXXXXXXXA1B2", "clientSecret": "XXXXXXXXXXXXXxyz9", "short": "XXXX"},
+		sandbox.MaskFixed:    {"clientId": "********A1B2", "clientSecret": "********xyz9", "short": "********"},
+		sandbox.MaskAsterisk: {"clientId": "****************************A1B2", "clientSecret": "*************xyz9", "short": "****"},
+	} {
+		t.Run(string(style), func(t *testing.T) {
+			e := newEnv(t, sandbox.Options{CredentialMask: style})
+			var got map[string]string
+			e.call(http.MethodPut, "/integrations/credentials/gbol", creds).expect(t, http.StatusOK).decode(t, &got)
+			if !maps.Equal(got, want) {
+				t.Errorf("PUT answered %v, want %v", got, want)
+			}
+			got = nil
+			e.call(http.MethodGet, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK).decode(t, &got)
+			if !maps.Equal(got, want) {
+				t.Errorf("GET answered %v, want %v", got, want)
+			}
+
+			// The mask Codat showed, sent back with a new secret, keeps the stored client id (Codat's Plaid
+			// page does this); a mask of anything else is stored as sent.
+			e.call(http.MethodPut, "/integrations/credentials/gbol", map[string]string{
+				"clientId": want["clientId"], "clientSecret": "new-secret-0001",
+			}).expect(t, http.StatusOK)
+			if got := e.sb.XeroCredentials(); got["clientId"] != creds["clientId"] || got["clientSecret"] != "new-secret-0001" {
+				t.Errorf("after PUT of the shown mask: stored %v", got)
+			}
+			other := "XXXXXXXXXXXXXXXXXXXXXXXXXXXXZZZZ"
+			e.call(http.MethodPut, "/integrations/credentials/gbol", map[string]string{"clientId": other}).expect(t, http.StatusOK)
+			if got := e.sb.XeroCredentials()["clientId"]; got != other {
+				t.Errorf("a mask of another value stored as %q, want it as sent", got)
+			}
+			if w := e.sb.CredentialWrites("gbol"); len(w) != 3 || w[1]["clientId"] != want["clientId"] {
+				t.Errorf("credential writes %v, want the mask recorded as sent", w)
+			}
+		})
+	}
+
+	// Switched at run time, through Go and through the control endpoint.
+	e := newEnv(t, sandbox.Options{})
+	e.call(http.MethodPut, "/integrations/credentials/gbol", creds).expect(t, http.StatusOK)
+	if err := e.sb.SetCredentialMask(sandbox.MaskFixed); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]string
+	e.call(http.MethodGet, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK).decode(t, &got)
+	if got["clientId"] != "********A1B2" {
+		t.Errorf("after SetCredentialMask(fixed): %v", got)
+	}
+	if err := e.sb.SetCredentialMask("dots"); err == nil {
+		t.Error("an unknown mask style was accepted")
+	}
+	const maskControl = "/_sandbox/integrations/credential-mask"
+	e.plain(http.MethodPut, maskControl, "application/json", `{"style":"asterisk"}`).expect(t, http.StatusNoContent)
+	e.plain(http.MethodPut, maskControl, "application/json", `{"style":"dots"}`).expect(t, http.StatusBadRequest)
+	got = nil
+	e.call(http.MethodGet, "/integrations/credentials/gbol", nil).expect(t, http.StatusOK).decode(t, &got)
+	if got["clientId"] != "****************************A1B2" {
+		t.Errorf("after the control endpoint set asterisk: %v", got)
+	}
 }
 
 func TestIntegrationSettings(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	path := "/settings/integrations/" + xeroIntegrationID
 	var got struct {
-		IntegrationID string `json:"integrationId"`
-		OneTimeSync   *bool  `json:"oneTimeSync"`
+		IntegrationID string  `json:"integrationId"`
+		OneTimeSync   *string `json:"oneTimeSync"`
 	}
+	// oneTimeSync is a string (CODAT-FACTS C1), answered as .NET writes a Boolean.
 	e.call(http.MethodGet, path, nil).expect(t, http.StatusOK).decode(t, &got)
-	if got.IntegrationID != xeroIntegrationID || got.OneTimeSync == nil || *got.OneTimeSync {
+	if got.IntegrationID != xeroIntegrationID || got.OneTimeSync == nil || *got.OneTimeSync != "False" {
 		t.Errorf("settings %+v", got)
 	}
-	got.OneTimeSync = nil
-	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": true}).expect(t, http.StatusOK).decode(t, &got)
-	if got.OneTimeSync == nil || !*got.OneTimeSync {
-		t.Errorf("after PATCH %+v", got)
+	for sent, want := range map[string]string{"True": "True", "false": "False", " TRUE ": "True", "FaLsE": "False", "true": "True"} {
+		got.OneTimeSync = nil
+		e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": sent}).expect(t, http.StatusOK).decode(t, &got)
+		if got.OneTimeSync == nil || *got.OneTimeSync != want {
+			t.Errorf("PATCH %q answered %+v, want %q", sent, got, want)
+		}
+		if one, ok := e.sb.IntegrationSettings(xeroIntegrationID); !ok || one != (want == "True") {
+			t.Errorf("PATCH %q stored %v", sent, one)
+		}
 	}
-	if one, ok := e.sb.IntegrationSettings(xeroIntegrationID); !ok || !one {
-		t.Error("oneTimeSync not stored")
-	}
-	// A PATCH without the member leaves it alone; one repeating the integrationId is fine.
-	e.call(http.MethodPatch, path, map[string]any{"integrationId": xeroIntegrationID}).expect(t, http.StatusOK)
-	if one, _ := e.sb.IntegrationSettings(xeroIntegrationID); !one {
-		t.Error("an empty PATCH reset oneTimeSync")
-	}
+	// A strict server refuses what the legacy description does not allow.
+	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": "True"}).expect(t, http.StatusOK)
+	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": true}).validationError(t, "oneTimeSync")
+	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": false}).validationError(t, "oneTimeSync")
 	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": "yes"}).validationError(t, "oneTimeSync")
-	e.call(http.MethodPatch, path, map[string]any{"syncMode": "x"}).validationError(t, "syncMode")
-	e.call(http.MethodPatch, path, map[string]any{"integrationId": uuid.NewString()}).validationError(t, "integrationId")
+	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": nil}).validationError(t, "oneTimeSync")
+	e.call(http.MethodPatch, path, map[string]any{}).validationError(t, "oneTimeSync")
+	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": "True", "integrationId": xeroIntegrationID}).validationError(t, "integrationId")
+	e.call(http.MethodPatch, path, map[string]any{"oneTimeSync": "True", "syncMode": "x"}).validationError(t, "syncMode")
+	if one, _ := e.sb.IntegrationSettings(xeroIntegrationID); !one {
+		t.Error("a refused PATCH changed oneTimeSync")
+	}
 	unknown := "/settings/integrations/" + uuid.NewString()
 	e.call(http.MethodGet, unknown, nil).apiError(t, http.StatusNotFound)
-	e.call(http.MethodPatch, unknown, map[string]any{"oneTimeSync": true}).apiError(t, http.StatusNotFound)
+	e.call(http.MethodPatch, unknown, map[string]any{"oneTimeSync": "True"}).apiError(t, http.StatusNotFound)
 	if _, ok := e.sb.IntegrationSettings(uuid.NewString()); ok {
 		t.Error("settings found for an unknown integration")
 	}

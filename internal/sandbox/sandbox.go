@@ -19,6 +19,7 @@
 //	PUT    /_sandbox/faults/rate              {"rate": 0.1, "kinds": ["429", "503"]}
 //	DELETE /_sandbox/faults
 //	POST   /_sandbox/xero/apps                {"clientId": "...", "clientSecret": "...", "customConnection": false}
+//	PUT    /_sandbox/integrations/credential-mask  {"style": "fixed"}   (or "x", "asterisk")
 //
 // None of these need the API key. Counters count API requests (and token requests) by route
 // name, "METHOD /template" with the OpenAPI path template, e.g. "GET /companies/{companyId}".
@@ -71,6 +72,9 @@ type Options struct {
 	// the only clients the alpha product endpoints serve (CODAT-FACTS C5). False, the common
 	// case: PUT and DELETE /companies/{companyId}/products/{productIdentifier} answer 403.
 	ProductsProgramme bool
+	// CredentialMask is how the integration credentials endpoints mask stored values: MaskX (the
+	// default, Codat's documented style), MaskFixed or MaskAsterisk.
+	CredentialMask MaskStyle
 }
 
 const defaultDailyQuota = 1_000_000
@@ -89,6 +93,8 @@ type Sandbox struct {
 	integrations []*integration
 	xeroApps     map[string]xeroApp
 	seq          int64
+	// credentialMask is Options.CredentialMask, changed by SetCredentialMask.
+	credentialMask MaskStyle
 
 	stats statistics
 
@@ -127,6 +133,9 @@ func New(opts Options) *Sandbox {
 	}
 	s.routes = s.apiRoutes()
 	s.omitIntegrationKey.Store(opts.OmitIntegrationKey)
+	if err := s.SetCredentialMask(opts.CredentialMask); err != nil {
+		panic("sandbox: " + err.Error())
+	}
 	return s
 }
 

@@ -18,4 +18,9 @@ resource "codat_xero_integration" "this" {
 
   enabled = true
   access  = "continuous"
+
+  # Destroy leaves the integration and its credentials in Codat unless these opt in; they act for every customer
+  # of the Codat client at once.
+  # disable_on_destroy            = true
+  # delete_credentials_on_destroy = true
 }
