@@ -321,6 +321,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return &RequestError{Method: method, Path: path, Err: fmt.Errorf("encoding the request body: %w", err)}
 		}
 		body = b
+		ids = append(ids, bodyIdentifiers(b)...)
 	}
 
 	state := &callState{}

@@ -1,7 +1,9 @@
 package codat
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -128,4 +130,22 @@ func wordBoundaryAfter(s string) bool {
 		return size == len(s) || unicode.IsSpace(next)
 	}
 	return unicode.IsSpace(r) || strings.ContainsRune("\"'`)]}>,;:!?", r)
+}
+
+// bodyIdentifiers returns the identifiers a JSON request body refers to other objects by: the string values of its
+// top-level members named like Codat's references (platformKey, sourceAccountId, targetAccountId …). Codat's
+// not-found answer to such a request names the missing object ("Integration with platform key xero was not
+// found"), which may be the one the body names rather than one in the path.
+func bodyIdentifiers(body []byte) []string {
+	var members map[string]any
+	if json.Unmarshal(body, &members) != nil {
+		return nil
+	}
+	var ids []string
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		if v, ok := members[name].(string); ok && v != "" && (strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Key")) {
+			ids = append(ids, v)
+		}
+	}
+	return ids
 }

@@ -173,6 +173,10 @@ func TestNotFoundIsCodatsAnswerForTheObject(t *testing.T) {
 	deleteAccount := func(c *Client) error {
 		return c.DeleteSourceAccount(context.Background(), company, connection, account)
 	}
+	createConnection := func(c *Client) error {
+		_, err := c.CreateConnection(context.Background(), company, "xero")
+		return err
+	}
 	tests := map[string]struct {
 		call   func(*Client) error
 		body   string
@@ -183,6 +187,9 @@ func TestNotFoundIsCodatsAnswerForTheObject(t *testing.T) {
 		"Codat: upper-case id":                  {getConnection, codat("No company was found with ID " + strings.ToUpper(company)), company},
 		"Codat: quoted id":                      {deleteAccount, codat(`Source account 'acc-1' not found`), account},
 		"Codat: account of the connection":      {deleteAccount, codat("Source account acc-1 not found for data connection " + connection), account},
+		"Codat: the platform key of the body":   {createConnection, codat("Integration with platform key xero was not found"), "xero"},
+		"Codat: the company of a create":        {createConnection, codat("No company was found with ID " + company), company},
+		"Codat: another platform key":           {createConnection, codat("Integration with platform key qhyg was not found"), ""},
 		"Codat: another object":                 {getConnection, codat("Data connection 0d8c3e2e-37b6-4b58-a9f0-0f5b1a5e2b8e not found"), ""},
 		"Codat: an id that merely starts alike": {deleteAccount, codat("Source account acc-10 not found"), ""},
 		"Codat: unsupported data type":          {getConnection, codat("Datatype bankAccounts not supported by platform(s) Xero"), ""},
