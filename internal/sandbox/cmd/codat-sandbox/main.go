@@ -44,6 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	apiKey := fs.String("api-key", "", "API key clients must use (default: random)")
 	latency := fs.Duration("latency", 0, "delay added to every API request, e.g. 50ms")
 	mappingDelay := fs.Duration("mapping-delay", 0, "how long a mapped account stays connecting before it is connected")
+	dailyQuota := fs.Int("daily-quota", 0, "API requests allowed per UTC day (default: Codat's 1,000 × (1 + companies with a Linked connection))")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
 	verbose := fs.Bool("v", false, "log every API request to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -58,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		APIKey:       *apiKey,
 		Latency:      *latency,
 		MappingDelay: *mappingDelay,
+		DailyQuota:   *dailyQuota,
 	}
 	if *verbose {
 		opts.Logf = log.New(stderr, "codat-sandbox: ", log.LstdFlags).Printf
