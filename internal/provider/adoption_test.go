@@ -196,7 +196,7 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 			if len(ids) != 2 || !strings.Contains(run.output, "2 "+resourceType) || !strings.Contains(strings.Join(ids, " "), rival) {
 				t.Fatalf("the error does not name both candidates (%v, the rival is %s) with import commands:\n%s", ids, rival, run.output)
 			}
-			t.Logf("the diagnostic:\n%s", firstDiagnostic(run.output))
+			t.Logf("the failed apply:\n%s", run.output)
 			ours := ids[0]
 			if ours == rival {
 				ours = ids[1]

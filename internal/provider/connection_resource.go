@@ -127,7 +127,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	companyID := plan.CompanyID.ValueString()
-	conn, err := r.data.client.CreateConnection(ctx, companyID, plan.PlatformKey.ValueString())
+	conn, err := r.data.createConnection(ctx, companyID, plan.PlatformKey.ValueString())
 	if codat.IsNotFound(err) {
 		addAPIAttributeError(&resp.Diagnostics, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID), err)
 		return

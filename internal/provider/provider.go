@@ -72,6 +72,8 @@ type providerData struct {
 	mappings       *listCache[codat.BankFeedMapping]
 	// connections holds the connections read or created in this provider process, for the mapping data source.
 	connections *connectionMemo
+	// claims holds the objects created or adopted in this provider process (see adoption.go).
+	claims claimSet
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -60,7 +60,7 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 	if !full.MatchString(run.output) {
 		t.Errorf("the failure does not name the quota and its reset time:\n%s", run.output)
 	}
-	t.Logf("the first diagnostic:\n%s", firstDiagnostic(run.output))
+	t.Logf("the explanation:\n%s", diagnosticWith(run.output, "Run Terraform again after"))
 	// Said once: one full explanation, every other failed operation a one-line pointer to it.
 	// Terraform wraps diagnostics at its terminal width: count in the text with white space collapsed.
 	text := strings.Join(strings.Fields(run.output), " ")
@@ -166,6 +166,17 @@ func TestAccRateLimit_shortRetryAfterIsNotTheDailyQuota(t *testing.T) {
 		t.Fatalf("the next apply: %s", run)
 	}
 	takeInventory(env.Sandbox, tf.state()).check(t, "after the second apply")
+}
+
+// diagnosticWith is the first error block of terraform's output that contains text.
+func diagnosticWith(output, text string) string {
+	blocks := strings.Split(output, "Error: ")
+	for _, b := range blocks[1:] {
+		if strings.Contains(strings.Join(strings.Fields(b), " "), text) {
+			return "Error: " + strings.TrimSpace(b)
+		}
+	}
+	return "(none)"
 }
 
 // firstDiagnostic is the first error block of terraform's output.

@@ -80,8 +80,10 @@ func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, p
 	resp := s.runIdempotent(req, func() apiResponse {
 		switch fault {
 		case Fault500:
+			s.stats.faulted(fault)
 			return internalServerError()
 		case Fault500AfterCommit:
+			s.stats.faulted(fault)
 			s.execute(w, rt, req)
 			return internalServerError()
 		}

@@ -140,10 +140,19 @@ func (st *statistics) record(route string) FaultKind {
 	if kind == "" && st.faultRate > 0 && rand.Float64() < st.faultRate {
 		kind = st.faultKinds[rand.IntN(len(st.faultKinds))]
 	}
-	if kind != "" {
+	// A 500 of the application is counted when it happens: a request that is answered before it reaches the
+	// application (a replay for its key, a 409 or 422 of the idempotency layer, a 401) never meets it.
+	if kind != "" && kind != Fault500 && kind != Fault500AfterCommit {
 		st.faults[kind]++
 	}
 	return kind
+}
+
+// faulted counts a fault of the application that happened.
+func (st *statistics) faulted(kind FaultKind) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.faults[kind]++
 }
 
 func (s *Sandbox) checkFault(route string, kind FaultKind) error {
@@ -197,7 +206,8 @@ func (s *Sandbox) ClearFaults() {
 	s.stats.injected, s.stats.faultRate = nil, 0
 }
 
-// FaultCounts returns how many faults of each kind have been injected since the last ResetCounts.
+// FaultCounts returns how many faults of each kind have been injected since the last ResetCounts. A 500 counts
+// only when the request reached Codat's application: one whose key already had an answer got that answer instead.
 func (s *Sandbox) FaultCounts() map[FaultKind]int {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()

@@ -418,3 +418,20 @@ func TestLogf(t *testing.T) {
 		t.Errorf("log lines %q", lines)
 	}
 }
+
+// A 500 of the application is not met by a request whose key already has an answer: the answer is replayed, and
+// the fault is not counted.
+func TestInjected500PreemptedByReplay(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	key := uuid.NewString()
+	body := map[string]any{"name": "Acme"}
+	first := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
+	e.sb.InjectFault("POST /companies", sandbox.Fault500, 1)
+	again := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
+	if !bytes.Equal(first.body, again.body) {
+		t.Errorf("replay %s, want %s", again.body, first.body)
+	}
+	if len(e.sb.FaultCounts()) != 0 || !maps.Equal(e.sb.Replays(), map[int]int{http.StatusOK: 1}) {
+		t.Errorf("faults %v, replays %v; want no fault and one replay", e.sb.FaultCounts(), e.sb.Replays())
+	}
+}
