@@ -253,6 +253,9 @@ func (s keyEncodings) forms() map[string]string {
 func (s keyEncodings) in(what string, data []byte) []string {
 	var found []string
 	for name, form := range s.forms() {
+		if name != "plain" && form == string(s) {
+			continue // this encoding leaves the key as it is
+		}
 		if bytes.Contains(data, []byte(form)) {
 			found = append(found, what+" ("+name+")")
 		}
