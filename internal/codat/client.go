@@ -77,6 +77,11 @@ type Client struct {
 
 	mu      sync.RWMutex
 	secrets []string // every form of the API key and registered secrets, longest first
+
+	// now is the local clock; quota remembers a used-up daily quota; clock follows Codat's clock.
+	now   func() time.Time
+	quota quotaMemory
+	clock serverClock
 }
 
 // NewClient validates cfg, applies its defaults and returns a Client. It makes no request.
@@ -128,6 +133,7 @@ func NewClient(cfg Config) (*Client, error) {
 		retryWaitMax:  cfg.RetryWaitMax,
 		maxRetryAfter: cfg.MaxRetryAfter,
 		httpClient:    &httpClient,
+		now:           time.Now,
 	}
 	c.AddSecret(cfg.APIKey)
 	c.AddSecret(c.authorization)
@@ -337,20 +343,24 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	// One key per logical call, reused by every retry: Codat replays the first outcome for the same key, so a
-	// retried write is never applied twice.
-	var idempotencyKey string
-	if method == http.MethodPost || method == http.MethodPatch {
-		idempotencyKey = uuid.NewString()
-		req.Header.Set("Idempotency-Key", idempotencyKey)
+	// retried write is never applied twice. Only a PATCH answered 500 moves to a new key (see retriable).
+	keyed := method == http.MethodPost || method == http.MethodPatch
+	if keyed {
+		state.setKey(uuid.NewString())
+		req.Header.Set("Idempotency-Key", state.idempotencyKey())
+	}
+	// Once Codat said the day's quota is used up, nothing is sent until it resets.
+	if err := c.quota.check(method, path, c.now()); err != nil {
+		return err
 	}
 
 	resp, err := c.retryClient(ctx).Do(req)
 	if err != nil {
-		if idempotencyKey != "" && state.attempts() > 0 && !state.lastAnswered() {
+		if keyed && state.attempts() > 0 && !state.lastAnswered() {
 			return &OutcomeUnknownError{
 				Method:         method,
 				Path:           path,
-				IdempotencyKey: idempotencyKey,
+				IdempotencyKey: state.idempotencyKey(),
 				Attempts:       state.attempts(),
 				Err:            err,
 			}
@@ -358,6 +368,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return &RequestError{Method: method, Path: path, Attempts: state.attempts(), Err: err}
 	}
 	defer resp.Body.Close()
+	c.clock.observe(resp.Header.Get("Date"), c.now())
 	// The transport has already read the whole body into memory, so this cannot fail.
 	respBody, _ := io.ReadAll(resp.Body)
 
@@ -377,13 +388,20 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests:
 			if wait, ok := retryAfter(resp.Header); ok && wait > c.maxRetryAfter {
-				return newRateLimitError(apiErr, resp.Header, wait, c.maxRetryAfter)
+				return c.quota.report(newRateLimitError(apiErr, resp.Header, wait, c.maxRetryAfter, c.now()))
 			}
 		case http.StatusConflict:
 			// Still "in flight" after an unanswered attempt: the write may yet be applied.
-			if idempotencyKey != "" && state.anyUnanswered() {
-				return &OutcomeUnknownError{Method: method, Path: path, IdempotencyKey: idempotencyKey,
+			if keyed && state.anyUnanswered() {
+				return &OutcomeUnknownError{Method: method, Path: path, IdempotencyKey: state.idempotencyKey(),
 					Attempts: state.attempts(), Err: apiErr}
+			}
+		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+			// A 500 may come after the change was committed, and Codat replays it for the key (C4); a gateway's 502
+			// or 504 may hide a request the application finished. Either way the write may have been applied.
+			if keyed {
+				return &OutcomeUnknownError{Method: method, Path: path, IdempotencyKey: state.idempotencyKey(),
+					Attempts: state.attempts(), Err: apiErr, Stored: resp.StatusCode == http.StatusInternalServerError}
 			}
 		}
 		return apiErr
@@ -411,6 +429,7 @@ func (c *Client) retryClient(ctx context.Context) *retryablehttp.Client {
 			logRetryWait(ctx, wait, attemptNum+1, c.maxRetries+1, resp)
 			return wait
 		},
+		PrepareRetry: prepareRetry,
 		// The caller needs the last response (for *APIError) or the last network error, not retryablehttp's
 		// generic "giving up" error.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,

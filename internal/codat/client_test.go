@@ -115,8 +115,10 @@ func TestRequestHeaders(t *testing.T) {
 	}
 }
 
+// Answers that nothing stored for the Idempotency-Key are retried with the same key. A 500 is not: see
+// TestPost500IsAnUnknownOutcome.
 func TestRetriesTransientStatuses(t *testing.T) {
-	for _, status := range []int{408, 429, 500, 502, 503, 504} {
+	for _, status := range []int{408, 429, 502, 503, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			rec := newRecorder(t, reply(status, `{"statusCode":1,"error":"try later"}`), reply(http.StatusOK, companyJSON))
 			c := newTestClient(t, rec.srv)
@@ -367,9 +369,11 @@ func TestRetryAfterHTTPDateIsHonoured(t *testing.T) {
 }
 
 func TestRetryAfterBeyondLimitFailsAtOnce(t *testing.T) {
+	reset := time.Now().UTC().Add(time.Hour).Truncate(time.Second)
 	rec := newRecorder(t, reply(http.StatusTooManyRequests,
 		`{"statusCode":429,"service":"PublicApi","error":"You have made too many requests","correlationId":"rl-1"}`,
-		"Retry-After", "3600", "X-Rate-Limit-Limit", "12000", "X-Rate-Limit-Remaining", "0"))
+		"Retry-After", "3600", "X-Rate-Limit-Limit", "12000", "X-Rate-Limit-Remaining", "0",
+		"X-Rate-Limit-Reset", reset.Format(time.RFC3339)))
 	start := time.Now()
 	_, err := newTestClient(t, rec.srv).ListCompanies(context.Background(), ListOptions{})
 
@@ -380,7 +384,8 @@ func TestRetryAfterBeyondLimitFailsAtOnce(t *testing.T) {
 	if rec.count() != 1 || time.Since(start) > 5*time.Second {
 		t.Errorf("%d requests in %s, want one at once", rec.count(), time.Since(start))
 	}
-	if rl.Limit != "12000" || rl.Remaining != "0" || rl.RetryAfter != time.Hour || rl.MaxRetryAfter != DefaultMaxRetryAfter {
+	if rl.Limit != "12000" || rl.Remaining != "0" || rl.RetryAfter != time.Hour || rl.MaxRetryAfter != DefaultMaxRetryAfter ||
+		!rl.DailyQuota || !rl.ResetAt.Equal(reset) {
 		t.Errorf("RateLimitError = %+v", rl)
 	}
 	if d := time.Until(rl.ResetAt); d < 59*time.Minute || d > 61*time.Minute {
@@ -397,7 +402,7 @@ func TestRetryAfterBeyondLimitFailsAtOnce(t *testing.T) {
 		t.Errorf("the 429 answer is not reachable with errors.As: %#v", apiErr)
 	}
 	msg := err.Error()
-	for _, want := range []string{"GET /companies was rate limited", "quota of 12000 requests", rl.ResetAt.Format(time.RFC3339),
+	for _, want := range []string{"GET /companies was rate limited", "daily request quota of 12000 requests", rl.ResetAt.Format(time.RFC3339),
 		"retry in 1h0m0s", "longest wait allowed (5m0s)", "correlation id: rl-1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not contain %q", msg, want)

@@ -213,32 +213,48 @@ func capText(s string, n int) string {
 
 // RateLimitError reports a 429 whose Retry-After asks for a longer wait than Config.MaxRetryAfter allows, so the
 // call failed at once instead of appearing to hang. It unwraps to the 429's *APIError.
+//
+// Only the headers say whether the daily quota is used up (DailyQuota): any other 429 (the concurrency limit, a
+// burst) is reported as the wait Codat asked for. Once a client has reported a used-up daily quota it sends nothing
+// more until the reset, and every later call fails at once with a Repeat error that points back to the first.
 type RateLimitError struct {
+	// Err is the 429 answer; nil when the call was not sent because the quota was already known to be used up.
 	Err *APIError
+	// Method and Path name the call.
+	Method, Path string
 	// Limit and Remaining are the X-Rate-Limit-Limit and X-Rate-Limit-Remaining headers (empty when absent).
 	Limit     string
 	Remaining string
 	// RetryAfter is the wait Codat asked for; MaxRetryAfter the longest the client was allowed to wait.
 	RetryAfter    time.Duration
 	MaxRetryAfter time.Duration
-	// ResetAt is when Codat accepts requests again: the X-Rate-Limit-Reset header, or the end of the Retry-After
-	// wait when that header is absent.
+	// ResetAt is when Codat accepts requests again: the X-Rate-Limit-Reset header when the daily quota is used up,
+	// otherwise the end of the Retry-After wait.
 	ResetAt time.Time
+	// DailyQuota is true when the headers say the day's quota is used up: X-Rate-Limit-Remaining is 0 and
+	// X-Rate-Limit-Reset gives the reset (Codat's documented headers, D:using-the-api/rate-limits.md).
+	DailyQuota bool
+	// Repeat is true for every report of a used-up daily quota after the client's first: its message is one line
+	// that points to the first.
+	Repeat bool
 }
 
-func newRateLimitError(apiErr *APIError, h http.Header, wait, maxWait time.Duration) *RateLimitError {
-	resetAt, ok := parseResetTime(h.Get("X-Rate-Limit-Reset"))
-	if !ok {
-		resetAt = time.Now().Add(wait)
-	}
-	return &RateLimitError{
+func newRateLimitError(apiErr *APIError, h http.Header, wait, maxWait time.Duration, now time.Time) *RateLimitError {
+	e := &RateLimitError{
 		Err:           apiErr,
+		Method:        apiErr.Method,
+		Path:          apiErr.Path,
 		Limit:         h.Get("X-Rate-Limit-Limit"),
-		Remaining:     h.Get("X-Rate-Limit-Remaining"),
+		Remaining:     strings.TrimSpace(h.Get("X-Rate-Limit-Remaining")),
 		RetryAfter:    wait,
 		MaxRetryAfter: maxWait,
-		ResetAt:       resetAt.UTC().Truncate(time.Second),
+		ResetAt:       now.Add(wait),
 	}
+	if resetAt, ok := parseResetTime(h.Get("X-Rate-Limit-Reset")); ok && e.Remaining == "0" {
+		e.DailyQuota, e.ResetAt = true, resetAt
+	}
+	e.ResetAt = e.ResetAt.UTC().Truncate(time.Second)
+	return e
 }
 
 // parseResetTime reads X-Rate-Limit-Reset, a UTC date and time (RFC 3339, or an HTTP date).
@@ -256,46 +272,86 @@ func parseResetTime(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Error names the quota, when it resets and how long Codat asked to wait.
+// Error names the daily quota and its reset when the quota is used up, otherwise the wait Codat asked for; a
+// repeated report is one line that points to the first.
 func (e *RateLimitError) Error() string {
-	quota := "the request quota"
-	if e.Limit != "" {
-		quota = fmt.Sprintf("the quota of %s requests", e.Limit)
+	reset := e.ResetAt.Format(time.RFC3339)
+	if e.Repeat {
+		what := "was rate limited"
+		if e.Err == nil {
+			what = "was not sent"
+		}
+		return fmt.Sprintf("Codat API: %s %s %s: Codat's daily request quota is used up until %s, as the first "+
+			"rate-limit error explains", e.Method, e.Path, what, reset)
 	}
-	msg := fmt.Sprintf("Codat API: %s %s was rate limited: %s is used up until %s; Codat asks to retry in %s, "+
-		"longer than the longest wait allowed (%s)",
-		e.Err.Method, e.Err.Path, quota, e.ResetAt.Format(time.RFC3339),
-		e.RetryAfter.Round(time.Second), e.MaxRetryAfter)
-	if e.Err.CorrelationID != "" {
+	var msg string
+	if e.DailyQuota {
+		quota := "the daily request quota"
+		if e.Limit != "" {
+			quota = fmt.Sprintf("the daily request quota of %s requests", e.Limit)
+		}
+		msg = fmt.Sprintf("Codat API: %s %s was rate limited: %s is used up until %s; Codat asks to retry in %s, "+
+			"longer than the longest wait allowed (%s)", e.Method, e.Path, quota, reset,
+			e.RetryAfter.Round(time.Second), e.MaxRetryAfter)
+	} else {
+		msg = fmt.Sprintf("Codat API: %s %s was rate limited: Codat asks to retry in %s (Retry-After), longer than "+
+			"the longest wait allowed (%s)", e.Method, e.Path, e.RetryAfter, e.MaxRetryAfter)
+		if e.Remaining != "" && e.Limit != "" {
+			msg += fmt.Sprintf("; %s of %s requests of the daily quota remain", e.Remaining, e.Limit)
+		}
+	}
+	if e.Err != nil && e.Err.CorrelationID != "" {
 		msg += " (correlation id: " + e.Err.CorrelationID + ")"
 	}
 	return msg
 }
 
-// Unwrap returns the 429 answer.
-func (e *RateLimitError) Unwrap() error { return e.Err }
+// Unwrap returns the 429 answer, or nothing for a call that was not sent.
+func (e *RateLimitError) Unwrap() error {
+	if e.Err == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// IsRateLimited reports whether err is a 429 answer, whether retries ran out or Retry-After was too long, or a call
+// not sent because the daily quota was known to be used up.
+func IsRateLimited(err error) bool {
+	var rl *RateLimitError
+	return errors.As(err, &rl) || hasStatus(err, http.StatusTooManyRequests)
+}
 
 // OutcomeUnknownError reports a POST or PATCH that may or may not have been applied: its last attempt got no
-// answer (a dropped connection or a timeout), or Codat still reported the first attempt with its Idempotency-Key
-// as in flight (409) when retries ran out. Retrying blindly could duplicate the object, so callers should look it
-// up first.
+// answer (a dropped connection or a timeout), Codat still reported the first attempt with its Idempotency-Key as
+// in flight (409) when retries ran out, or the answer was a 500 (which may come after the change was committed,
+// and which Codat replays for the key, CODAT-FACTS C4) or a gateway's 502 or 504. Retrying blindly could duplicate
+// the object, so callers should look it up first.
 type OutcomeUnknownError struct {
 	Method string
 	Path   string
-	// IdempotencyKey is the key every attempt carried; Codat replays the first outcome for it for 90 minutes.
+	// IdempotencyKey is the key the last attempt carried; Codat replays the first outcome for it for 90 minutes.
 	IdempotencyKey string
 	Attempts       int
 	Err            error
+	// Stored is true when the last answer was a 500: Codat has finished with the request and stored that answer for
+	// the key, so what the request changed is visible now, and a retry with the same key would only get the 500.
+	Stored bool
 }
 
 // Error says that the change may or may not have been applied and gives the Idempotency-Key.
 func (e *OutcomeUnknownError) Error() string {
+	if e.Stored {
+		return fmt.Sprintf("Codat API: %s %s has an unknown outcome: %v; Codat replays this answer for the "+
+			"Idempotency-Key %s, and the change may or may not have been applied, so check Codat before retrying",
+			e.Method, e.Path, e.Err, e.IdempotencyKey)
+	}
 	return fmt.Sprintf("Codat API: %s %s has an unknown outcome after %d %s (last error: %v); the change may or "+
 		"may not have been applied, so check Codat before retrying (Idempotency-Key %s)",
 		e.Method, e.Path, e.Attempts, plural(e.Attempts, "attempt"), e.Err, e.IdempotencyKey)
 }
 
-// Unwrap returns the last attempt's error: a network error, a context error or the 409 *APIError.
+// Unwrap returns the last attempt's error: a network error, a context error, or the 409, 500, 502 or 504
+// *APIError.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // RequestError reports a call that ended without an answer from Codat that could be used: the request could not be
@@ -393,6 +449,3 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
 // IsBadRequest reports whether err is Codat's 400 answer.
 func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
-
-// IsRateLimited reports whether err is a 429 answer, whether retries ran out or Retry-After was too long.
-func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -34,6 +35,12 @@ type page[T any] struct {
 
 // listAll reads the pages of path from the first until one is empty or the pages read cover totalResults.
 func listAll[T any](ctx context.Context, c *Client, path string, opts ListOptions) ([]T, error) {
+	return listUntil[T](ctx, c, path, opts, nil)
+}
+
+// listUntil is listAll that also stops after the page holding an item for which past reports true (the items of
+// that page are all returned); for lists ordered by a date, past says an item is older than wanted.
+func listUntil[T any](ctx context.Context, c *Client, path string, opts ListOptions, past func(T) bool) ([]T, error) {
 	size := opts.PageSize
 	if size == 0 {
 		size = DefaultPageSize
@@ -58,6 +65,9 @@ func listAll[T any](ctx context.Context, c *Client, path string, opts ListOption
 			return nil, err
 		}
 		all = append(all, p.Results...)
+		if past != nil && slices.ContainsFunc(p.Results, past) {
+			return all, nil
+		}
 		// Codat may serve fewer items per page than asked for; its envelope says how many.
 		served := p.PageSize
 		if served <= 0 {

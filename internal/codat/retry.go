@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -33,9 +34,23 @@ func (c *Client) retriable(ctx context.Context, resp *http.Response, err error) 
 		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 	}
 	switch resp.StatusCode {
-	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusRequestTimeout, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		// Answers from in front of Codat's application: nothing was stored for the Idempotency-Key, so the same key
+		// runs the request, or replays its answer if the application did finish it.
 		return true, nil
+	case http.StatusInternalServerError:
+		// Codat stores a 500 for the Idempotency-Key and replays it to every retry with that key (CODAT-FACTS C4).
+		// A PATCH sets the same values however often it is applied: retry it under a new key. A POST under a new key
+		// could create a second object, so do() reports the unknown outcome and the caller looks before it creates
+		// again. Requests without a key are retried as they are.
+		switch {
+		case resp.Request.Header.Get("Idempotency-Key") == "":
+			return true, nil
+		case resp.Request.Method == http.MethodPatch:
+			callStateFrom(ctx).rekey.Store(true)
+			return true, nil
+		}
+		return false, nil
 	case http.StatusConflict:
 		// Codat answers 409 while the first request with the same Idempotency-Key is still being processed. After an
 		// attempt that got no answer that request is probably ours, and a later retry gets its replayed outcome.
@@ -91,6 +106,28 @@ type callState struct {
 	made       atomic.Int32
 	answered   atomic.Bool // the last attempt got a response
 	unanswered atomic.Bool // some attempt got no response
+	rekey      atomic.Bool // the next attempt needs a new Idempotency-Key
+	key        atomic.Pointer[string]
+}
+
+// prepareRetry gives the request a new Idempotency-Key when checkRetry asked for one.
+func prepareRetry(req *http.Request) error {
+	state := callStateFrom(req.Context())
+	if state != nil && state.rekey.CompareAndSwap(true, false) {
+		state.setKey(uuid.NewString())
+		req.Header.Set("Idempotency-Key", state.idempotencyKey())
+	}
+	return nil
+}
+
+func (s *callState) setKey(key string) { s.key.Store(&key) }
+
+// idempotencyKey is the key the latest attempt carried; empty for a request without one.
+func (s *callState) idempotencyKey() string {
+	if k := s.key.Load(); k != nil {
+		return *k
+	}
+	return ""
 }
 
 func (s *callState) begin() int {

@@ -149,7 +149,7 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	company, err := r.data.client.CreateCompany(ctx, body)
+	company, err := r.data.createCompany(ctx, body)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to create Codat company", err)
 		return

@@ -132,7 +132,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	companyID, key := plan.CompanyID.ValueString(), plan.PlatformKey.ValueString()
-	conn, err := r.data.client.CreateConnection(ctx, companyID, key)
+	conn, err := r.data.createConnection(ctx, companyID, key)
 	if codat.IsNotFound(err) {
 		r.data.explainConnectionNotFound(ctx, &resp.Diagnostics, companyID, key, err)
 		return

@@ -16,9 +16,19 @@ import (
 func apiErrorDetail(err error) string {
 	var rateErr *codat.RateLimitError
 	if errors.As(err, &rateErr) {
-		return fmt.Sprintf("%s\n\nThe provider waits out a Retry-After of at most max_retry_wait (now %s). Run Terraform "+
-			"again after %s: what was created before the limit was reached is recorded in the state.",
-			err, rateErr.MaxRetryAfter, rateErr.ResetAt.Format(time.RFC3339))
+		switch {
+		case rateErr.Repeat:
+			// The first failure of this provider process explains; the others only point to it.
+			return err.Error()
+		case rateErr.DailyQuota:
+			return fmt.Sprintf("%s\n\nCodat allows 1,000 requests a day plus 1,000 for each company with an active "+
+				"connection, counted from 00:00 UTC. The provider waits out a Retry-After of at most max_retry_wait "+
+				"(now %s), so it sends nothing more until the reset. Run Terraform again after %s: what was created "+
+				"before the limit was reached is recorded in the state.",
+				err, rateErr.MaxRetryAfter, rateErr.ResetAt.Format(time.RFC3339))
+		}
+		return fmt.Sprintf("%s\n\nThe provider waits out a Retry-After of at most max_retry_wait (now %s). Raise "+
+			"max_retry_wait to at least %s, or run Terraform again.", err, rateErr.MaxRetryAfter, rateErr.RetryAfter)
 	}
 	var apiErr *codat.APIError
 	if errors.As(err, &apiErr) {

@@ -74,6 +74,8 @@ type providerData struct {
 	connections *connectionMemo
 	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
 	integrationKeys *integrationKeys
+	// claims holds the objects created or adopted in this provider process (see adoption.go).
+	claims claimSet
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -88,8 +90,9 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Codat API key, sent as `Authorization: Basic base64(api_key)`. "+
-					"Falls back to the `%s` environment variable. Must be %s. Never stored in state or written to logs.",
-					EnvAPIKey, codat.IdentifierRule),
+					"Falls back to the `%s` environment variable. Must be %s. Never stored in state or written to logs. "+
+					"Set it through the environment variable or an `ephemeral` variable: Terraform saves any other "+
+					"variable in plan files, `sensitive` or not.", EnvAPIKey, codat.IdentifierRule),
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{apiKey()},
@@ -111,7 +114,9 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a dropped connection, "+
-					"408, 429 or 5xx answer. Defaults to `%d`.", DefaultMaxRetries),
+					"408, 429 or 5xx answer. A create answered `500` is not resent (Codat replays the `500` for its "+
+					"`Idempotency-Key`): when it made nothing it is sent again under a new key, at most this many times. "+
+					"Defaults to `%d`.", DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -129,7 +134,8 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Longest `Retry-After` the provider waits out when Codat rate-limits "+
-					"it; a longer one fails the operation with the quota and its reset time. Go duration. Defaults to `%s`.",
+					"it; a longer one fails the operation, naming the wait Codat asked for, or the daily quota and its "+
+					"reset time when the `X-Rate-Limit-*` headers say the quota is used up. Go duration. Defaults to `%s`.",
 					DefaultMaxRetryWait),
 				Optional:   true,
 				Validators: []validator.String{duration(0, 24*time.Hour)},

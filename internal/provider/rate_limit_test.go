@@ -30,8 +30,9 @@ func (c *testClock) set(at time.Time) {
 }
 
 // Codat's daily quota runs out in the middle of an apply. When the reset is further away than max_retry_wait the
-// provider fails at once, naming the quota and the reset time; when it is closer, the provider waits and carries
-// on. Either way the state records exactly what exists.
+// provider fails at once, naming the quota and the reset time, and says so once: the first failure explains, every
+// later one is a one-line pointer, and the provider process sends nothing more until the reset. When the reset is
+// closer, the provider waits and carries on. Either way the state records exactly what exists.
 func TestAccRateLimit_dailyQuota(t *testing.T) {
 	t.Parallel()
 	const quota = 30
@@ -53,16 +54,29 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 		t.Fatalf("apply succeeded although it needs more than %d requests", quota)
 	}
 	reset := noon.Add(12 * time.Hour).Format(time.RFC3339)
-	want := acctest.ErrorRegexp(`\S+ /companies\S* was rate limited: the quota of 30 requests is used up until `+
+	full := acctest.ErrorRegexp(`\S+ /companies\S* was rate limited: the daily request quota of 30 requests is used up until `+
 		regexp.QuoteMeta(reset)+"; Codat asks to retry in 12h0m0s, longer than the longest wait allowed "+regexp.QuoteMeta("(1m0s)"),
-		regexp.QuoteMeta("max_retry_wait (now 1m0s)")+". Run Terraform again after "+regexp.QuoteMeta(reset))
-	if !want.MatchString(run.output) {
+		regexp.QuoteMeta("max_retry_wait (now 1m0s)")+".*Run Terraform again after "+regexp.QuoteMeta(reset))
+	if !full.MatchString(run.output) {
 		t.Errorf("the failure does not name the quota and its reset time:\n%s", run.output)
 	}
-	t.Logf("the first diagnostic:\n%s", firstDiagnostic(run.output))
-	// Nothing waited and nothing was retried: every request refused for the quota failed one operation.
-	if failed := strings.Count(run.output, "Error: "); rejected() == 0 || failed != rejected() {
-		t.Errorf("%d operations failed for %d requests refused for the quota; want one each", failed, rejected())
+	t.Logf("the explanation:\n%s", diagnosticWith(run.output, "Run Terraform again after"))
+	// Said once: one full explanation, every other failed operation a one-line pointer to it.
+	// Terraform wraps diagnostics at its terminal width: count in the text with white space collapsed.
+	text := strings.Join(strings.Fields(run.output), " ")
+	failed := strings.Count(text, "Error: ")
+	if n := strings.Count(text, "Run Terraform again after"); n != 1 {
+		t.Errorf("the full explanation appears %d times in %d errors, want once:\n%s", n, failed, run.output)
+	}
+	pointer := "Codat's daily request quota is used up until " + reset + ", as the first rate-limit error explains"
+	if n := strings.Count(text, pointer); failed < 2 || n != failed-1 {
+		t.Errorf("%d of %d errors are the one-line pointer, want all but the first:\n%s", n, failed, run.output)
+	}
+	// Nothing waited and nothing was retried; once the exhaustion is known nothing more is sent, so only the
+	// requests already on their way when the first 429 came back were refused: at most one per operation
+	// terraform runs at once (-parallelism, 10).
+	if rejected() == 0 || rejected() > 10 {
+		t.Errorf("%d requests were refused for the quota; want at least one and no more than were in flight", rejected())
 	}
 	if admitted := env.Sandbox.TotalCalls() - rejected(); admitted != quota {
 		t.Errorf("%d requests were admitted, want the quota of %d", admitted, quota)
@@ -121,6 +135,48 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 	}
 	t.Logf("%d requests in all, %d refused for the quota; the sandbox clock ended on %s", env.Sandbox.TotalCalls(),
 		rejected(), clock.now().Format(time.RFC3339))
+}
+
+// One ordinary 429 (Retry-After 1 s, the day's quota barely touched) with max_retry_wait = "500ms": the operation
+// fails, as the wait asked for is longer than allowed, and the error reports that wait. It says nothing of a used-up
+// daily quota: only X-Rate-Limit-Remaining: 0 says that.
+func TestAccRateLimit_shortRetryAfterIsNotTheDailyQuota(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, func(o *sandbox.Options) { o.FaultRetryAfter = time.Second })
+	tf := newTFCLI(t)
+	tf.writeConfig(customersConfig(env, 1, `max_retry_wait = "500ms"`))
+	env.Sandbox.InjectFault(routeCreateCompany, sandbox.Fault429, 1)
+	run := tf.apply()
+	if run.ok() {
+		t.Fatalf("apply waited out a Retry-After of 1s with max_retry_wait = 500ms: %s", run)
+	}
+	t.Logf("the diagnostic:\n%s", firstDiagnostic(run.output))
+	want := acctest.ErrorRegexp(`POST /companies was rate limited: Codat asks to retry in 1s \(Retry-After\), longer than the `+
+		`longest wait allowed \(500ms\); \d+ of 1000 requests of the daily quota remain`,
+		`Raise max_retry_wait to at least 1s, or run Terraform again`)
+	if !want.MatchString(run.output) {
+		t.Errorf("the error does not report the wait Codat asked for:\n%s", run.output)
+	}
+	for _, wrong := range []string{"used up", "Run Terraform again after"} {
+		if strings.Contains(strings.Join(strings.Fields(run.output), " "), wrong) {
+			t.Errorf("the error speaks of a used-up quota (%q):\n%s", wrong, run.output)
+		}
+	}
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("the next apply: %s", run)
+	}
+	takeInventory(env.Sandbox, tf.state()).check(t, "after the second apply")
+}
+
+// diagnosticWith is the first error block of terraform's output that contains text.
+func diagnosticWith(output, text string) string {
+	blocks := strings.Split(output, "Error: ")
+	for _, b := range blocks[1:] {
+		if strings.Contains(strings.Join(strings.Fields(b), " "), text) {
+			return "Error: " + strings.TrimSpace(b)
+		}
+	}
+	return "(none)"
 }
 
 // firstDiagnostic is the first error block of terraform's output.

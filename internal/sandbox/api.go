@@ -21,11 +21,15 @@ func (s *Sandbox) authorized(r *http.Request) bool {
 }
 
 // serveAPI runs an API request through what sits in front of Codat's handlers, in this order:
-// counters and fault injection, authentication, idempotency, the concurrency limit and daily
-// quota, latency, and finally the operation. Rate limiting sits behind idempotency so that a
-// 429 passes through it and, as Codat documents, is not stored for replay.
+// counters and the faults of the network and the gateway, authentication, idempotency, the
+// faults of Codat's application (500), the concurrency limit and daily quota, latency, and
+// finally the operation. Rate limiting sits behind idempotency so that a 429 passes through it
+// and, as Codat documents, is not stored for replay; a 500 of the application is stored (C4).
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// The Date header (RFC 9110 §6.6.1) comes from the clock that stamps created and modified
+	// dates, as on any server, so a client can place those dates in the server's time.
+	w.Header().Set("Date", s.now().Format(http.TimeFormat))
 	rt, params, allowed := s.match(r.Method, r.URL)
 	name := r.Method + " " + r.URL.Path
 	var fault FaultKind
@@ -43,7 +47,7 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, fault FaultKind) (apiResponse, bool) {
-	q, _ := s.stats.useQuota(s.now(), s.opts.DailyQuota, false)
+	q, _ := s.stats.useQuota(s.now(), s.dailyLimit, false)
 	setQuotaHeaders(w, q)
 	switch fault {
 	case FaultDropBefore:
@@ -51,8 +55,10 @@ func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, p
 		return apiResponse{}, true
 	case Fault429:
 		return errorResponse(http.StatusTooManyRequests, "You have made too many requests in a given amount of time; please retry later.").withRetryAfter(s.opts.FaultRetryAfter), false
-	case Fault500:
-		return errorResponse(http.StatusInternalServerError, "There is a problem with our server. Please try again later."), false
+	case Fault502:
+		return gatewayError(http.StatusBadGateway), false
+	case Fault504:
+		return gatewayError(http.StatusGatewayTimeout), false
 	case Fault503:
 		return errorResponse(http.StatusServiceUnavailable, "The Codat API is temporarily offline for maintenance. Please try again later."), false
 	}
@@ -74,12 +80,36 @@ func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, p
 		return badRequest("The request body could not be read: %v", err), false
 	}
 	req := &apiRequest{Request: r, params: params, body: body, base: s.base(r)}
-	resp := s.runIdempotent(req, func() apiResponse { return s.execute(w, rt, req) })
+	resp := s.runIdempotent(req, func() apiResponse {
+		switch fault {
+		case Fault500:
+			s.stats.faulted(fault)
+			return internalServerError()
+		case Fault500AfterCommit:
+			s.stats.faulted(fault)
+			s.execute(w, rt, req)
+			return internalServerError()
+		}
+		return s.execute(w, rt, req)
+	})
 	if fault == FaultDropAfter {
 		dropConnection(w)
 		return apiResponse{}, true
 	}
 	return resp, false
+}
+
+func internalServerError() apiResponse {
+	return errorResponse(http.StatusInternalServerError, "There is a problem with our server. Please try again later.")
+}
+
+// gatewayError is the answer of the gateway in front of Codat's application: its own HTML page,
+// not Codat's ErrorMessage. Codat does not document these answers; this is the most plausible
+// shape.
+func gatewayError(status int) apiResponse {
+	text := strconv.Itoa(status) + " " + http.StatusText(status)
+	return apiResponse{status: status, contentType: "text/html",
+		body: []byte("<html><head><title>" + text + "</title></head><body><center><h1>" + text + "</h1></center></body></html>\n")}
 }
 
 // execute applies the concurrency limit, the daily quota and the latency, then runs the operation.
@@ -92,7 +122,7 @@ func (s *Sandbox) execute(w http.ResponseWriter, rt *route, req *apiRequest) api
 	}
 	s.stats.admitted(int(running))
 	now := s.now()
-	q, ok := s.stats.useQuota(now, s.opts.DailyQuota, true)
+	q, ok := s.stats.useQuota(now, s.dailyLimit, true)
 	setQuotaHeaders(w, q)
 	if !ok {
 		s.stats.reject(RejectedQuota)

@@ -80,6 +80,7 @@ func (s *Sandbox) controlCounters(w http.ResponseWriter, _ *http.Request) {
 		"total":          s.TotalCalls(),
 		"faults":         s.FaultCounts(),
 		"rejections":     s.Rejections(),
+		"replays":        s.Replays(),
 		"peakConcurrent": s.PeakConcurrent(),
 	})
 }

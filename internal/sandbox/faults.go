@@ -10,24 +10,53 @@ import (
 )
 
 // FaultKind is a failure the sandbox can inject into API requests.
+//
+// Where a fault sits decides what a retry with the same Idempotency-Key gets back. Codat stores
+// every answer of its application except a 429, 5xx included, and replays it for the key
+// (CODAT-FACTS C4, D:using-the-api/write-data/idempotency.md). A 500 is an answer of Codat's
+// application, so it is stored like any other. 502, 503 and 504 come from in front of the
+// application (a gateway, or Codat's maintenance page, the 503 of D:using-the-api/errors.md): the
+// request never reached the idempotency layer, so nothing is stored for the key. Codat's documents
+// do not say where each 5xx comes from; this is the most plausible reading of C4.
 type FaultKind string
 
 const (
 	// Fault429 answers 429 with Retry-After (Options.FaultRetryAfter) without running the request.
+	// A 429 is never stored for the key (C4).
 	Fault429 FaultKind = "429"
-	// Fault500 answers 500 without running the request.
+	// Fault500 answers 500 from inside Codat's application, before the operation runs: nothing is
+	// changed, and the 500 is stored and replayed for the request's Idempotency-Key (C4).
 	Fault500 FaultKind = "500"
-	// Fault503 answers 503 without running the request.
+	// Fault500AfterCommit runs the operation, so its change is committed, then answers 500
+	// instead of the operation's answer; the 500 is stored and replayed for the key (C4). Codat
+	// does not say that a 500 can follow a committed change; an application failing while it
+	// writes its answer is the case this models.
+	Fault500AfterCommit FaultKind = "500-after"
+	// Fault502 answers a gateway's 502 (an HTML page, not Codat's error body) without running
+	// the request; nothing is stored for the key.
+	Fault502 FaultKind = "502"
+	// Fault503 answers 503, Codat's maintenance answer, without running the request; nothing is
+	// stored for the key.
 	Fault503 FaultKind = "503"
+	// Fault504 answers a gateway's 504 (an HTML page) without running the request; nothing is
+	// stored for the key.
+	Fault504 FaultKind = "504"
 	// FaultDropBefore closes the TCP connection without running the request.
 	FaultDropBefore FaultKind = "drop-before"
-	// FaultDropAfter runs the request, so its change is committed, then closes the TCP
-	// connection instead of answering.
+	// FaultDropAfter runs the request, so its change is committed and its answer stored for the
+	// key, then closes the TCP connection instead of answering.
 	FaultDropAfter FaultKind = "drop-after"
 )
 
 // allFaultKinds lists every fault kind.
-var allFaultKinds = []FaultKind{Fault429, Fault500, Fault503, FaultDropBefore, FaultDropAfter}
+var allFaultKinds = []FaultKind{Fault429, Fault500, Fault500AfterCommit, Fault502, Fault503, Fault504,
+	FaultDropBefore, FaultDropAfter}
+
+// DocumentedFaultKinds are the fault kinds whose answers Codat's OpenAPI files describe (429,
+// 500 and 503 are declared on every operation; 502 and 504 are not) plus dropped connections,
+// which have no answer to check. A test whose exchanges are checked against those files injects
+// these.
+var DocumentedFaultKinds = []FaultKind{Fault429, Fault500, Fault500AfterCommit, Fault503, FaultDropBefore, FaultDropAfter}
 
 type injectedFault struct {
 	route     string
@@ -61,16 +90,25 @@ type statistics struct {
 	injected   []*injectedFault
 	quotaDay   string
 	quotaUsed  int
+	quotaLimit int
+	replays    map[int]int
 }
 
 func newStatistics() statistics {
-	return statistics{counts: map[string]int{}, faults: map[FaultKind]int{}, rejections: map[Rejection]int{}}
+	return statistics{counts: map[string]int{}, faults: map[FaultKind]int{}, rejections: map[Rejection]int{}, replays: map[int]int{}}
 }
 
 func (st *statistics) reject(reason Rejection) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.rejections[reason]++
+}
+
+// replayed records that a stored answer with the given status was replayed for an Idempotency-Key.
+func (st *statistics) replayed(status int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.replays[status]++
 }
 
 // admitted records that a request began its operation with n requests in flight, itself included.
@@ -102,10 +140,19 @@ func (st *statistics) record(route string) FaultKind {
 	if kind == "" && st.faultRate > 0 && rand.Float64() < st.faultRate {
 		kind = st.faultKinds[rand.IntN(len(st.faultKinds))]
 	}
-	if kind != "" {
+	// A 500 of the application is counted when it happens: a request that is answered before it reaches the
+	// application (a replay for its key, a 409 or 422 of the idempotency layer, a 401) never meets it.
+	if kind != "" && kind != Fault500 && kind != Fault500AfterCommit {
 		st.faults[kind]++
 	}
 	return kind
+}
+
+// faulted counts a fault of the application that happened.
+func (st *statistics) faulted(kind FaultKind) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.faults[kind]++
 }
 
 func (s *Sandbox) checkFault(route string, kind FaultKind) error {
@@ -159,7 +206,8 @@ func (s *Sandbox) ClearFaults() {
 	s.stats.injected, s.stats.faultRate = nil, 0
 }
 
-// FaultCounts returns how many faults of each kind have been injected since the last ResetCounts.
+// FaultCounts returns how many faults of each kind have been injected since the last ResetCounts. A 500 counts
+// only when the request reached Codat's application: one whose key already had an answer got that answer instead.
 func (s *Sandbox) FaultCounts() map[FaultKind]int {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
@@ -172,6 +220,14 @@ func (s *Sandbox) Rejections() map[Rejection]int {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
 	return maps.Clone(s.stats.rejections)
+}
+
+// Replays returns, by status, how many answers were replayed for a reused Idempotency-Key since
+// the last ResetCounts. A client that retries a stored 500 with the same key shows up here.
+func (s *Sandbox) Replays() map[int]int {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return maps.Clone(s.stats.replays)
 }
 
 // PeakConcurrent returns the most API requests that were running at once since the last
@@ -209,14 +265,15 @@ func (s *Sandbox) TotalCalls() int {
 	return total
 }
 
-// ResetCounts zeroes the request, fault and rejection counters and the peak concurrency. The
-// daily quota is not reset.
+// ResetCounts zeroes the request, fault, rejection and replay counters and the peak
+// concurrency. The daily quota is not reset.
 func (s *Sandbox) ResetCounts() {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
 	s.stats.counts = map[string]int{}
 	s.stats.faults = map[FaultKind]int{}
 	s.stats.rejections = map[Rejection]int{}
+	s.stats.replays = map[int]int{}
 	s.stats.peak = 0
 }
 
@@ -226,19 +283,54 @@ type quota struct {
 	reset            time.Time
 }
 
-// useQuota takes one request from today's quota, reporting false when none is left.
-func (st *statistics) useQuota(now time.Time, limit int, consume bool) (quota, bool) {
+// useQuota takes one request from today's quota, reporting false when none is left. The limit
+// of a day is fixed when its first request arrives, by calling limit: Codat's client-based limits
+// "are calculated daily and reset at 00:00 UTC" (D:using-the-api/rate-limits.md), and
+// X-Rate-Limit-Limit is "the maximum number of requests for the current quota period". limit is
+// called with st.mu held, so it must not call back into st.
+func (st *statistics) useQuota(now time.Time, limit func() int, consume bool) (quota, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	day := now.Format(dateLayout)
 	if st.quotaDay != day {
-		st.quotaDay, st.quotaUsed = day, 0
+		st.quotaDay, st.quotaUsed, st.quotaLimit = day, 0, limit()
 	}
-	q := quota{limit: limit, reset: now.Truncate(24 * time.Hour).Add(24 * time.Hour)}
-	allowed := st.quotaUsed < limit
+	q := quota{limit: st.quotaLimit, reset: now.Truncate(24 * time.Hour).Add(24 * time.Hour)}
+	allowed := st.quotaUsed < st.quotaLimit
 	if consume && allowed {
 		st.quotaUsed++
 	}
-	q.remaining = limit - st.quotaUsed
+	q.remaining = st.quotaLimit - st.quotaUsed
 	return q, allowed
+}
+
+// requestsPerACC is Codat's daily allowance: "1,000 + 1,000 x number of ACCs requests per day"
+// (D:using-the-api/rate-limits.md; CODAT-FACTS §1 and C12).
+const requestsPerACC = 1_000
+
+// dailyLimit is Options.DailyQuota when set, otherwise Codat's 1,000 × (1 + ACCs).
+func (s *Sandbox) dailyLimit() int {
+	if s.opts.DailyQuota > 0 {
+		return s.opts.DailyQuota
+	}
+	return requestsPerACC * (1 + s.activeConnectedCompanies())
+}
+
+// activeConnectedCompanies counts Codat's ACCs: "a company that has an active, linked, and
+// syncing connection to an underlying platform" (D:using-the-api/rate-limits.md). The sandbox
+// does not sync, so the most plausible reading it can apply is a company with at least one
+// connection whose status is Linked.
+func (s *Sandbox) activeConnectedCompanies() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.companies {
+		for _, conn := range c.connections {
+			if conn.Status == ConnectionLinked {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"net/http"
@@ -42,6 +43,39 @@ func TestRateLimitHeaders(t *testing.T) {
 	resp = e.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK)
 	if resp.header.Get("X-Rate-Limit-Remaining") != "2" || resp.header.Get("X-Rate-Limit-Reset") != "2025-01-03T00:00:00Z" {
 		t.Errorf("the quota did not reset at midnight: %v", resp.header)
+	}
+}
+
+// Without Options.DailyQuota the sandbox allows Codat's 1,000 × (1 + active connected companies)
+// a day (C12), an ACC being a company with a Linked connection. The limit of a day is fixed by its
+// first request: linking a company raises tomorrow's limit, not today's.
+func TestDefaultDailyQuota(t *testing.T) {
+	clock := newClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
+	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	limit := func() string {
+		t.Helper()
+		return e.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK).header.Get("X-Rate-Limit-Limit")
+	}
+	if got := limit(); got != "1000" {
+		t.Fatalf("a new client's limit is %s, want 1000", got)
+	}
+	e.xeroConnection() // PendingAuth: not an ACC
+	first, linked := e.linkedXero()
+	second, _ := e.linkedXero()
+	e.createConnection(second.ID, sandbox.XeroPlatformKey) // a second connection does not count twice
+	if got := limit(); got != "1000" {
+		t.Errorf("limit %s after linking during the day, want today's 1000", got)
+	}
+	clock.Advance(12 * time.Hour)
+	if got := limit(); got != "3000" {
+		t.Errorf("limit %s the next day with 2 ACCs, want 3000", got)
+	}
+	if err := e.sb.SetConnectionStatus(first.ID, linked.ID, sandbox.ConnectionUnlinked); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(24 * time.Hour)
+	if got := limit(); got != "2000" {
+		t.Errorf("limit %s after one ACC unlinked, want 2000", got)
 	}
 }
 
@@ -125,6 +159,108 @@ func TestInjectedStatusFaults(t *testing.T) {
 	// Faults come before authentication, as they would at a load balancer.
 	e.sb.InjectFault("GET /companies", sandbox.Fault503, 1)
 	e.call(http.MethodGet, "/companies", nil, "Authorization", "").apiError(t, http.StatusServiceUnavailable)
+}
+
+// Codat stores a 500 of its application for the Idempotency-Key and replays it (C4): a retry
+// with the same key gets the same 500, whether or not the change was committed, and only a new
+// key runs the request again. Gateway answers (502, 503, 504) never reach the idempotency layer,
+// so the same key runs the request.
+func TestInjected500IsStoredForTheKey(t *testing.T) {
+	for _, c := range []struct {
+		kind      sandbox.FaultKind
+		committed bool
+	}{{sandbox.Fault500, false}, {sandbox.Fault500AfterCommit, true}} {
+		t.Run(string(c.kind), func(t *testing.T) {
+			e := newEnv(t, sandbox.Options{})
+			e.sb.InjectFault("POST /companies", c.kind, 1)
+			body := map[string]any{"name": "Acme"}
+			key := uuid.NewString()
+			first := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key)
+			first.apiError(t, http.StatusInternalServerError)
+			if got := len(e.sb.Companies()); got != map[bool]int{false: 0, true: 1}[c.committed] {
+				t.Fatalf("%d companies after %s, want committed = %v", got, c.kind, c.committed)
+			}
+			for range 2 {
+				again := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key)
+				again.apiError(t, http.StatusInternalServerError)
+				if !bytes.Equal(again.body, first.body) {
+					t.Errorf("the retry got %s, want the stored answer %s", again.body, first.body)
+				}
+			}
+			if got := e.sb.Replays(); !maps.Equal(got, map[int]int{http.StatusInternalServerError: 2}) {
+				t.Errorf("replays %v, want two of the 500", got)
+			}
+			// A new key is a new request: it runs, so after a committed 500 there are two companies.
+			e.call(http.MethodPost, "/companies", body, "Idempotency-Key", uuid.NewString()).expect(t, http.StatusOK)
+			if got, want := len(e.sb.Companies()), map[bool]int{false: 1, true: 2}[c.committed]; got != want {
+				t.Errorf("%d companies after a new key, want %d", got, want)
+			}
+			if got := e.sb.FaultCounts(); !maps.Equal(got, map[sandbox.FaultKind]int{c.kind: 1}) {
+				t.Errorf("fault counts %v, want one %s: replays are not faults", got, c.kind)
+			}
+		})
+	}
+}
+
+func TestGatewayFaultsAreNotStoredForTheKey(t *testing.T) {
+	for _, kind := range []sandbox.FaultKind{sandbox.Fault502, sandbox.Fault503, sandbox.Fault504} {
+		t.Run(string(kind), func(t *testing.T) {
+			e := newEnv(t, sandbox.Options{})
+			e.sb.InjectFault("POST /companies", kind, 1)
+			body := map[string]any{"name": "Acme"}
+			key := uuid.NewString()
+			resp := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key)
+			status := map[sandbox.FaultKind]int{sandbox.Fault502: 502, sandbox.Fault503: 503, sandbox.Fault504: 504}[kind]
+			if resp.status != status {
+				t.Fatalf("status %d, want %d", resp.status, status)
+			}
+			// 503 is Codat's maintenance answer, with its error body; 502 and 504 are the gateway's page.
+			if ct := resp.header.Get("Content-Type"); (kind == sandbox.Fault503) != strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if n := len(e.sb.Companies()); n != 0 {
+				t.Fatalf("%d companies: a gateway fault must not run the request", n)
+			}
+			e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
+			if n := len(e.sb.Companies()); n != 1 || len(e.sb.Replays()) != 0 {
+				t.Errorf("%d companies, replays %v; want the same key to run the request once", n, e.sb.Replays())
+			}
+		})
+	}
+}
+
+// A 500 to a request without a key, or to a GET, is not stored: the next request runs.
+func TestInjected500WithoutKey(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	c := e.createCompany("Acme")
+	e.sb.InjectFault("GET /companies/{companyId}", sandbox.Fault500AfterCommit, 1)
+	e.call(http.MethodGet, "/companies/"+c.ID, nil, "Idempotency-Key", uuid.NewString()).apiError(t, http.StatusInternalServerError)
+	e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK)
+	e.sb.InjectFault("DELETE /companies/{companyId}", sandbox.Fault500AfterCommit, 1)
+	e.call(http.MethodDelete, "/companies/"+c.ID, nil).apiError(t, http.StatusInternalServerError)
+	if _, ok := e.sb.Company(c.ID); ok {
+		t.Error("500-after did not commit the delete")
+	}
+	e.call(http.MethodDelete, "/companies/"+c.ID, nil).apiError(t, http.StatusNotFound)
+	if len(e.sb.Replays()) != 0 {
+		t.Errorf("replays %v, want none", e.sb.Replays())
+	}
+}
+
+// Every answer carries a Date from the sandbox's clock, the clock of created dates.
+func TestDateHeaderFollowsTheClock(t *testing.T) {
+	clock := newClock(time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC))
+	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	c := e.createCompany("Acme")
+	resp := e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK)
+	if got := resp.header.Get("Date"); got != "Tue, 04 Mar 2031 05:06:07 GMT" {
+		t.Errorf("Date %q, want the sandbox clock's time", got)
+	}
+	var out companyOut
+	resp.decode(t, &out)
+	if out.Created != "2031-03-04T05:06:07Z" {
+		t.Errorf("created %q", out.Created)
+	}
 }
 
 func TestDefaultFaultRetryAfter(t *testing.T) {
@@ -280,5 +416,22 @@ func TestLogf(t *testing.T) {
 	defer mu.Unlock()
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], "GET /integrations?page=1 -> 200 (GET /integrations)") {
 		t.Errorf("log lines %q", lines)
+	}
+}
+
+// A 500 of the application is not met by a request whose key already has an answer: the answer is replayed, and
+// the fault is not counted.
+func TestInjected500PreemptedByReplay(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	key := uuid.NewString()
+	body := map[string]any{"name": "Acme"}
+	first := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
+	e.sb.InjectFault("POST /companies", sandbox.Fault500, 1)
+	again := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
+	if !bytes.Equal(first.body, again.body) {
+		t.Errorf("replay %s, want %s", again.body, first.body)
+	}
+	if len(e.sb.FaultCounts()) != 0 || !maps.Equal(e.sb.Replays(), map[int]int{http.StatusOK: 1}) {
+		t.Errorf("faults %v, replays %v; want no fault and one replay", e.sb.FaultCounts(), e.sb.Replays())
 	}
 }

@@ -84,9 +84,11 @@ func fingerprint(r *http.Request, body []byte) string {
 	return r.Method + " " + r.URL.RequestURI() + " " + hex.EncodeToString(sum[:])
 }
 
-// runIdempotent runs the handler under Codat's Idempotency-Key rules for POST and PATCH: the
-// first response is replayed for IdempotencyTTL; the same key with a different method, path
-// or body is refused with 422; a key whose first request is still running gets 409.
+// runIdempotent runs the handler under Codat's Idempotency-Key rules for POST and PATCH
+// (D:using-the-api/write-data/idempotency.md): the first response, whatever its status except
+// 429, is replayed for IdempotencyTTL, so a 500 is replayed too (C4); the same key with a
+// different method, path or body is refused with 422; a key whose first request is still running
+// gets 409.
 func (s *Sandbox) runIdempotent(req *apiRequest, run func() apiResponse) apiResponse {
 	key := req.Header.Get("Idempotency-Key")
 	if key == "" || (req.Method != http.MethodPost && req.Method != http.MethodPatch) {
@@ -102,6 +104,7 @@ func (s *Sandbox) runIdempotent(req *apiRequest, run func() apiResponse) apiResp
 	outcome, replay := s.idem.begin(scope, fingerprint(req.Request, req.body), s.now())
 	switch outcome {
 	case idemReplay:
+		s.stats.replayed(replay.status)
 		return replay
 	case idemMismatch:
 		return errorResponse(http.StatusUnprocessableEntity, "The Idempotency-Key has already been used for a different request.")

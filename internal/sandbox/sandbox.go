@@ -13,7 +13,8 @@
 //	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/map  {"targetAccountId": "", "feedStartDate": "2025-01-31"}
 //	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/disconnect
 //	GET    /_sandbox/counters                 {"counts": {"GET /companies": 2}, "total": 2, "faults": {"500": 1},
-//	                                           "rejections": {"concurrency": 1}, "peakConcurrent": 10}
+//	                                           "rejections": {"concurrency": 1}, "replays": {"500": 1},
+//	                                           "peakConcurrent": 10}
 //	POST   /_sandbox/counters/reset
 //	POST   /_sandbox/faults                   {"route": "POST /companies", "kind": "drop-after", "count": 1}
 //	PUT    /_sandbox/faults/rate              {"rate": 0.1, "kinds": ["429", "503"]}
@@ -46,7 +47,9 @@ type Options struct {
 	// MappingDelay is how long a mapped source account stays "connecting" before it is
 	// "connected". Zero: connected as soon as it is mapped.
 	MappingDelay time.Duration
-	// DailyQuota is the number of API requests allowed per UTC day. Zero: 1,000,000.
+	// DailyQuota is the number of API requests allowed per UTC day. Zero: Codat's own limit,
+	// 1,000 × (1 + active connected companies), fixed when a day's first request arrives (see
+	// dailyLimit); a fresh sandbox, like a new Codat client, gets 1,000.
 	DailyQuota int
 	// MaxConcurrent caps the API requests in flight; requests beyond it answer 429, as Codat
 	// does when a company's concurrency limit is exceeded. Zero: unlimited.
@@ -76,8 +79,6 @@ type Options struct {
 	// default, Codat's documented style), MaskFixed or MaskAsterisk.
 	CredentialMask MaskStyle
 }
-
-const defaultDailyQuota = 1_000_000
 
 // Sandbox is the emulator. Its methods are safe for concurrent use.
 type Sandbox struct {
@@ -113,8 +114,8 @@ func New(opts Options) *Sandbox {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.DailyQuota <= 0 {
-		opts.DailyQuota = defaultDailyQuota
+	if opts.DailyQuota < 0 {
+		opts.DailyQuota = 0
 	}
 	if opts.FaultRetryAfter <= 0 {
 		opts.FaultRetryAfter = time.Second
