@@ -93,7 +93,7 @@ func TestContract(t *testing.T) {
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-1", "targetAccountId": targets[0].ID, "feedStartDate": "2025-06-01T00:00:00Z"}).expect(t, http.StatusOK)
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-usd", "targetAccountId": nil}).expect(t, http.StatusOK)
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "targetAccountId": targets[0].ID}).expect(t, http.StatusOK)
-	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "feedStartDate": "2025-07-01"}).validationError(t, "feedStartDate")
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "feedStartDate": "next week"}).validationError(t, "feedStartDate")
 	e.call(http.MethodGet, mapping, nil).expect(t, http.StatusOK)
 	e.call(http.MethodGet, accounts, nil).expect(t, http.StatusOK)
 	e.call(http.MethodPatch, accounts+"/acc-1", map[string]any{"id": "acc-1", "status": "disconnected"}).expect(t, http.StatusOK)
