@@ -318,12 +318,12 @@ func TestMappingFailures(t *testing.T) {
 		body  map[string]any
 		field string
 	}{
-		"start not a date":  {map[string]any{"sourceAccountId": "a2", "feedStartDate": "last week"}, "feedStartDate"},
-		"unknown target":    {map[string]any{"sourceAccountId": "a2", "targetAccountId": uuid.NewString()}, "targetAccountId"},
-		"no source":         {map[string]any{"targetAccountId": targets[1].ID}, "sourceAccountId"},
-		"empty source":      {map[string]any{"sourceAccountId": ""}, "sourceAccountId"},
-		"unknown member":    {map[string]any{"sourceAccountId": "a2", "target": "x"}, "target"},
-		"number source":     {map[string]any{"sourceAccountId": 2}, "sourceAccountId"},
+		"start not a date": {map[string]any{"sourceAccountId": "a2", "feedStartDate": "last week"}, "feedStartDate"},
+		"unknown target":   {map[string]any{"sourceAccountId": "a2", "targetAccountId": uuid.NewString()}, "targetAccountId"},
+		"no source":        {map[string]any{"targetAccountId": targets[1].ID}, "sourceAccountId"},
+		"empty source":     {map[string]any{"sourceAccountId": ""}, "sourceAccountId"},
+		"unknown member":   {map[string]any{"sourceAccountId": "a2", "target": "x"}, "target"},
+		"number source":    {map[string]any{"sourceAccountId": 2}, "sourceAccountId"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e.mapAccount(c.ID, conn.ID, tc.body).validationError(t, tc.field)
