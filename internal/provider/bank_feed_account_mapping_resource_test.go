@@ -518,3 +518,57 @@ type lazyExact func() string
 
 func (f lazyExact) CheckValue(v any) error { return knownvalue.StringExact(f()).CheckValue(v) }
 func (f lazyExact) String() string         { return f() }
+
+// Codat takes longer to connect the feed than timeouts.create allows: the apply succeeds with a warning and records
+// the mapping Codat accepted, not tainted, so that the next plan is empty and the next refresh reads its progress.
+// Failing, with nothing recorded, would leave the mapping outside Terraform, and a re-apply would be refused.
+func TestAccBankFeedAccountMappingResource_createTimeout(t *testing.T) {
+	t.Parallel()
+	env, clock := mappingEnv(t)
+	tf := newTFCLI(t)
+	base, mapped := mappingCustomer(env)
+	tf.writeConfig(base)
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply: %s", run)
+	}
+	companyID, connectionID := authorizeOnlyConnection(t, env)
+	// The feed connects a minute after mapping, on a clock that moves only below: the wait runs out, whatever the
+	// machine's speed.
+	tf.writeConfig(strings.Replace(mapped, `account_id
+}`, `account_id
+
+  timeouts {
+    create = "2s"
+  }
+}`, 1))
+
+	run := tf.apply()
+	if !run.ok() {
+		t.Fatalf("the apply failed although Codat accepted the mapping: %s", run)
+	}
+	if !acctest.ErrorRegexp(`Warning: Mapping of source account "c000-current"`, `not connected yet`, `within 2s`,
+		`recorded in the state with status "connecting"`).MatchString(run.output) {
+		t.Errorf("no warning that the feed has not connected yet:\n%s", run.output)
+	}
+	o := mappingObject(t, tf, "after the timeout")
+	if o.Tainted || o.attr("status") != "connecting" {
+		t.Errorf("the mapping is recorded as %+v (tainted %t); want it connecting, not tainted", o.Attributes, o.Tainted)
+	}
+	if empty, run := tf.planIsEmpty(); !empty {
+		t.Errorf("the plan after the timeout is not empty: %s", run)
+	}
+	clock.set(clock.now().Add(time.Minute))
+	if run := tf.apply(); !run.ok() {
+		t.Fatalf("apply after the feed connected: %s", run)
+	}
+	o = mappingObject(t, tf, "after the feed connected")
+	if target := targetNamed(t, env, companyID, connectionID, "Customer 000 current"); o.attr("status") != "connected" || o.attr("target_account_id") != target.ID {
+		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
+	}
+	if n := targetsNamed(env, companyID, connectionID, "Customer 000 current"); n != 1 {
+		t.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
+	}
+	if run := tf.destroy(); !run.ok() {
+		t.Fatalf("destroy: %s", run)
+	}
+}

@@ -192,9 +192,10 @@ func (tf *tfCLI) planIsEmpty() (bool, tfRun) {
 	return false, run
 }
 
-// interrupt runs terraform with args and sends it an interrupt (Ctrl-C) as soon as ready reports true, then waits
-// for terraform to exit. It fails the test when terraform exits before that.
-func (tf *tfCLI) interrupt(ready func() bool, args ...string) tfRun {
+// interrupt runs terraform with args and sends it an interrupt (Ctrl-C) as soon as ready reports true, then runs
+// afterSignal (when not nil) and waits for terraform to exit. It fails the test when terraform exits before the
+// interrupt.
+func (tf *tfCLI) interrupt(ready func() bool, afterSignal func(), args ...string) tfRun {
 	tf.t.Helper()
 	if runtime.GOOS == "windows" {
 		tf.t.Skip("sending an interrupt to another process is not supported on Windows")
@@ -216,6 +217,9 @@ func (tf *tfCLI) interrupt(ready func() bool, args ...string) tfRun {
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		tf.t.Fatal(err)
+	}
+	if afterSignal != nil {
+		afterSignal()
 	}
 	err := <-exited
 	if ctx.Err() != nil {
