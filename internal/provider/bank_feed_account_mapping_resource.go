@@ -120,8 +120,8 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 			"target_account_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the Xero bank account to feed: one of the `target_account_options` of the " +
 					"`codat_bank_feed_mapping` data source, which Codat filters by the source account's currency and " +
-					"type (a `creditCard` or `loan` account feeds a Xero credit-card account, the others a Xero bank " +
-					"account). Omit it to feed the Xero account named after the source account, which Codat creates " +
+					"type (a `creditCard`, `loan` or v1 `Credit` account feeds a Xero credit-card account, the others a " +
+					"Xero bank account). Omit it to feed the Xero account named after the source account, which Codat creates " +
 					"when there is none; its id is then reported here. Changing it disconnects the feed and maps the " +
 					"account to the new target in place. While the feed is `disconnected` or `pending`, this is the " +
 					"Xero account the next apply maps the account to again.",
@@ -157,7 +157,8 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true,
 				CreateDescription: "How long to wait, once Codat has accepted the mapping, for the feed to become `connected` (default `10m`). " +
-					"When the wait runs out the mapping is recorded with status `connecting` and the apply warns; it does not fail.",
+					"When the wait runs out the mapping is recorded with the status last read (`connecting` until Codat reports " +
+					"it connected) and the apply warns; it does not fail.",
 				UpdateDescription: "The same for an update that maps the account again (default `10m`).",
 			}),
 		},

@@ -333,19 +333,7 @@ const accountsPerCustomer = 2
 // for_each over one customer map, each customer a company with bank feeds, a Xero connection and
 // accountsPerCustomer source accounts indexed by "<customer>/<account>".
 func customersConfig(env *acctest.Env, n int, providerSettings ...string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    codat = {
-      source = %q
-    }
-  }
-}
-
-provider "codat" {
-  base_url = %q
-  api_key  = %q
-%s}
-
+	return cliProviderConfig(env, providerSettings...) + fmt.Sprintf(`
 locals {
   customers = { for i in range(%d) : format("c%%03d", i) => format("Customer %%03d", i) }
   accounts = merge([
@@ -378,8 +366,24 @@ resource "codat_bank_feed_account" "account" {
   currency       = "GBP"
   balance        = 100
 }
-`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), env.URL, env.APIKey,
-		indentLines(providerSettings), n)
+`, n)
+}
+
+// cliProviderConfig is the terraform and provider blocks of a configuration the CLI helpers run against env.
+func cliProviderConfig(env *acctest.Env, providerSettings ...string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    codat = {
+      source = %q
+    }
+  }
+}
+
+provider "codat" {
+  base_url = %q
+  api_key  = %q
+%s}
+`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), env.URL, env.APIKey, indentLines(providerSettings))
 }
 
 func indentLines(lines []string) string {
