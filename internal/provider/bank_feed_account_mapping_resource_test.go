@@ -572,3 +572,117 @@ func TestAccBankFeedAccountMappingResource_createTimeout(t *testing.T) {
 		t.Fatalf("destroy: %s", run)
 	}
 }
+
+// Codat's rules on targets reach the user as clear errors at apply (C10): a Xero account that already takes a feed
+// under another company using the same Xero app is refused with Codat's 400 and its remedy; the read-back offers
+// each account only Xero accounts of its currency and type, and none that another company's feed uses.
+func TestAccBankFeedAccountMappingResource_targetRules(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const ds = "data.codat_bank_feed_mapping.test"
+	cfg := env.ProviderConfig() + twoAccounts + `
+resource "codat_bank_feed_account" "card" {
+  company_id     = codat_company.test.id
+  connection_id  = codat_connection.test.id
+  account_id     = "acc-card"
+  account_name   = "Dave Card"
+  account_type   = "creditCard"
+  account_number = "33333333"
+  sort_code      = "040004"
+  currency       = "GBP"
+  balance        = -50
+}
+
+data "codat_bank_feed_mapping" "test" {
+  company_id    = codat_company.test.id
+  connection_id = codat_connection.test.id
+  depends_on    = [codat_bank_feed_account.current, codat_bank_feed_account.savings, codat_bank_feed_account.card]
+}
+
+# Another company of the same Codat client, so of the same Xero app.
+resource "codat_company" "other" {
+  name = "Other practice client"
+}
+
+resource "codat_connection" "other" {
+  company_id = codat_company.other.id
+}
+
+resource "codat_bank_feed_account" "other" {
+  company_id     = codat_company.other.id
+  connection_id  = codat_connection.other.id
+  account_id     = "other-current"
+  account_name   = "Other current"
+  account_type   = "checking"
+  account_number = "44444444"
+  sort_code      = "040004"
+  currency       = "GBP"
+  balance        = 10
+}
+`
+	options := func(names ...string) knownvalue.Check {
+		checks := make([]knownvalue.Check, len(names))
+		for i, n := range names {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(n)})
+		}
+		return knownvalue.ListExact(checks)
+	}
+	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
+	var fedTarget string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// The other company's SMB user authorises the same Xero organisation and feeds its "Business Current
+				// Account" from the other company's account.
+				PreConfig: func() {
+					var companyID, connectionID, otherID, otherConn string
+					for _, c := range env.Sandbox.Companies() {
+						conn := env.Sandbox.Connections(c.ID)[0]
+						if c.Name == "Other practice client" {
+							otherID, otherConn = c.ID, conn.ID
+						} else {
+							companyID, connectionID = c.ID, conn.ID
+						}
+					}
+					if err := env.Sandbox.AuthorizeConnection(companyID, connectionID); err != nil {
+						t.Fatal(err)
+					}
+					if err := env.Sandbox.LinkSameOrganisation(otherID, otherConn, companyID, connectionID); err != nil {
+						t.Fatal(err)
+					}
+					fedTarget = targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
+					if err := env.Sandbox.MapAccount(otherID, otherConn, "other-current", fedTarget, time.Now()); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					// acc-card, acc-current, acc-savings in id order.
+					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("target_account_options"), options("Business Credit Card")),
+					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("target_account_options"), options("Business Savings Account")),
+				},
+			},
+			{
+				Config: cfg + `
+variable "fed" {
+  type = string
+}
+
+resource "codat_bank_feed_account_mapping" "current" {
+  company_id        = codat_company.test.id
+  connection_id     = codat_connection.test.id
+  source_account_id = codat_bank_feed_account.current.account_id
+  target_account_id = var.fed
+}
+`,
+				ConfigVariables: config.Variables{"fed": lazyString(func() string { return fedTarget })},
+				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-current"`, `400`,
+					`already connected to a bank feed under another company using the same Xero app`, `Remove that bank feed connection first`),
+			},
+		},
+	})
+}
