@@ -686,3 +686,66 @@ resource "codat_bank_feed_account_mapping" "current" {
 		},
 	})
 }
+
+// An update that disconnected the feed and then could not map it again records the feed as disconnected, so the
+// state stays true; the next apply maps it again, into the same Xero account.
+func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const addr = "codat_bank_feed_account_mapping.savings"
+	first, second := time.Now().AddDate(0, -2, 0).Format(time.DateOnly), time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	var companyID, connectionID, targetID string
+	cfg := func(start string) string { return providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(start) }
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{Config: providerConfigNoRetries(t, env) + twoAccounts},
+			{
+				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
+				Config:    cfg(first),
+				Check: func(*terraform.State) error {
+					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
+					return nil
+				},
+			},
+			{
+				// Codat is down for the mapping, before and after the provider checks what it made.
+				PreConfig:   func() { env.Sandbox.InjectFault(mappingRoute, sandbox.Fault503, 2) },
+				Config:      cfg(second),
+				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-savings"`, `503`),
+			},
+			{
+				// What the failed update left: the truth, and what the next mapping needs.
+				RefreshState: true,
+				Check: func(s *terraform.State) error {
+					return resource.ComposeAggregateTestCheckFunc(
+						resource.TestCheckResourceAttr(addr, "status", "disconnected"),
+						resource.TestCheckResourceAttr(addr, "target_account_id", targetID),
+						resource.TestCheckResourceAttr(addr, "feed_start_date", first),
+					)(s)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg(second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
+				},
+				Check: func(*terraform.State) error {
+					if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+						return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
