@@ -695,7 +695,9 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 	const addr = "codat_bank_feed_account_mapping.savings"
 	first, second := time.Now().AddDate(0, -2, 0).Format(time.DateOnly), time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 	var companyID, connectionID, targetID string
-	cfg := func(start string) string { return providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(start) }
+	cfg := func(start string) string {
+		return providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(start)
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
