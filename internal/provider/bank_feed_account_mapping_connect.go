@@ -259,7 +259,7 @@ func (m *mapper) post(ctx context.Context, target, start string) (*codat.BankFee
 		res, err := m.r.data.client.CreateBankAccountMapping(ctx, m.key.companyID, m.key.connectionID, req)
 		if err == nil {
 			if strings.EqualFold(res.Status, mappingRequestFailed) {
-				return nil, "", fmt.Errorf("Codat answered that the mapping failed: %s", res.Error)
+				return nil, "", fmt.Errorf("the mapping request failed (Codat's answer: status %q, error %q)", res.Status, res.Error)
 			}
 			return nil, res.TargetAccountID, nil
 		}

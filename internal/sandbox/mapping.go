@@ -226,16 +226,16 @@ func (s *Sandbox) feedsLocked(org *organisation) map[string]feedOf {
 // mapAccountLocked maps a source account to a target account in the organisation, creating a
 // new target account named after the source account when targetID is empty. It is what both
 // the mapping endpoint and the SMB user's mapping page do.
-func (s *Sandbox) mapAccountLocked(conn *connection, sourceID, targetID string, feedStart time.Time) (*TargetAccount, *MappingError) {
+func (s *Sandbox) mapAccountLocked(conn *connection, sourceID, targetID string, feedStart time.Time) *MappingError {
 	if err := checkMappable(conn, s.findIntegration(conn.PlatformKey)); err != nil {
-		return nil, err
+		return err
 	}
 	if !conn.BankFeedsSupported {
-		return nil, mappingErr(mappingNoBankFeeds, "", bankFeedsProblemDetail)
+		return mappingErr(mappingNoBankFeeds, "", bankFeedsProblemDetail)
 	}
 	a, ok := conn.accounts[sourceID]
 	if !ok {
-		return nil, mappingErr(mappingNotFound, "", "Source account %s not found for data connection %s", sourceID, conn.ID)
+		return mappingErr(mappingNotFound, "", "Source account %s not found for data connection %s", sourceID, conn.ID)
 	}
 	s.refreshLocked(a)
 	// No check of the feed start date: Codat does not validate it (C8).
@@ -243,39 +243,39 @@ func (s *Sandbox) mapAccountLocked(conn *connection, sourceID, targetID string, 
 	var target *TargetAccount
 	if targetID != "" {
 		if target = conn.org.target(targetID); target == nil {
-			return nil, mappingErr(mappingInvalid, "targetAccountId", "Target account %s does not exist in %s.", targetID, conn.PlatformName)
+			return mappingErr(mappingInvalid, "targetAccountId", "Target account %s does not exist in %s.", targetID, conn.PlatformName)
 		}
 	}
 	if fed(a.Status) {
 		// C10: "If a source account is already mapped to a Xero target account, attempting to create
 		// the same mapping again still succeeds without errors ... Existing mappings are not modified."
 		if target != nil && a.TargetAccountID == target.ID {
-			return target, nil
+			return nil
 		}
-		return nil, mappingErr(mappingFailed, "", "The source account is already connected to %s; disconnect it first", a.TargetAccountName)
+		return mappingErr(mappingFailed, "", "The source account is already connected to %s; disconnect it first", a.TargetAccountName)
 	}
 	if target != nil {
 		if target.Currency != a.Currency {
-			return nil, mappingErr(mappingFailed, "", "The target account currency %s does not match the source account currency %s", target.Currency, a.Currency)
+			return mappingErr(mappingFailed, "", "The target account currency %s does not match the source account currency %s", target.Currency, a.Currency)
 		}
 		// Options are filtered by currency and by type (C10); the documents do not show the
 		// answer to a target of the wrong type, so it is refused like one of the wrong currency.
 		if want := xeroTypeOf(a.AccountType); target.Type != want {
-			return nil, mappingErr(mappingFailed, "", "The target account is a %s account; a %s source account feeds a %s account", target.Type, a.AccountType, want)
+			return mappingErr(mappingFailed, "", "The target account is a %s account; a %s source account feeds a %s account", target.Type, a.AccountType, want)
 		}
 		if f, taken := s.feedsLocked(conn.org)[target.ID]; taken {
 			if f.conn == conn {
 				// The error of BF's BankFeedAccountMappingResponse example.
-				return nil, mappingErr(mappingFailed, "", "A feed connection already exists to this account")
+				return mappingErr(mappingFailed, "", "A feed connection already exists to this account")
 			}
 			// C10 (blog 260624-xero-duplicate-feedconnection-prevention): "a clear 400 error with a
 			// suggested resolution" since 2026-06-24; the remedy is the blog's "Remapping" steps.
-			return nil, mappingErr(mappingInvalid, "", "Target account %s (%s) is already connected to a bank feed under another company using the same Xero app. "+
+			return mappingErr(mappingInvalid, "", "Target account %s (%s) is already connected to a bank feed under another company using the same Xero app. "+
 				"Remove that bank feed connection first (disconnect its source account), then map this account to it.", target.ID, target.Name)
 		}
 		if target.FedByAnotherApp {
 			// C10: accounts fed through a different Xero app "still appear but fail on mapping".
-			return nil, mappingErr(mappingFailed, "", "A feed connection already exists to this account: it is connected to a bank feed through another Xero app")
+			return mappingErr(mappingFailed, "", "A feed connection already exists to this account: it is connected to a bank feed through another Xero app")
 		}
 	} else {
 		balance, _ := a.Balance.Float64()
@@ -294,7 +294,7 @@ func (s *Sandbox) mapAccountLocked(conn *connection, sourceID, targetID string, 
 	a.Status = AccountConnecting
 	a.connectedAt = s.now().Add(s.opts.MappingDelay)
 	s.refreshLocked(a)
-	return target, nil
+	return nil
 }
 
 // targetOptions are the organisation's accounts a source account can be mapped to (C10): same
@@ -380,7 +380,7 @@ func (s *Sandbox) createMapping(r *apiRequest) apiResponse {
 	if !v.ok() {
 		return v.response()
 	}
-	if _, err := s.mapAccountLocked(conn, sourceID, targetID, feedStart); err != nil {
+	if err := s.mapAccountLocked(conn, sourceID, targetID, feedStart); err != nil {
 		return err.response(sourceID, targetID)
 	}
 	// The answer is about the request, not the mapping (C16: BF "Status of the POST request"). It is

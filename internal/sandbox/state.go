@@ -195,7 +195,7 @@ func (s *Sandbox) MapAccount(companyID, connectionID, sourceID, targetID string,
 	if err != nil {
 		return err
 	}
-	if _, merr := s.mapAccountLocked(conn, sourceID, targetID, feedStart); merr != nil {
+	if merr := s.mapAccountLocked(conn, sourceID, targetID, feedStart); merr != nil {
 		return merr
 	}
 	return nil
