@@ -40,7 +40,9 @@ type BankFeedAccountMapping struct {
 	FeedStartDate string `json:"feedStartDate,omitempty"`
 }
 
-// BankFeedAccountMappingResponse is the outcome of a mapping request; Error explains a "Failed" status.
+// BankFeedAccountMappingResponse is the outcome of a mapping request. Status is the status of the request ("Status
+// of the POST request": "Failed", with Error saying why, or e.g. "connecting"), not the status of the source account's
+// feed, which only the mapping list reports. TargetAccountID is empty when a new target account was asked for.
 type BankFeedAccountMappingResponse struct {
 	SourceAccountID string `json:"sourceAccountId"`
 	TargetAccountID string `json:"targetAccountId,omitempty"`

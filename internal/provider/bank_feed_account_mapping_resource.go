@@ -28,11 +28,17 @@ var (
 )
 
 const (
-	defaultMappingCreateTimeout = 10 * time.Minute
-	mappingPollFirst            = 250 * time.Millisecond
-	mappingPollMax              = 5 * time.Second
+	defaultMappingTimeout = 10 * time.Minute
+	mappingPollFirst      = 250 * time.Millisecond
+	mappingPollMax        = 5 * time.Second
 	// problemTypeNoBankFeeds is the problem type Xero answers for an organisation without bank feeds.
 	problemTypeNoBankFeeds = "invalid-organisation-bank-feeds"
+
+	// The source account's feed statuses Codat documents besides connected and disconnected (BF SourceAccount.status).
+	statusPending    = "pending"
+	statusConnecting = "connecting"
+	// mappingRequestFailed is the status of a refused mapping request (BF BankFeedAccountMappingResponse example).
+	mappingRequestFailed = "Failed"
 )
 
 func newBankFeedAccountMappingResource() resource.Resource {
@@ -63,16 +69,29 @@ func (r *bankFeedAccountMappingResource) Metadata(_ context.Context, req resourc
 func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Maps a source bank account to a Xero bank account through the API, doing what the " +
-			"SMB user otherwise does in the connection's `link_url` page. The connection must be `Linked` (the SMB " +
-			"user has authorised Xero). Create posts the mapping and waits until the account is `connected`.\n\n" +
+		MarkdownDescription: "Maps a source bank account to a Xero bank account through the API " +
+			"(`POST .../bankFeedAccounts/mapping`), doing what the SMB user otherwise does in the connection's " +
+			"`link_url` page. The connection must be `Linked` (the SMB user has authorised Xero). Create posts the " +
+			"mapping, records it, and waits (up to `timeouts.create`) until the account is `connected`, polling " +
+			"`GET .../bankFeedAccounts/mapping`.\n\n" +
+			"Without `target_account_id` the mapping feeds the Xero account named after the source account: an " +
+			"existing one that no other feed uses (for instance the one an earlier mapping created), or else a new " +
+			"one that Codat creates. Changing `feed_start_date` or `target_account_id`, and mapping again an account " +
+			"that was disconnected outside Terraform or whose source account was re-created, update the mapping in " +
+			"place: the provider disconnects the feed if needed and maps the account to the Xero account it fed " +
+			"before (or the one configured), so a Xero organisation never gets a second account for one source " +
+			"account. After an error that leaves unknown whether Codat made the mapping (a `5xx` answer or no " +
+			"answer), the provider reads the mapping list and adopts what Codat made before it asks again.\n\n" +
 			"Codat has no endpoint to delete a mapping: destroy **disconnects the source account** (its status " +
 			"becomes `disconnected` and Xero stops receiving its transactions), which is the only inverse Codat " +
 			"offers. The Xero account itself stays in Xero.\n\n" +
-			"Bank feeds need Xero app-partner status with the Xero Bank Feeds API enabled for your Xero app, and " +
-			"Bank Feeds switched on for the Xero integration in the Codat Portal; otherwise Xero refuses the mapping " +
-			"because the organisation does not support automated bank feeds.\n\n" +
-			"Import ID: `<company_id>/<connection_id>/<source_account_id>`.",
+			"Bank feeds into Xero need a Xero App Partner app with the Xero Bank Feeds API enabled by Xero, the " +
+			"Xero integration set up and enabled in Codat, and Bank Feeds enabled for your Codat client by Codat " +
+			"(your account manager; there is no API or Portal switch for it). Otherwise Xero refuses the mapping " +
+			"with `invalid-organisation-bank-feeds` (\"The organisation does not support automated bank feeds\"), " +
+			"and the error says so. Since 2026-06-24 Codat refuses (`400`) a Xero account that already takes a feed " +
+			"under another company using the same Xero app.\n\n" +
+			"Import ID: `<company_id>/<connection_id>/<source_account_id>`; the account must be mapped.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<company_id>/<connection_id>/<source_account_id>`.",
@@ -80,43 +99,54 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
+				MarkdownDescription: "Id of the company, " + codatIDRule + ". Changing it replaces the mapping.",
 				Required:            true,
 				Validators:          []validator.String{codatID()},
 				PlanModifiers:       replace,
 			},
 			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's Xero connection, " + codatIDRule + ".",
+				MarkdownDescription: "Id of the company's Xero connection, " + codatIDRule + ". Changing it replaces the mapping.",
 				Required:            true,
 				Validators:          []validator.String{codatID()},
 				PlanModifiers:       replace,
 			},
 			"source_account_id": schema.StringAttribute{
-				MarkdownDescription: "`account_id` of the source account to map: " + sourceAccountIDRule + ".",
+				MarkdownDescription: "`account_id` of the source account to map: " + sourceAccountIDRule + ". Changing it replaces the mapping.",
 				Required:            true,
 				Validators:          []validator.String{sourceAccountID()},
 				PlanModifiers:       replace,
 			},
 			"target_account_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the Xero bank account to feed (one of the `target_account_options` of the " +
-					"`codat_bank_feed_mapping` data source, same currency as the source account). Omit it to have a new " +
-					"Xero bank account created, named after the source account; its id is then reported here.",
+				MarkdownDescription: "Id of the Xero bank account to feed: one of the `target_account_options` of the " +
+					"`codat_bank_feed_mapping` data source, which Codat filters by the source account's currency and " +
+					"type (a `creditCard`, `loan` or v1 `Credit` account feeds a Xero credit-card account, the others a " +
+					"Xero bank account). Omit it to feed the Xero account named after the source account, which Codat creates " +
+					"when there is none; its id is then reported here. Changing it disconnects the feed and maps the " +
+					"account to the new target in place. While the feed is `disconnected` or `pending`, this is the " +
+					"Xero account the next apply maps the account to again.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{targetAccountID()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"feed_start_date": schema.StringAttribute{
-				MarkdownDescription: "First day whose transactions are fed, `YYYY-MM-DD`: not in the future and at most " +
-					"one year back (Xero refuses older data), checked when the mapping is created. Omit it for Codat's default.",
+				MarkdownDescription: "First day whose transactions are fed, `YYYY-MM-DD`. Codat does not validate it; " +
+					"the provider refuses, at plan time, a date more than one year back when the mapping is created or " +
+					"the date is changed, because Xero's API refuses transactions more than a year old. Omit it for " +
+					"Codat's default (the day of mapping). Changing it disconnects the feed and maps the account again, " +
+					"to the same Xero account, from the new date.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{date()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Status of the source account's feed, `connected` once the mapping is done.",
-				Computed:            true,
+				MarkdownDescription: "Status of the source account's feed as `GET .../bankFeedAccounts/mapping` reports " +
+					"it: `pending`, `connecting`, `connected`, `disconnected` or `unknown`. `connecting` until Codat " +
+					"reports the feed connected, including when the wait for it ended early (interrupted or " +
+					"`timeouts`); the next refresh reads it again. A `disconnected` or `pending` feed is mapped again by " +
+					"the next apply (an in-place update).",
+				Computed: true,
 			},
 			"target_account_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the Xero bank account the source account feeds.",
@@ -124,7 +154,12 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true,
+				CreateDescription: "How long to wait, once Codat has accepted the mapping, for the feed to become `connected` (default `10m`). " +
+					"When the wait runs out the mapping is recorded with the status last read (`connecting` until Codat reports " +
+					"it connected) and the apply warns; it does not fail.",
+				UpdateDescription: "The same for an update that maps the account again (default `10m`).",
+			}),
 		},
 	}
 }
@@ -133,21 +168,49 @@ func (r *bankFeedAccountMappingResource) Configure(_ context.Context, req resour
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks the feed start date against today when a mapping is about to be created, the only time
-// Xero's one-year window applies.
+// ModifyPlan checks the feed start date when a mapping is created or its start date changes, and plans an update
+// that maps the account again when the feed is not connected or connecting (disconnected outside Terraform, or its
+// source account re-created).
 func (r *bankFeedAccountMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || (!req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0) {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var start types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("feed_start_date"), &start)...)
-	if start.IsNull() || start.IsUnknown() {
+	var plan bankFeedAccountMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if msg := checkFeedStartDate(start.ValueString(), r.now()); msg != "" {
-		resp.Diagnostics.AddAttributeError(path.Root("feed_start_date"), "Invalid feed start date",
-			fmt.Sprintf("Attribute feed_start_date %s, got: %q", msg, start.ValueString()))
+	var state *bankFeedAccountMappingModel
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		state = &bankFeedAccountMappingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
+	start := plan.FeedStartDate
+	if !start.IsNull() && !start.IsUnknown() && (state == nil || !start.Equal(state.FeedStartDate)) {
+		if msg := checkFeedStartDate(start.ValueString(), r.now()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("feed_start_date"), "Invalid feed start date",
+				fmt.Sprintf("Attribute feed_start_date %s, got: %q", msg, start.ValueString()))
+		}
+	}
+	if state != nil && remapNeeded(&plan, state) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+		if !plan.TargetAccountID.Equal(state.TargetAccountID) {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_account_name"), types.StringUnknown())...)
+		}
+	}
+}
+
+// remapNeeded reports whether an update has to map the account again: the feed is not on its way (disconnected or
+// pending), or the target or the start date the configuration asks for differ from the state.
+func remapNeeded(plan, state *bankFeedAccountMappingModel) bool {
+	if status := state.Status.ValueString(); status == statusDisconnected || status == statusPending {
+		return true
+	}
+	changed := func(p, s types.String) bool { return !p.IsUnknown() && !p.IsNull() && !p.Equal(s) }
+	return changed(plan.TargetAccountID, state.TargetAccountID) || changed(plan.FeedStartDate, state.FeedStartDate)
 }
 
 func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -156,92 +219,19 @@ func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultMappingCreateTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultMappingTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opCtx := ctx
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	key := connectionKey{plan.CompanyID.ValueString(), plan.ConnectionID.ValueString()}
-	source := plan.SourceAccountID.ValueString()
-	defer r.data.invalidateConnection(key)
-	what := fmt.Sprintf("source account %q of Codat connection %s/%s", source, key.companyID, key.connectionID)
-
-	result, err := r.data.client.CreateBankAccountMapping(ctx, key.companyID, key.connectionID, codat.BankFeedAccountMapping{
-		SourceAccountID: source,
-		TargetAccountID: stringPtr(plan.TargetAccountID),
-		FeedStartDate:   plan.FeedStartDate.ValueString(),
-	})
-	if err != nil {
-		addMappingError(&resp.Diagnostics, "Unable to map "+what, err)
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("target_account_id"), &configured)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if strings.EqualFold(result.Status, "Failed") {
-		resp.Diagnostics.AddError("Unable to map "+what, fmt.Sprintf("Codat answered that the mapping failed: %s", result.Error))
-		return
-	}
-
-	mapping, err := r.waitConnected(ctx, key, source)
-	if err != nil && opCtx.Err() != nil && errors.Is(err, context.Canceled) {
-		// Terraform was interrupted after Codat accepted the mapping. Recorded, the mapping is not lost and the
-		// next run does not map the account again (which Codat refuses, or which would create a second Xero
-		// account); Read follows its progress.
-		if mapping == nil {
-			mapping = &codat.BankFeedMapping{SourceAccountID: source, TargetAccountID: result.TargetAccountID,
-				Status: result.Status, FeedStartDate: plan.FeedStartDate.ValueString()}
-			if !plan.TargetAccountID.IsUnknown() {
-				mapping.TargetAccountID = plan.TargetAccountID.ValueString()
-			}
-		}
-		setMappingState(&plan, key, mapping)
-		resp.Diagnostics.AddWarning("Stopped waiting for the mapping of "+what,
-			fmt.Sprintf("Terraform was interrupted after Codat accepted the mapping. It is recorded in the state with "+
-				"status %q; the next plan reads its progress.", plan.Status.ValueString()))
-		resp.Diagnostics.Append(resp.State.Set(opCtx, &plan)...)
-		return
-	}
-	if err != nil {
-		detail := apiErrorDetail(err)
-		if errors.Is(err, context.DeadlineExceeded) {
-			detail = fmt.Sprintf("The mapping was accepted but the account was not connected within %s; raise "+
-				"timeouts.create or check the connection in the Codat Portal. Last error: %v", timeout, err)
-		}
-		resp.Diagnostics.AddError("Mapping of "+what+" did not complete", detail)
-		return
-	}
-	setMappingState(&plan, key, mapping)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// waitConnected polls the connection's mappings until the source account is connected, backing off up to
-// mappingPollMax. Every poll reads afresh: the shared list would hide the change being waited for. When the wait
-// fails, the mapping is the source account's as last read (nil if none was).
-func (r *bankFeedAccountMappingResource) waitConnected(ctx context.Context, key connectionKey, source string) (*codat.BankFeedMapping, error) {
-	var last *codat.BankFeedMapping
-	wait := mappingPollFirst
-	for {
-		mappings, err := r.data.client.GetBankAccountMapping(ctx, key.companyID, key.connectionID)
-		if err != nil {
-			return last, err
-		}
-		for i := range mappings {
-			if m := &mappings[i]; m.SourceAccountID == source {
-				if strings.EqualFold(m.Status, statusConnected) {
-					return m, nil
-				}
-				last = m
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return last, ctx.Err()
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, mappingPollMax)
-	}
+	m := r.newMapper(&plan, timeout)
+	defer r.data.invalidateConnection(m.key)
+	m.connect(ctx, configured, nil, &resp.State, &resp.Diagnostics)
 }
 
 func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -253,8 +243,8 @@ func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.
 	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
 	source := state.SourceAccountID.ValueString()
 	mapping, err := r.data.findMapping(ctx, key, source)
-	if isNotFound(err) || (err == nil && !isMapped(mapping)) {
-		// The account, its connection or its mapping is gone (deleted, or disconnected outside Terraform).
+	if isNotFound(err) {
+		// The source account or its connection is gone, and its mapping with it.
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -263,11 +253,17 @@ func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.
 			source, key.companyID, key.connectionID), err)
 		return
 	}
+	if state.Status.IsNull() && !isMapped(mapping) {
+		// Import of an account that feeds nothing: there is no mapping to manage.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	// A feed disconnected outside Terraform, or whose source account was re-created, stays in the state with its
+	// status and the Xero account it fed: the plan maps it again, to that account.
 	setMappingState(&state, key, mapping)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update has nothing to send: every configurable attribute requires replacement; timeouts changes are kept.
 func (r *bankFeedAccountMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state bankFeedAccountMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -275,8 +271,31 @@ func (r *bankFeedAccountMappingResource) Update(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.Timeouts = plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if !remapNeeded(&plan, &state) {
+		// Only timeouts changed.
+		state.Timeouts = plan.Timeouts
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultMappingTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.TargetAccountID.IsUnknown() {
+		plan.TargetAccountID = state.TargetAccountID
+	}
+	if plan.FeedStartDate.IsUnknown() {
+		plan.FeedStartDate = state.FeedStartDate
+	}
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("target_account_id"), &configured)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m := r.newMapper(&plan, timeout)
+	defer r.data.invalidateConnection(m.key)
+	m.connect(ctx, configured, &state, &resp.State, &resp.Diagnostics)
 }
 
 func (r *bankFeedAccountMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -287,13 +306,19 @@ func (r *bankFeedAccountMappingResource) Delete(ctx context.Context, req resourc
 	}
 	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
 	defer r.data.invalidateConnection(key)
-	disconnected := statusDisconnected
-	_, err := r.data.client.UpdateSourceAccount(ctx, key.companyID, key.connectionID, state.SourceAccountID.ValueString(),
-		codat.SourceAccountUpdate{Status: &disconnected})
-	if err != nil && !codat.IsNotFound(err) {
+	if err := r.disconnect(ctx, key, state.SourceAccountID.ValueString()); err != nil && !codat.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to disconnect source account %q of Codat connection %s/%s",
 			state.SourceAccountID.ValueString(), key.companyID, key.connectionID), err)
 	}
+}
+
+// disconnect ends the source account's feed, Codat's only inverse of a mapping (BF update-source-account: status
+// may only be updated to "disconnected").
+func (r *bankFeedAccountMappingResource) disconnect(ctx context.Context, key connectionKey, source string) error {
+	disconnected := statusDisconnected
+	_, err := r.data.client.UpdateSourceAccount(ctx, key.companyID, key.connectionID, source,
+		codat.SourceAccountUpdate{Status: &disconnected})
+	return err
 }
 
 func (r *bankFeedAccountMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -308,22 +333,40 @@ func (r *bankFeedAccountMappingResource) ImportState(ctx context.Context, req re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
+// isFed reports whether a status is a feed on its way or in place.
+func isFed(status string) bool {
+	status = strings.ToLower(status)
+	return status == statusConnecting || status == statusConnected
+}
+
 // isMapped reports whether a source account feeds a target account; a disconnected or never-mapped account
 // has no mapping for Terraform to manage.
 func isMapped(m *codat.BankFeedMapping) bool {
-	status := strings.ToLower(m.Status)
-	return m.TargetAccountID != "" && status != statusDisconnected && status != "pending"
+	return m.TargetAccountID != "" && isFed(m.Status)
 }
 
+// setMappingState records what the mapping list says of the source account. What it leaves out (the target and the
+// start date of a feed that was disconnected) keeps its recorded value: it is what the next mapping uses again.
 func setMappingState(m *bankFeedAccountMappingModel, key connectionKey, mapping *codat.BankFeedMapping) {
 	m.ID = types.StringValue(key.companyID + "/" + key.connectionID + "/" + mapping.SourceAccountID)
 	m.CompanyID = types.StringValue(key.companyID)
 	m.ConnectionID = types.StringValue(key.connectionID)
 	m.SourceAccountID = types.StringValue(mapping.SourceAccountID)
-	m.TargetAccountID = types.StringValue(mapping.TargetAccountID)
-	m.TargetAccountName = types.StringValue(mapping.TargetAccountName)
+	m.TargetAccountID = keepUnlessSet(m.TargetAccountID, mapping.TargetAccountID)
+	m.TargetAccountName = keepUnlessSet(m.TargetAccountName, mapping.TargetAccountName)
+	m.FeedStartDate = keepUnlessSet(m.FeedStartDate, dateOnly(mapping.FeedStartDate))
 	m.Status = types.StringValue(strings.ToLower(mapping.Status))
-	m.FeedStartDate = types.StringValue(dateOnly(mapping.FeedStartDate))
+}
+
+// keepUnlessSet is v when Codat reports one, else the recorded value (null when there is none or it is unknown).
+func keepUnlessSet(recorded types.String, v string) types.String {
+	if v != "" {
+		return types.StringValue(v)
+	}
+	if recorded.IsUnknown() {
+		return types.StringNull()
+	}
+	return recorded
 }
 
 // dateOnly keeps the date of a Codat date-time ("2024-05-01T00:00:00Z" -> "2024-05-01"): the mapping list
@@ -342,10 +385,13 @@ func addMappingError(diags *diag.Diagnostics, summary string, err error) {
 	var apiErr *codat.APIError
 	if errors.As(err, &apiErr) && apiErr.ProblemType == problemTypeNoBankFeeds {
 		diags.AddError(summary, fmt.Sprintf("Xero refused the bank feed: %s.\n\n"+
-			"Bank feeds into Xero need all of: Xero app-partner status with the Xero Bank Feeds API enabled for "+
-			"your Xero app (ask Xero), and Bank Feeds switched on for the Xero integration in the Codat Portal "+
-			"(Settings > Integrations > Accounting > Xero). The SMB user's Xero organisation must also be able to "+
-			"receive automated bank feeds.\n\n%s", strings.TrimSuffix(apiErr.Detail, "."), apiErr.Error()))
+			"Bank feeds into Xero need all of these (Codat's Xero bank feeds set-up documentation):\n"+
+			"- your Xero app is a Xero App Partner app, and Xero has enabled the Xero Bank Feeds API for it (ask Xero);\n"+
+			"- Bank Feeds is enabled for your Codat client by Codat: ask your Codat account manager (there is no API or "+
+			"Codat Portal switch for it);\n"+
+			"- the Xero integration is set up and enabled in Codat (codat_xero_integration).\n"+
+			"The SMB user's Xero organisation must also be able to receive automated bank feeds (Xero's demo company "+
+			"cannot).\n\n%s", strings.TrimSuffix(apiErr.Detail, "."), apiErr.Error()))
 		return
 	}
 	addAPIError(diags, summary, err)

@@ -99,11 +99,14 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 						},
 						"target_account_id":   text("Id of the Xero account the source account feeds; null while unmapped."),
 						"target_account_name": text("Name of the Xero account the source account feeds; null while unmapped."),
-						"status":              text("Status of the feed, such as `pending` or `connected`."),
-						"feed_start_date":     text("First day fed, once mapped."),
+						"status": text("Status of the feed: `pending` (not mapped), `connecting`, `connected`, " +
+							"`disconnected` or `unknown`."),
+						"feed_start_date": text("First day fed, once mapped."),
 						"target_account_options": schema.ListNestedAttribute{
-							MarkdownDescription: "Xero bank accounts the source account could be mapped to.",
-							Computed:            true,
+							MarkdownDescription: "Xero accounts the source account could be mapped to, as Codat offers them: " +
+								"of the source account's currency and type (bank or credit card), leaving out accounts another " +
+								"feed of the same Xero app already uses.",
+							Computed: true,
 							NestedObject: schema.NestedAttributeObject{
 								Attributes: map[string]schema.Attribute{
 									"id":   text("Id of the Xero account."),

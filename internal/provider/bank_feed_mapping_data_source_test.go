@@ -2,7 +2,12 @@ package provider_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // The whole flow: Terraform sets up a customer; the data source reports what the SMB user has done so far.
@@ -175,4 +181,159 @@ func (c checkStatus) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 		}
 	}
 	resp.Error = fmt.Errorf("plan has no result for %s", c.address)
+}
+
+// A mapping read-back that depends on the mappings it reports on is read after them in the same apply: it shows
+// them connected at once, not pending until one more run. Within one provider process, each mapping's write makes
+// the next read of the connection's list fetch it afresh.
+func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
+	const ds = "data.codat_bank_feed_mapping.test"
+	readBack := `
+data "codat_bank_feed_mapping" "test" {
+  company_id    = codat_company.test.id
+  connection_id = codat_connection.test.id
+  depends_on    = [codat_bank_feed_account.current, codat_bank_feed_account.savings, codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings]
+}
+`
+	mappings := `
+resource "codat_bank_feed_account_mapping" "current" {
+  company_id        = codat_company.test.id
+  connection_id     = codat_connection.test.id
+  source_account_id = codat_bank_feed_account.current.account_id
+}
+
+resource "codat_bank_feed_account_mapping" "savings" {
+  company_id        = codat_company.test.id
+  connection_id     = codat_connection.test.id
+  source_account_id = codat_bank_feed_account.savings.account_id
+}
+`
+	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config: env.ProviderConfig() + twoAccounts + strings.Replace(readBack, ", codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings", "", 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				PreConfig: func() { authorizeOnlyConnection(t, env) },
+				Config:    env.ProviderConfig() + twoAccounts + mappings + readBack,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("status"), knownvalue.StringExact("connected")),
+					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("target_account_name"), knownvalue.StringExact("Dave Savings")),
+					statecheck.CompareValuePairs(ds, account(1).AtMapKey("target_account_id"),
+						"codat_bank_feed_account_mapping.savings", tfjsonpath.New("target_account_id"), compareEqual),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// The configurations users copy read the mapping after the mappings: the mapping example, and the quickstart's
+// customer module with mappings made outside it (read_mapping_after). Each is applied as a user does: the
+// customer's objects first, the SMB user authorises Xero, then the mappings, after which the read-back already
+// reports them connected.
+func TestAccBankFeedMappingDataSource_examplesReadAfterMappings(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../../examples/resources/codat_bank_feed_account_mapping/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, err := os.ReadFile("../../examples/quickstart/customer/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const quickstartRoot = `
+module "customer" {
+  source = "./customer"
+  key    = "acme"
+  name   = "Acme Bakery Ltd"
+  accounts = {
+    current = { type = "checking", number = "12345678", balance = 1520.35 }
+    savings = { type = "savings", number = "12345679", balance = 10000 }
+  }
+  read_mapping_after = [codat_bank_feed_account_mapping.account]
+}
+
+resource "codat_bank_feed_account_mapping" "account" {
+  for_each          = toset(["acme-current", "acme-savings"])
+  company_id        = module.customer.company_id
+  connection_id     = module.customer.connection_id
+  source_account_id = each.key
+}
+
+output "acme_feeds" {
+  value = { for a in module.customer.mapping.accounts : a.source_account_id => a.status }
+}
+`
+	for _, tc := range []struct {
+		name, config, setup string
+		module              bool
+		want                map[string]string
+	}{
+		{"mapping example", string(example), "codat_bank_feed_account.current", false,
+			map[string]string{"acme-current-001": "connected"}},
+		{"quickstart module", quickstartRoot, "module.customer.codat_bank_feed_account.account", true,
+			map[string]string{"acme-current": "connected", "acme-savings": "connected"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
+			tf := newTFCLI(t)
+			tf.writeConfig(cliProviderConfig(env) + tc.config)
+			if tc.module {
+				dir := filepath.Join(tf.dir, "customer")
+				if err := os.Mkdir(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "main.tf"), module, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if run := tf.run("get", "-no-color"); !run.ok() {
+					t.Fatalf("terraform get: %s", run)
+				}
+			}
+			if run := tf.apply("-target=" + tc.setup); !run.ok() {
+				t.Fatalf("apply of the customer's objects: %s", run)
+			}
+			authorizeOnlyConnection(t, env)
+			if run := tf.apply(); !run.ok() {
+				t.Fatalf("apply of the mappings: %s", run)
+			}
+			if got := tf.output("acme_feeds"); !maps.Equal(got, tc.want) {
+				t.Errorf("after the apply that made the mappings the read-back reports %v, want %v", got, tc.want)
+			}
+			if empty, run := tf.planIsEmpty(); !empty {
+				t.Errorf("the plan after apply is not empty: %s", run)
+			}
+			if run := tf.destroy(); !run.ok() {
+				t.Fatalf("destroy: %s", run)
+			}
+		})
+	}
+}
+
+// output reads a root module output of string values.
+func (tf *tfCLI) output(name string) map[string]string {
+	tf.t.Helper()
+	run := tf.run("output", "-json", name)
+	if !run.ok() {
+		tf.t.Fatalf("terraform output: %s", run)
+	}
+	var out map[string]string
+	if err := json.Unmarshal([]byte(run.output), &out); err != nil {
+		tf.t.Fatalf("output %s is not a map of strings: %v\n%s", name, err, run.output)
+	}
+	return out
 }

@@ -7,55 +7,24 @@ package provider_test
 // before the next one.
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-// stopLogLine is what terraform-plugin-go logs (at TRACE) once StopProvider has cancelled every request context.
-const stopLogLine = "Closed all our contexts"
-
-// watchStop makes the provider log its protocol messages to a file and returns a function that blocks until the
-// provider has been stopped (Terraform sends StopProvider when it is interrupted).
-func (tf *tfCLI) watchStop() (waitStopped func()) {
-	logFile := filepath.Join(filepath.Dir(tf.dir), "provider-protocol.log")
-	tf.env = append(tf.env, "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH="+logFile,
-		"TF_LOG_SDK_PROTO=TRACE", "TF_LOG_SDK=OFF", "TF_LOG_SDK_FRAMEWORK=OFF")
-	return func() {
-		deadline := time.Now().Add(cliCommandLimit)
-		for time.Now().Before(deadline) {
-			if b, err := os.ReadFile(logFile); err == nil && strings.Contains(string(b), stopLogLine) {
-				return
-			}
-			time.Sleep(20 * time.Millisecond) // polling a file; the outcome does not depend on how long this takes
-		}
-		tf.t.Errorf("the provider did not log %q within %s", stopLogLine, cliCommandLimit)
-	}
-}
-
 // interruptDuring runs terraform with args, holds the first request to route in the sandbox, interrupts terraform
 // while it is held and lets it finish once the provider has been stopped.
 func interruptDuring(t *testing.T, env *acctest.Env, tf *tfCLI, route string, args ...string) tfRun {
 	t.Helper()
-	waitStopped := tf.watchStop()
 	entered, release := env.Sandbox.HoldRequests(route)
 	t.Cleanup(release)
-	return tf.interrupt(func() bool {
-		select {
-		case <-entered:
-			go func() {
-				waitStopped()
-				release()
-			}()
-			return true
-		default:
-			return false
-		}
+	tf.logProviderStops()
+	stops := tf.providerStops()
+	return tf.interrupt(holding(entered), func() {
+		tf.waitProviderStopped(stops)
+		release()
 	}, args...)
 }
 

@@ -132,3 +132,35 @@ func TestListCacheWaiterOutlivesCancelledFetcher(t *testing.T) {
 		t.Errorf("waiter got %v after %d calls of its own, want the list from one call", items, calls.Load())
 	}
 }
+
+// A write to the connection while a list is being fetched: the fetch may have read the list before the write, so
+// readers that come after the write fetch afresh instead of sharing it (a read-back that depends on a mapping must
+// see the mapping).
+func TestListCacheInvalidateDuringFetch(t *testing.T) {
+	cache := newListCache[int]()
+	key := connectionKey{"c", "x"}
+	started, release := make(chan struct{}), make(chan struct{})
+	stale := make(chan []int, 1)
+	go func() {
+		items, _ := cache.get(context.Background(), key, func(context.Context) ([]int, error) {
+			close(started)
+			<-release
+			return []int{1}, nil
+		})
+		stale <- items
+	}()
+	<-started
+	cache.invalidate(key) // the write
+	fresh, err := cache.get(context.Background(), key, func(context.Context) ([]int, error) { return []int{1, 2}, nil })
+	if err != nil || len(fresh) != 2 {
+		t.Fatalf("a read after the write got %v, %v; want the list fetched afresh", fresh, err)
+	}
+	close(release)
+	if got := <-stale; len(got) != 1 {
+		t.Fatalf("the reader that started before the write got %v", got)
+	}
+	// The stale fetch, finishing last, did not replace the fresh list.
+	if got, _ := cache.get(context.Background(), key, func(context.Context) ([]int, error) { return nil, errors.New("no call expected") }); len(got) != 2 {
+		t.Fatalf("after the stale fetch ended the cache serves %v", got)
+	}
+}

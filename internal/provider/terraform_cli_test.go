@@ -192,9 +192,10 @@ func (tf *tfCLI) planIsEmpty() (bool, tfRun) {
 	return false, run
 }
 
-// interrupt runs terraform with args and sends it an interrupt (Ctrl-C) as soon as ready reports true, then waits
-// for terraform to exit. It fails the test when terraform exits before that.
-func (tf *tfCLI) interrupt(ready func() bool, args ...string) tfRun {
+// interrupt runs terraform with args and sends it an interrupt (Ctrl-C) as soon as ready reports true, then runs
+// afterSignal (when not nil) and waits for terraform to exit. It fails the test when terraform exits before the
+// interrupt.
+func (tf *tfCLI) interrupt(ready func() bool, afterSignal func(), args ...string) tfRun {
 	tf.t.Helper()
 	if runtime.GOOS == "windows" {
 		tf.t.Skip("sending an interrupt to another process is not supported on Windows")
@@ -216,6 +217,9 @@ func (tf *tfCLI) interrupt(ready func() bool, args ...string) tfRun {
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		tf.t.Fatal(err)
+	}
+	if afterSignal != nil {
+		afterSignal()
 	}
 	err := <-exited
 	if ctx.Err() != nil {
@@ -329,19 +333,7 @@ const accountsPerCustomer = 2
 // for_each over one customer map, each customer a company with bank feeds, a Xero connection and
 // accountsPerCustomer source accounts indexed by "<customer>/<account>".
 func customersConfig(env *acctest.Env, n int, providerSettings ...string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    codat = {
-      source = %q
-    }
-  }
-}
-
-provider "codat" {
-  base_url = %q
-  api_key  = %q
-%s}
-
+	return cliProviderConfig(env, providerSettings...) + fmt.Sprintf(`
 locals {
   customers = { for i in range(%d) : format("c%%03d", i) => format("Customer %%03d", i) }
   accounts = merge([
@@ -373,8 +365,24 @@ resource "codat_bank_feed_account" "account" {
   currency       = "GBP"
   balance        = 100
 }
-`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), env.URL, env.APIKey,
-		indentLines(providerSettings), n)
+`, n)
+}
+
+// cliProviderConfig is the terraform and provider blocks of a configuration the CLI helpers run against env.
+func cliProviderConfig(env *acctest.Env, providerSettings ...string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    codat = {
+      source = %q
+    }
+  }
+}
+
+provider "codat" {
+  base_url = %q
+  api_key  = %q
+%s}
+`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), env.URL, env.APIKey, indentLines(providerSettings))
 }
 
 func indentLines(lines []string) string {

@@ -88,7 +88,6 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 		"routing type":                              {account(`routing_info = { bank_code = "1", type = "zip" }`), []string{`routing_info.type`, `value must be one of`}},
 		"account open date":                         {account(`account_info = { account_open_date = "06/05/2020" }`), []string{`account_info.account_open_date must be a valid date`, `YYYY-MM-DD`}},
 		"feed start date not a date":                {mapping("2024-13-01"), []string{`feed_start_date`, `YYYY-MM-DD`}},
-		"feed start date in the future":             {mapping(date(today.AddDate(0, 0, 2))), []string{`feed_start_date`, `must not be in the future`}},
 		"feed start date too old":                   {mapping(date(today.AddDate(-1, 0, -2))), []string{`feed_start_date`, `at most one year back`}},
 		"integration platform key":                  {"data \"codat_integration\" \"bad\" {\n  platform_key = \"XERO\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
 		"connection lookup without id or platform":  {"data \"codat_connection\" \"bad\" {\n  company_id = \"" + testCompanyID + "\"\n}\n", []string{`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: \[id,platform_key\]`}},

@@ -189,20 +189,18 @@ func checkDate(s string) string {
 	return ""
 }
 
-// checkFeedStartDate applies Xero's window for the first fed day: not after today and at most one year back.
-// It is checked when a mapping is planned for creation, not later: a date valid on the day the feed started
-// must not turn the configuration invalid a year on.
+// checkFeedStartDate is this provider's own guard on the first fed day: at most one year back. Codat does not
+// validate the feed start date (CODAT-FACTS C8), but Xero's API refuses transactions more than a year old, so an
+// older start promises a history Xero will not take. It is checked when a mapping is created or its start date
+// changes, not later: a date valid on the day the feed started must not turn the configuration invalid a year on.
 func checkFeedStartDate(s string, now time.Time) string {
 	if msg := checkDate(s); msg != "" {
 		return msg
 	}
 	d, _ := time.Parse(dateLayout, s)
-	today := now.UTC().Truncate(24 * time.Hour)
-	if d.After(today) {
-		return fmt.Sprintf("must not be in the future (today is %s)", today.Format(dateLayout))
-	}
-	if earliest := today.AddDate(-1, 0, 0); d.Before(earliest) {
-		return fmt.Sprintf("must be at most one year back (on or after %s): Xero refuses older transactions", earliest.Format(dateLayout))
+	if earliest := now.UTC().Truncate(24*time.Hour).AddDate(-1, 0, 0); d.Before(earliest) {
+		return fmt.Sprintf("must be at most one year back (on or after %s): Codat does not check the date, but this "+
+			"provider refuses older ones because Xero's API refuses transactions more than a year old", earliest.Format(dateLayout))
 	}
 	return ""
 }

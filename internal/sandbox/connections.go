@@ -149,7 +149,7 @@ func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
 		accounts: map[string]*sourceAccount{},
 	}
 	if integ.bankFeeds {
-		conn.targets = seedTargetAccounts()
+		conn.org = newOrganisation(conn, seedTargetAccounts())
 	}
 	c.connections[conn.ID] = conn
 	return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
@@ -177,11 +177,13 @@ func (s *Sandbox) deleteConnection(r *apiRequest) apiResponse {
 }
 
 // seedTargetAccounts gives a new Xero connection the bank accounts its organisation already
-// has: two in GBP and one in USD, so that mapping has both matching and filtered-out options.
+// has: two bank accounts in GBP, one in USD and a GBP credit card, so that mapping has both
+// matching options and options filtered out by currency or by type (C10).
 func seedTargetAccounts() []*TargetAccount {
 	return []*TargetAccount{
-		{ID: uuid.NewString(), Name: "Business Current Account", Currency: "GBP", SortCode: "040004", AccountNumber: "41234567", Balance: 1520.35},
-		{ID: uuid.NewString(), Name: "Business Savings Account", Currency: "GBP", SortCode: "040004", AccountNumber: "41234568", Balance: 10000},
-		{ID: uuid.NewString(), Name: "US Dollar Account", Currency: "USD", AccountNumber: "81234569", Balance: 250.5},
+		{ID: uuid.NewString(), Name: "Business Current Account", Currency: "GBP", Type: XeroBank, SortCode: "040004", AccountNumber: "41234567", Balance: 1520.35},
+		{ID: uuid.NewString(), Name: "Business Savings Account", Currency: "GBP", Type: XeroBank, SortCode: "040004", AccountNumber: "41234568", Balance: 10000},
+		{ID: uuid.NewString(), Name: "US Dollar Account", Currency: "USD", Type: XeroBank, AccountNumber: "81234569", Balance: 250.5},
+		{ID: uuid.NewString(), Name: "Business Credit Card", Currency: "GBP", Type: XeroCreditCard, AccountNumber: "5555444433331111", Balance: -320.4},
 	}
 }

@@ -85,7 +85,7 @@ func TestContract(t *testing.T) {
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-1", "targetAccountId": targets[0].ID, "feedStartDate": "2025-06-01T00:00:00Z"}).expect(t, http.StatusOK)
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-usd", "targetAccountId": nil}).expect(t, http.StatusOK)
 	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "targetAccountId": targets[0].ID}).expect(t, http.StatusOK)
-	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "feedStartDate": "2025-07-01"}).validationError(t, "feedStartDate")
+	e.call(http.MethodPost, mapping, map[string]any{"sourceAccountId": "acc-2", "feedStartDate": "next week"}).validationError(t, "feedStartDate")
 	e.call(http.MethodGet, mapping, nil).expect(t, http.StatusOK)
 	e.call(http.MethodGet, accounts, nil).expect(t, http.StatusOK)
 	push := cn + "/push/bankAccounts/acc-usd/bankTransactions"

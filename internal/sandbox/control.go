@@ -20,12 +20,14 @@ type controlAccountJSON struct {
 }
 
 type controlTargetJSON struct {
-	ID            string  `json:"id"`
-	Name          string  `json:"name"`
-	Currency      string  `json:"currency"`
-	SortCode      string  `json:"sortCode,omitempty"`
-	AccountNumber string  `json:"accountNumber,omitempty"`
-	Balance       float64 `json:"balance"`
+	ID              string  `json:"id"`
+	Name            string  `json:"name"`
+	Currency        string  `json:"currency"`
+	Type            string  `json:"type"`
+	SortCode        string  `json:"sortCode,omitempty"`
+	AccountNumber   string  `json:"accountNumber,omitempty"`
+	Balance         float64 `json:"balance"`
+	FedByAnotherApp bool    `json:"fedByAnotherApp,omitempty"`
 }
 
 func (s *Sandbox) registerControl(mux *http.ServeMux) {

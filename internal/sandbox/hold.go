@@ -7,7 +7,7 @@ import "sync"
 // starts waiting. Call it while no request is in flight (before the sandbox serves, or between
 // two Terraform commands). Tests use it to hold a request while they interrupt or race the client.
 func (s *Sandbox) HoldRequests(route string) (entered <-chan struct{}, release func()) {
-	in := make(chan struct{}, 64)
+	in := make(chan struct{}, 1024)
 	done := make(chan struct{})
 	// Set under the statistics lock, which every request takes before it reaches the gate, so
 	// that requests served afterwards see it.

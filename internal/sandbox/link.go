@@ -46,7 +46,9 @@ type linkPage struct {
 	Unsupported string
 	// Fed are the accounts with a feed (connected or connecting), Mappable the others.
 	Fed, Mappable []*linkAccount
-	// Earliest and Latest bound the feed start date.
+	// Earliest and Latest are the feed start dates the page suggests: from the oldest day Xero takes
+	// transactions for (one year back) to today. Codat does not validate the date (C8), so the page
+	// accepts any date and only explains the range.
 	Earliest, Latest time.Time
 }
 
@@ -104,7 +106,7 @@ func (s *Sandbox) linkView(r *http.Request) (p *linkPage, ok bool) {
 	}
 	p = &linkPage{Company: s.companies[companyID].snapshot(), Connection: conn.Connection}
 	p.Start, p.Connect, p.Disconnect = linkURLs(s.base(r), companyID, connectionID)
-	p.Earliest, p.Latest = feedStartRange(s.now())
+	p.Earliest, p.Latest = feedStartGuide(s.now())
 	if conn.Status == ConnectionLinked {
 		if merr := checkMappable(conn, s.findIntegration(conn.PlatformKey)); merr != nil {
 			p.Unsupported = merr.Message
@@ -232,17 +234,14 @@ func (p *linkPage) choices(r *http.Request) ([]linkChoice, []string) {
 			}
 			usedBy[a.Target] = a
 		}
+		// Any date is taken: Codat does not validate the feed start date (C8). The page only needs one
+		// it can read.
 		start, err := time.Parse(dateLayout, a.Start)
 		switch {
 		case a.Start == "":
 			problems = append(problems, fmt.Sprintf("Enter a feed start date for %s.", a.AccountName))
 		case err != nil:
 			problems = append(problems, fmt.Sprintf("The feed start date of %s must be a date such as %s.", a.AccountName, p.Latest.Format(dateLayout)))
-		default:
-			if merr := checkFeedStart(p.Latest, start); merr != nil {
-				problems = append(problems, fmt.Sprintf("%s: %s Choose a date from %s to %s.",
-					a.AccountName, merr.Message, p.Earliest.Format(longDateLayout), p.Latest.Format(longDateLayout)))
-			}
 		}
 		c.feedStart = start
 		choices = append(choices, c)

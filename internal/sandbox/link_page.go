@@ -121,8 +121,8 @@ const connectionPage = `{{define "connection"}}{{template "head" (printf "Connec
 
 {{define "mapping"}}{{if .Mappable}}<section class="card" id="mapping">
 <h2>{{if .Fed}}Connect more accounts{{else}}Choose the bank accounts to connect{{end}}</h2>
-<p class="lead">Map each bank account to a {{.Connection.PlatformName}} bank account in the same currency, or create a new one.
-Transactions flow from the feed start date: from {{longDate .Earliest}} up to today, {{longDate .Latest}}.</p>
+<p class="lead">Map each bank account to a {{.Connection.PlatformName}} account of the same currency and type (bank or credit card), or create a new one.
+Transactions flow from the feed start date. {{.Connection.PlatformName}} takes transactions up to one year old, so a date from {{longDate .Earliest}} to today, {{longDate .Latest}}, is usual.</p>
 <form method="post" action="{{.Connect}}" id="connect-form">
 <table>
 <tr><th>Bank account</th><th>Balance</th><th>{{.Connection.PlatformName}} account</th><th>Feed start date</th></tr>
@@ -135,9 +135,9 @@ Transactions flow from the feed start date: from {{longDate .Earliest}} up to to
 {{- end}}
 <option value="new"{{if eq .Target "new"}} selected{{end}}>Create New Account</option>
 </select><span class="sub">Create New Account adds “{{.AccountName}}” to {{$.Connection.PlatformName}}.</span></td>
-<td><input type="date" name="start.{{.ID}}" value="{{.Start}}" min="{{isoDate $.Earliest}}" max="{{isoDate $.Latest}}" aria-label="Feed start date for {{.AccountName}}"></td></tr>
+<td><input type="date" name="start.{{.ID}}" value="{{.Start}}" aria-label="Feed start date for {{.AccountName}}"></td></tr>
 {{end}}</table>
-<div class="actions"><span class="hint">Only {{.Connection.PlatformName}} accounts in the bank account's currency that no other feed uses are offered.</span>
+<div class="actions"><span class="hint">Only {{.Connection.PlatformName}} accounts of the bank account's currency and type that no other feed uses are offered.</span>
 <button type="submit" class="primary" id="connect-button">Connect</button></div>
 </form>
 </section>

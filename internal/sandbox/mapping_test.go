@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,7 +82,8 @@ func TestMappingOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	targets := e.sb.TargetAccounts(c.ID, conn.ID)
-	if len(targets) != 3 || targets[0].Currency != "GBP" || targets[1].Currency != "GBP" || targets[2].Currency != "USD" {
+	if len(targets) != 4 || targets[0].Currency != "GBP" || targets[1].Currency != "GBP" || targets[2].Currency != "USD" ||
+		targets[3].Currency != "GBP" || targets[3].Type != sandbox.XeroCreditCard || targets[0].Type != sandbox.XeroBank {
 		t.Fatalf("targets %+v", targets)
 	}
 	m = e.mappings(c.ID, conn.ID)
@@ -113,6 +115,107 @@ func TestMappingOptions(t *testing.T) {
 	}
 }
 
+// Options are filtered by the source account's currency and type (C10): a credit product feeds a
+// Xero CREDITCARD account, anything else a Xero BANK account (C6), in v2 and v1 terms alike.
+func TestMappingOptionsByType(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	c, conn := e.linkedXero()
+	targets := e.sb.TargetAccounts(c.ID, conn.ID)
+	bank, card := []string{targets[0].ID, targets[1].ID}, []string{targets[3].ID}
+	for accountType, want := range map[string][]string{
+		"checking": bank, "savings": bank, "prepaidCard": bank, "creditCard": card, "loan": card,
+	} {
+		e.createAccount(c.ID, conn.ID, map[string]any{"id": accountType, "accountName": accountType, "accountType": accountType,
+			"accountNumber": "1", "sortCode": "040004", "currency": "GBP", "balance": 1})
+		if got := optionIDs(e.mappings(c.ID, conn.ID)[accountType]); !slices.Equal(got, want) {
+			t.Errorf("options of a %s account %v, want %v", accountType, got, want)
+		}
+	}
+	// v1 accounts (C6): "Debit" for Xero BANK, "Credit" for Xero CREDITCARD.
+	for accountType, want := range map[string][]string{"Debit": bank, "Credit": card} {
+		if err := e.sb.UpdateSourceAccount(c.ID, conn.ID, "checking", func(a *sandbox.SourceAccount) { a.AccountType = accountType }); err != nil {
+			t.Fatal(err)
+		}
+		if got := optionIDs(e.mappings(c.ID, conn.ID)["checking"]); !slices.Equal(got, want) {
+			t.Errorf("options of a v1 %s account %v, want %v", accountType, got, want)
+		}
+	}
+
+	// A target of the wrong type is refused, like one of the wrong currency; Create New Account makes
+	// an account of the source account's type.
+	var res mappingResultOut
+	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "savings", "targetAccountId": targets[3].ID}).expect(t, http.StatusOK).decode(t, &res)
+	if res.Status != "Failed" || !strings.Contains(res.Error, "CREDITCARD") {
+		t.Errorf("a savings account mapped to a credit card: %+v", res)
+	}
+	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "creditCard", "targetAccountId": targets[3].ID}).expect(t, http.StatusOK)
+	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "loan"}).expect(t, http.StatusOK)
+	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "savings"}).expect(t, http.StatusOK)
+	after := e.sb.TargetAccounts(c.ID, conn.ID)
+	if len(after) != 6 || after[4].Name != "loan" || after[4].Type != sandbox.XeroCreditCard || after[5].Name != "savings" || after[5].Type != sandbox.XeroBank {
+		t.Errorf("new targets %+v", after[4:])
+	}
+}
+
+// Since 2026-06-24 (C10) a Xero account fed under another company using the same Xero app is left
+// out of the options and mapping to it is refused with 400; re-posting an identical mapping still
+// succeeds. An account fed through another Xero app is still offered, and mapping to it fails.
+func TestMappingAcrossCompanies(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	a, aConn := e.linkedXero()
+	e.createAccount(a.ID, aConn.ID, gbpAccount("a1"))
+	b := e.createCompany("Acme Holdings")
+	bConn := e.createConnection(b.ID, sandbox.XeroPlatformKey)
+	e.createAccount(b.ID, bConn.ID, gbpAccount("b1"))
+	if err := e.sb.LinkSameOrganisation(b.ID, bConn.ID, a.ID, aConn.ID); err != nil {
+		t.Fatal(err)
+	}
+	targets := e.sb.TargetAccounts(a.ID, aConn.ID)
+	if got := e.sb.TargetAccounts(b.ID, bConn.ID); len(got) != len(targets) || got[0].ID != targets[0].ID {
+		t.Fatalf("the second company sees other accounts: %+v", got)
+	}
+	mapA1 := map[string]any{"sourceAccountId": "a1", "targetAccountId": targets[0].ID}
+	e.mapAccount(a.ID, aConn.ID, mapA1).expect(t, http.StatusOK)
+
+	if got := optionIDs(e.mappings(b.ID, bConn.ID)["b1"]); !slices.Equal(got, []string{targets[1].ID}) {
+		t.Errorf("options under the other company %v, want only the account no feed uses", got)
+	}
+	msg := e.mapAccount(b.ID, bConn.ID, map[string]any{"sourceAccountId": "b1", "targetAccountId": targets[0].ID}).apiError(t, http.StatusBadRequest).Error
+	if !strings.Contains(msg, "another company") || !strings.Contains(msg, "Remove that bank feed connection first") {
+		t.Errorf("400 without the cause and the resolution: %q", msg)
+	}
+	if b1, _ := e.sb.SourceAccount(b.ID, bConn.ID, "b1"); b1.Status != sandbox.AccountPending {
+		t.Errorf("refused mapping left b1 %s", b1.Status)
+	}
+	// The identical mapping again succeeds and changes nothing.
+	var res mappingResultOut
+	e.mapAccount(a.ID, aConn.ID, mapA1).expect(t, http.StatusOK).decode(t, &res)
+	if res.Status == "Failed" {
+		t.Errorf("identical mapping refused: %+v", res)
+	}
+	// Once the first feed is removed, the account is free for the other company.
+	if err := e.sb.DisconnectAccount(a.ID, aConn.ID, "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := optionIDs(e.mappings(b.ID, bConn.ID)["b1"]); !slices.Equal(got, []string{targets[0].ID, targets[1].ID}) {
+		t.Errorf("options after the feed was removed %v", got)
+	}
+	e.mapAccount(b.ID, bConn.ID, map[string]any{"sourceAccountId": "b1", "targetAccountId": targets[0].ID}).expect(t, http.StatusOK)
+
+	// Fed through another Xero app: still offered, refused on mapping.
+	if err := e.sb.SetTargetFedByAnotherApp(a.ID, aConn.ID, targets[1].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := optionIDs(e.mappings(a.ID, aConn.ID)["a1"]); !slices.Contains(got, targets[1].ID) {
+		t.Errorf("an account fed through another app is no longer offered: %v", got)
+	}
+	res = mappingResultOut{}
+	e.mapAccount(a.ID, aConn.ID, map[string]any{"sourceAccountId": "a1", "targetAccountId": targets[1].ID}).expect(t, http.StatusOK).decode(t, &res)
+	if res.Status != "Failed" || !strings.Contains(res.Error, "another Xero app") {
+		t.Errorf("mapping to an account fed through another app: %+v", res)
+	}
+}
+
 func TestMapToExistingAccount(t *testing.T) {
 	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
 	c, conn := e.linkedXero()
@@ -122,7 +225,8 @@ func TestMapToExistingAccount(t *testing.T) {
 	var res mappingResultOut
 	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a1", "targetAccountId": target.ID, "feedStartDate": "2025-05-01T00:00:00Z"}).
 		expect(t, http.StatusOK).decode(t, &res)
-	if res != (mappingResultOut{SourceAccountID: "a1", TargetAccountID: target.ID, Status: "Success"}) {
+	// The answer is the request's (C16), as D:bank-feeds/mapping/api-mapping.md shows it.
+	if res != (mappingResultOut{SourceAccountID: "a1", TargetAccountID: target.ID, Status: "connecting"}) {
 		t.Errorf("result %+v", res)
 	}
 	a, _ := e.sb.SourceAccount(c.ID, conn.ID, "a1")
@@ -134,10 +238,14 @@ func TestMapToExistingAccount(t *testing.T) {
 	if list[0]["status"] != "connected" || list[0]["feedStartDate"] != "2025-05-01" {
 		t.Errorf("listed %v", list[0])
 	}
-	// Mapping again to the same target changes nothing; to another target it fails.
-	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a1", "targetAccountId": target.ID}).expect(t, http.StatusOK).decode(t, &res)
-	if res.Status != "Success" {
+	// Mapping again to the same target succeeds and changes nothing, not even the feed start date (C10);
+	// to another target it fails.
+	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a1", "targetAccountId": target.ID, "feedStartDate": "2025-06-01"}).expect(t, http.StatusOK).decode(t, &res)
+	if res.Status != "connecting" || res.Error != "" {
 		t.Errorf("repeat %+v", res)
+	}
+	if a, _ := e.sb.SourceAccount(c.ID, conn.ID, "a1"); !a.FeedStartDate.Equal(time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)) || a.Status != "connected" {
+		t.Errorf("an identical mapping changed the account: %+v", a)
 	}
 	res = mappingResultOut{}
 	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a1"}).expect(t, http.StatusOK).decode(t, &res)
@@ -157,14 +265,18 @@ func TestMapToNewAccount(t *testing.T) {
 	res2 := mappingResultOut{}
 	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "eur", "targetAccountId": nil, "feedStartDate": nil}).expect(t, http.StatusOK).decode(t, &res2)
 	targets := e.sb.TargetAccounts(c.ID, conn.ID)
-	if len(targets) != 5 {
+	if len(targets) != 6 {
 		t.Fatalf("targets %+v, want two new ones", targets)
 	}
-	created, createdEUR := targets[3], targets[4]
-	if res.Status != "Success" || res.TargetAccountID != created.ID || res2.TargetAccountID != createdEUR.ID {
+	created, createdEUR := targets[4], targets[5]
+	// As D:bank-feeds/mapping/api-mapping.md shows: no target id in the answer; the list has it.
+	if res != (mappingResultOut{SourceAccountID: "a1", Status: "connecting"}) || res2.TargetAccountID != "" {
 		t.Errorf("results %+v %+v, targets %+v", res, res2, targets)
 	}
-	if created.Name != "Account a1" || created.Currency != "GBP" || created.SortCode != "123456" || created.AccountNumber != "12345670" {
+	if m := e.mappings(c.ID, conn.ID); m["a1"].TargetAccountID != created.ID || m["eur"].TargetAccountID != createdEUR.ID {
+		t.Errorf("mappings %+v", m)
+	}
+	if created.Name != "Account a1" || created.Currency != "GBP" || created.Type != sandbox.XeroBank || created.SortCode != "123456" || created.AccountNumber != "12345670" {
 		t.Errorf("new target %+v", created)
 	}
 	if createdEUR.Currency != "EUR" || createdEUR.Name != "Euro account" {
@@ -206,23 +318,28 @@ func TestMappingFailures(t *testing.T) {
 		body  map[string]any
 		field string
 	}{
-		"future start":      {map[string]any{"sourceAccountId": "a2", "feedStartDate": "2025-06-16"}, "feedStartDate"},
-		"start over a year": {map[string]any{"sourceAccountId": "a2", "feedStartDate": "2024-06-14"}, "feedStartDate"},
-		"start not a date":  {map[string]any{"sourceAccountId": "a2", "feedStartDate": "last week"}, "feedStartDate"},
-		"unknown target":    {map[string]any{"sourceAccountId": "a2", "targetAccountId": uuid.NewString()}, "targetAccountId"},
-		"no source":         {map[string]any{"targetAccountId": targets[1].ID}, "sourceAccountId"},
-		"empty source":      {map[string]any{"sourceAccountId": ""}, "sourceAccountId"},
-		"unknown member":    {map[string]any{"sourceAccountId": "a2", "target": "x"}, "target"},
-		"number source":     {map[string]any{"sourceAccountId": 2}, "sourceAccountId"},
+		"start not a date": {map[string]any{"sourceAccountId": "a2", "feedStartDate": "last week"}, "feedStartDate"},
+		"unknown target":   {map[string]any{"sourceAccountId": "a2", "targetAccountId": uuid.NewString()}, "targetAccountId"},
+		"no source":        {map[string]any{"targetAccountId": targets[1].ID}, "sourceAccountId"},
+		"empty source":     {map[string]any{"sourceAccountId": ""}, "sourceAccountId"},
+		"unknown member":   {map[string]any{"sourceAccountId": "a2", "target": "x"}, "target"},
+		"number source":    {map[string]any{"sourceAccountId": 2}, "sourceAccountId"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e.mapAccount(c.ID, conn.ID, tc.body).validationError(t, tc.field)
 		})
 	}
-	// The bounds themselves are allowed: today, and exactly one year back.
-	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a2", "feedStartDate": "2024-06-15"}).expect(t, http.StatusOK)
-	e.createAccount(c.ID, conn.ID, gbpAccount("a3"))
-	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a3", "feedStartDate": "2025-06-15T23:59:59Z"}).expect(t, http.StatusOK)
+	// Codat does not validate the feed start date (C8): a future one and one years back are taken.
+	for id, date := range map[string]string{"a2": "2025-06-16", "a3": "2019-01-01T23:59:59Z"} {
+		if id != "a2" {
+			e.createAccount(c.ID, conn.ID, gbpAccount(id))
+		}
+		var res mappingResultOut
+		e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": id, "feedStartDate": date}).expect(t, http.StatusOK).decode(t, &res)
+		if a, _ := e.sb.SourceAccount(c.ID, conn.ID, id); res.Status != "connecting" || a.FeedStartDate.Format("2006-01-02") != date[:10] {
+			t.Errorf("feed start date %s: answer %+v, account %+v", date, res, a)
+		}
+	}
 
 	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "nope"}).apiError(t, http.StatusNotFound)
 	e.mapAccount(c.ID, uuid.NewString(), map[string]any{"sourceAccountId": "a1"}).apiError(t, http.StatusNotFound)

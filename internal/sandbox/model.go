@@ -87,12 +87,17 @@ type AccountInfo struct {
 
 // TargetAccount is a bank account in the connection's (simulated) Xero organisation.
 type TargetAccount struct {
-	ID            string
-	Name          string
-	Currency      string
+	ID       string
+	Name     string
+	Currency string
+	// Type is Xero's account type: XeroBank or XeroCreditCard, the two types Xero takes bank feeds into.
+	Type          string
 	SortCode      string
 	AccountNumber string
 	Balance       float64
+	// FedByAnotherApp marks an account that already takes a bank feed through a different Xero app: Xero shows
+	// such feeds only to the app that made them, so Codat still offers the account but mapping to it fails.
+	FedByAnotherApp bool
 }
 
 // Integration is a snapshot of an integration and its client-level settings.
@@ -118,8 +123,8 @@ type connection struct {
 	Connection
 	seq      int64
 	accounts map[string]*sourceAccount
-	targets  []*TargetAccount
-	orgName  string
+	// org is the Xero organisation the connection reaches; nil for platforms without bank feeds.
+	org *organisation
 }
 
 type sourceAccount struct {

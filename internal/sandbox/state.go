@@ -128,11 +128,7 @@ func (s *Sandbox) TargetAccounts(companyID, connectionID string) []TargetAccount
 	if err != nil {
 		return nil
 	}
-	out := make([]TargetAccount, len(conn.targets))
-	for i, t := range conn.targets {
-		out[i] = *t
-	}
-	return out
+	return conn.org.snapshot()
 }
 
 // Integration returns an integration by platform key, credentials unmasked.
@@ -184,7 +180,7 @@ func (s *Sandbox) AuthorizeConnection(companyID, connectionID string) error {
 	}
 	if conn.Status != ConnectionLinked {
 		conn.Status = ConnectionLinked
-		conn.orgName = s.companies[companyID].Name
+		conn.org.authorised(s.companies[companyID].Name)
 	}
 	return nil
 }
@@ -199,7 +195,7 @@ func (s *Sandbox) MapAccount(companyID, connectionID, sourceID, targetID string,
 	if err != nil {
 		return err
 	}
-	if _, merr := s.mapAccountLocked(conn, sourceID, targetID, feedStart); merr != nil {
+	if merr := s.mapAccountLocked(conn, sourceID, targetID, feedStart); merr != nil {
 		return merr
 	}
 	return nil

@@ -97,7 +97,7 @@ func TestControlEndpoints(t *testing.T) {
 		Currency string `json:"currency"`
 	}
 	e.plain(http.MethodGet, base+"/target-accounts", "", "").expect(t, http.StatusOK).decode(t, &targets)
-	if len(targets) != 3 {
+	if len(targets) != 4 {
 		t.Fatalf("targets %+v", targets)
 	}
 	var account struct {
@@ -115,7 +115,12 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("disconnected %+v", account)
 	}
 	e.plain(http.MethodPost, base+"/accounts/a1/map", jsonType, `{"feedStartDate":"01/06/2025"}`).expect(t, http.StatusBadRequest)
-	e.plain(http.MethodPost, base+"/accounts/a1/map", jsonType, `{"feedStartDate":"2030-01-01"}`).expect(t, http.StatusBadRequest)
+	// Codat does not validate the feed start date (C8): a future one is taken as it is.
+	e.plain(http.MethodPost, base+"/accounts/a1/map", jsonType, `{"feedStartDate":"2030-01-01"}`).expect(t, http.StatusOK).decode(t, &account)
+	if account.Status != "connected" || account.FeedStartDate != "2030-01-01" {
+		t.Errorf("mapped with a future feed start date %+v", account)
+	}
+	e.plain(http.MethodPost, base+"/accounts/a1/disconnect", "", "").expect(t, http.StatusOK)
 	e.plain(http.MethodPost, base+"/accounts/a1/map", jsonType, `{"colour":"red"}`).expect(t, http.StatusBadRequest)
 	e.plain(http.MethodPost, base+"/accounts/nope/disconnect", "", "").expect(t, http.StatusNotFound)
 	e.plain(http.MethodPost, base+"/accounts/nope/map", jsonType, `{}`).expect(t, http.StatusNotFound)

@@ -18,6 +18,8 @@ resource "codat_bank_feed_account" "current" {
   balance        = 1520.35
 }
 
+# Read after what it reports on: the source accounts, and any codat_bank_feed_account_mapping of
+# this connection (list them in depends_on too), or it shows them as they were before this run.
 data "codat_bank_feed_mapping" "acme" {
   company_id    = codat_company.acme.id
   connection_id = codat_connection.xero.id

@@ -51,11 +51,17 @@ resource "codat_bank_feed_account" "account" {
   balance        = each.value.balance
 }
 
+variable "read_mapping_after" {
+  description = "Objects the mapping read-back waits for: pass the codat_bank_feed_account_mapping resources that map this customer's accounts outside the module, so that it reports them after they are made."
+  type        = any
+  default     = []
+}
+
 # Read on every plan: has the customer authorised Xero and mapped their accounts yet?
 data "codat_bank_feed_mapping" "this" {
   company_id    = codat_company.this.id
   connection_id = codat_connection.xero.id
-  depends_on    = [codat_bank_feed_account.account]
+  depends_on    = [codat_bank_feed_account.account, var.read_mapping_after]
 }
 
 output "company_id" {
