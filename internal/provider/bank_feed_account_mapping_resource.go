@@ -65,10 +65,11 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Maps a source bank account to a Xero bank account through the API, doing what the " +
 			"SMB user otherwise does in the connection's `link_url` page. The connection must be `Linked` (the SMB " +
-			"user has authorised Xero). Create posts the mapping and waits until the account is `connected`.\n\n" +
-			"Codat has no endpoint to delete a mapping: destroy **disconnects the source account** (its status " +
-			"becomes `disconnected` and Xero stops receiving its transactions), which is the only inverse Codat " +
-			"offers. The Xero account itself stays in Xero.\n\n" +
+			"user has authorised Xero).\n\n" +
+			"~> **Warning:** Codat has no endpoint to delete a mapping: destroy **disconnects the source account** " +
+			"(its status becomes `disconnected` and Xero stops receiving its transactions), which is the only inverse " +
+			"Codat offers. The Xero account itself stays in Xero.\n\n" +
+			"Create posts the mapping and waits until the account is `connected`.\n\n" +
 			"Bank feeds need Xero app-partner status with the Xero Bank Feeds API enabled for your Xero app, and " +
 			"Bank Feeds switched on for the Xero integration in the Codat Portal; otherwise Xero refuses the mapping " +
 			"because the organisation does not support automated bank feeds.\n\n" +
