@@ -24,7 +24,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -152,7 +151,11 @@ func requireTools(t *testing.T) tools {
 			t.Fatalf("the guide needs %s on PATH: %v", name, err)
 		}
 	}
-	return tools{terraform: tf, goBin: filepath.Join(runtime.GOROOT(), "bin")}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the guide needs go on PATH: %v", err)
+	}
+	return tools{terraform: tf, goBin: filepath.Dir(goTool)}
 }
 
 // readerEnv is the environment of a reader who has Go and Terraform and nothing of this project set up: none of
