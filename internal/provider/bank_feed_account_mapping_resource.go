@@ -71,9 +71,12 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Maps a source bank account to a Xero bank account through the API " +
 			"(`POST .../bankFeedAccounts/mapping`), doing what the SMB user otherwise does in the connection's " +
-			"`link_url` page. The connection must be `Linked` (the SMB user has authorised Xero). Create posts the " +
-			"mapping, records it, and waits (up to `timeouts.create`) until the account is `connected`, polling " +
-			"`GET .../bankFeedAccounts/mapping`.\n\n" +
+			"`link_url` page. The connection must be `Linked` (the SMB user has authorised Xero).\n\n" +
+			"~> **Warning:** Codat has no endpoint to delete a mapping: destroy **disconnects the source account** " +
+			"(its status becomes `disconnected` and Xero stops receiving its transactions), which is the only inverse " +
+			"Codat offers. The Xero account itself stays in Xero.\n\n" +
+			"Create posts the mapping, records it, and waits (up to `timeouts.create`) until the account is " +
+			"`connected`, polling `GET .../bankFeedAccounts/mapping`.\n\n" +
 			"Without `target_account_id` the mapping feeds the Xero account named after the source account: an " +
 			"existing one that no other feed uses (for instance the one an earlier mapping created), or else a new " +
 			"one that Codat creates. Changing `feed_start_date` or `target_account_id`, and mapping again an account " +
@@ -82,9 +85,6 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 			"before (or the one configured), so a Xero organisation never gets a second account for one source " +
 			"account. After an error that leaves unknown whether Codat made the mapping (a `5xx` answer or no " +
 			"answer), the provider reads the mapping list and adopts what Codat made before it asks again.\n\n" +
-			"Codat has no endpoint to delete a mapping: destroy **disconnects the source account** (its status " +
-			"becomes `disconnected` and Xero stops receiving its transactions), which is the only inverse Codat " +
-			"offers. The Xero account itself stays in Xero.\n\n" +
 			"Bank feeds into Xero need a Xero App Partner app with the Xero Bank Feeds API enabled by Xero, the " +
 			"Xero integration set up and enabled in Codat, and Bank Feeds enabled for your Codat client by Codat " +
 			"(your account manager; there is no API or Portal switch for it). Otherwise Xero refuses the mapping " +

@@ -82,10 +82,13 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A source bank account that you feed into the SMB user's Xero organisation through a " +
 			"connection. The SMB user maps it to a Xero bank account in the connection's `link_url` page, or " +
-			"`codat_bank_feed_account_mapping` maps it through the API. Codat endpoints: `POST`, `GET`, `PATCH` and " +
+			"`codat_bank_feed_account_mapping` maps it through the API.\n\n" +
+			"~> **Warning:** Destroying a source account, or replacing it, deletes it in Codat, which also removes " +
+			"its mapping: Xero stops receiving its transactions, and a replaced account waits for the SMB user to map " +
+			"it again. Codat updates only `account_name` and, while the account is not `connected`, the balance; " +
+			"changing anything else replaces the account.\n\n" +
+			"Codat endpoints: `POST`, `GET`, `PATCH` and " +
 			"`DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts`.\n\n" +
-			"Codat updates only `account_name` and, while the account is not `connected`, the balance; changing " +
-			"anything else replaces the account.\n\n" +
 			"**Balances.** `balance` is the opening balance: it is sent when the account is created, and sent again " +
 			"only when you change it while the account is not `connected`. Once the feed is live, the bank " +
 			"transactions you write to Codat (`POST .../push/bankAccounts/{accountId}/bankTransactions`) move Codat's " +

@@ -68,7 +68,7 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The bank-feed mapping status of one connection: whether the SMB user has authorised " +
 			"it, and for each source account which Xero account it feeds. Use it in outputs (each customer's " +
-			"`link_url` and progress) and in `check` blocks on `all_connected`. Reads " +
+			"`link_url` and progress) and in `check` blocks on `all_connected`.\n\nReads " +
 			"`GET .../bankFeedAccounts/mapping`, and the connection unless the `codat_connection` resource just read " +
 			"or created it in the same Terraform operation.",
 		Attributes: map[string]schema.Attribute{

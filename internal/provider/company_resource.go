@@ -59,8 +59,10 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Codat company: one of your SMB customers. Create one per customer, then give it a " +
 			"`codat_connection` to Xero.\n\nUpdates replace the company (`PUT /companies/{companyId}`), so a removed " +
-			"`description` or tag is really cleared. Destroying a company also deletes its connections and source " +
-			"accounts in Codat.\n\nImport ID: `<company_id>`.",
+			"`description` or tag is really cleared.\n\n" +
+			"~> **Warning:** Destroying a company deletes it in Codat (`DELETE /companies/{companyId}`, irreversible) " +
+			"together with its connections and source accounts: the customer's bank feeds stop and the customer " +
+			"has to authorise Xero again on a new company.\n\nImport ID: `<company_id>`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Codat's id of the company (a UUID).",

@@ -55,7 +55,11 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "A company's data connection to an accounting platform, Xero (`gbol`) by default. " +
 			"The SMB user opens `link_url` to authorise Xero and map their bank accounts; until then `status` is " +
 			"`PendingAuth`.\n\nCodat cannot move a connection to another company or platform, so changing " +
-			"`company_id` or `platform_key` replaces it. Destroy deletes the connection.\n\n" +
+			"`company_id` or `platform_key` replaces it.\n\n" +
+			"~> **Warning:** Destroying a connection, or replacing it, revokes and deletes it in Codat " +
+			"(`DELETE /companies/{companyId}/connections/{connectionId}`, irreversible) with its source accounts: " +
+			"their bank feeds stop, and the SMB user has to authorise Xero and map the accounts again on a new " +
+			"connection.\n\n" +
 			"Import ID: `<company_id>/<connection_id>`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

@@ -1,16 +1,28 @@
 // Command codat-sandbox serves the Codat API emulator until it is interrupted.
 //
-// It prints the settings the provider reads from the environment, as lines a shell can paste
-// or eval, and where the SMB user's pages are:
+// Once listening it prints the settings the provider and a configuration read from the environment, in one
+// write, as lines a shell can paste or source: only export lines and comments, so that pasting all of the
+// output runs nothing else (no second sandbox):
 //
+//	# Codat sandbox serving at http://127.0.0.1:41234 until Ctrl-C. ...
 //	export CODAT_BASE_URL=http://127.0.0.1:41234
 //	export CODAT_API_KEY=...
 //	export XERO_TOKEN_URL=http://127.0.0.1:41234/xero/connect/token
-//	# Open a connection's link_url in a browser to authorise Xero and map its bank accounts. Ctrl-C stops the sandbox.
+//	# A demo Xero app ...
+//	export TF_VAR_xero_client_id=...
+//	export TF_VAR_xero_client_secret=...
+//	# Open a connection's link_url in a browser ...
+//
+// The demo Xero app is registered with the sandbox's fake Xero token endpoint, so a codat_xero_integration
+// configured with var.xero_client_id and var.xero_client_secret passes the provider's credential check. With
+// -env-file the same lines are written to a file (before they are printed, and removed when the sandbox
+// stops), for a shell in another terminal to source.
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +30,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +62,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	programme := fs.Bool("products-programme", false, "serve the alpha product endpoints (Codat's development programme); otherwise they answer 403")
 	dailyQuota := fs.Int("daily-quota", 0, "API requests allowed per UTC day (default: Codat's 1,000 × (1 + companies with a Linked connection))")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
+	envFile := fs.String("env-file", "", "write the export lines to this file once listening, and remove it on exit")
+	xeroClientID := fs.String("xero-client-id", "", "client id of the demo Xero app registered at start (default: random)")
+	xeroSecret := fs.String("xero-client-secret", "", "client secret of the demo Xero app (default: random)")
 	verbose := fs.Bool("v", false, "log every API request to stderr")
 	integratedOn := fs.String("integrated-on", "", "date the Codat client integrated Bank Feeds, e.g. 2024-03-01; before 2024-08-01 source accounts use Codat's v1 shape")
 	if err := fs.Parse(args); err != nil {
@@ -78,20 +94,57 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		opts.Logf = log.New(stderr, "codat-sandbox: ", log.LstdFlags).Printf
 	}
+	// A Xero client id is 32 upper-case hexadecimal characters; a secret 48 characters.
+	if *xeroClientID == "" {
+		*xeroClientID = strings.ToUpper(randomHex(16))
+	}
+	if *xeroSecret == "" {
+		*xeroSecret = randomHex(24)
+	}
 	srv, err := sandbox.Start(opts)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	// A standard Xero app: the token endpoint answers unauthorized_client for it, which is how Xero tells
+	// genuine credentials of a web app from wrong ones (see sandbox.RegisterXeroApp).
+	srv.RegisterXeroApp(*xeroClientID, *xeroSecret)
 
-	for _, kv := range [][2]string{
+	exports := exportLines([][2]string{
 		{"CODAT_BASE_URL", srv.URL},
 		{"CODAT_API_KEY", srv.APIKey()},
 		{"XERO_TOKEN_URL", srv.URL + "/xero/connect/token"},
-	} {
-		fmt.Fprintf(stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}) + "# A demo Xero app the sandbox's Xero token endpoint accepts, for var.xero_client_id and var.xero_client_secret:\n" +
+		exportLines([][2]string{
+			{"TF_VAR_xero_client_id", *xeroClientID},
+			{"TF_VAR_xero_client_secret", *xeroSecret},
+		})
+	var out strings.Builder
+	fmt.Fprintf(&out, "# Codat sandbox serving at %s until Ctrl-C. In the shell where you run terraform, paste the lines below", srv.URL)
+	if *envFile != "" {
+		abs, err := filepath.Abs(*envFile)
+		if err != nil {
+			return fmt.Errorf("-env-file: %w", err)
+		}
+		*envFile = abs
+		fmt.Fprintf(&out, "\n# or run: source %s (removed when the sandbox stops)", shellQuote(abs))
 	}
-	fmt.Fprintln(stdout, "# Open a connection's link_url in a browser to authorise Xero and map its bank accounts. Ctrl-C stops the sandbox.")
+	out.WriteString(".\n")
+	out.WriteString(exports)
+	out.WriteString("# Open a connection's link_url in a browser to authorise Xero and map its bank accounts.\n")
+
+	// The env file first: whoever sees the printed lines may source it at once.
+	if *envFile != "" {
+		content := "# Written by codat-sandbox serving at " + srv.URL + "; removed when it stops.\n" + exports
+		if err := writeFileAtomic(*envFile, content); err != nil {
+			return err
+		}
+		defer removeIfUnchanged(*envFile, content)
+	}
+	// One write, so that a reader never sees part of the lines.
+	if _, err := io.WriteString(stdout, out.String()); err != nil {
+		return err
+	}
 	if *urlFile != "" {
 		if err := writeFileAtomic(*urlFile, srv.URL+"\n"); err != nil {
 			return err
@@ -99,6 +152,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// exportLines renders each name and value as a shell export line.
+func exportLines(kvs [][2]string) string {
+	var b strings.Builder
+	for _, kv := range kvs {
+		fmt.Fprintf(&b, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	return b.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// removeIfUnchanged removes the env file unless another sandbox has replaced it since.
+func removeIfUnchanged(path, content string) {
+	if b, err := os.ReadFile(path); err == nil && string(b) == content {
+		_ = os.Remove(path)
+	}
 }
 
 // shellQuote returns s as one shell word: unchanged when it needs no quoting, single-quoted
@@ -114,14 +191,14 @@ func shellQuote(s string) string {
 }
 
 // writeFileAtomic renames a complete file into place, so that a script polling for the file
-// never reads half a URL.
+// never reads half of it.
 func writeFileAtomic(path, content string) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
-		return fmt.Errorf("write URL file: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write URL file: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
