@@ -112,7 +112,7 @@ func (b LegacyBool) Bool() (bool, error) {
 	case strings.EqualFold(t, "false"):
 		return false, nil
 	}
-	return false, fmt.Errorf("Codat answered %q where it writes True or False", b.raw)
+	return false, fmt.Errorf("oneTimeSync is %q where Codat writes True or False", b.raw)
 }
 
 // String is the value as Codat sent it, or as it will be sent.

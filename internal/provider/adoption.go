@@ -92,8 +92,12 @@ func createOrAdopt[T any](ctx context.Context, d *providerData, a adoptable[T]) 
 			return nil, err
 		}
 		found, findErr := a.find(ctx, d.client.ServerTime(began).Add(-clockMargin))
-		if findErr != nil {
+		var different *differentAccountError
+		switch {
+		case errors.As(findErr, &different):
 			return nil, fmt.Errorf("%w\n\n%w", err, findErr)
+		case findErr != nil:
+			return nil, fmt.Errorf("%w\n\nLooking for the %s it may have made failed too: %w", err, a.kind, findErr)
 		}
 		var open []candidate[T]
 		for _, c := range found {
@@ -151,7 +155,7 @@ func (d *providerData) createCompany(ctx context.Context, body codat.CompanyRequ
 		find: func(ctx context.Context, since time.Time) ([]candidate[codat.Company], error) {
 			recent, err := d.client.RecentCompanies(ctx, since)
 			if err != nil {
-				return nil, fmt.Errorf("Looking for the company it may have made failed too: %w", err)
+				return nil, err
 			}
 			var out []candidate[codat.Company]
 			for i := range recent {
@@ -177,7 +181,7 @@ func (d *providerData) createConnection(ctx context.Context, companyID, platform
 		find: func(ctx context.Context, since time.Time) ([]candidate[codat.Connection], error) {
 			recent, err := d.client.RecentConnections(ctx, companyID, since)
 			if err != nil {
-				return nil, fmt.Errorf("Looking for the connection it may have made failed too: %w", err)
+				return nil, err
 			}
 			var out []candidate[codat.Connection]
 			for i := range recent {
@@ -185,7 +189,7 @@ func (d *providerData) createConnection(ctx context.Context, companyID, platform
 				if c.IntegrationKey == "" && integrationID == "" {
 					integration, err := d.client.GetIntegration(ctx, platformKey)
 					if err != nil {
-						return nil, fmt.Errorf("Looking for the connection it may have made failed too: %w", err)
+						return nil, err
 					}
 					integrationID = integration.IntegrationID
 				}
@@ -213,18 +217,14 @@ func (d *providerData) createSourceAccount(ctx context.Context, key connectionKe
 		find: func(ctx context.Context, _ time.Time) ([]candidate[codat.SourceAccount], error) {
 			all, err := d.client.ListSourceAccounts(ctx, key.companyID, key.connectionID)
 			if err != nil {
-				return nil, fmt.Errorf("Looking for the source account it may have made failed too: %w", err)
+				return nil, err
 			}
 			for i := range all {
 				if all[i].ID != account.ID {
 					continue
 				}
 				if diff := sourceAccountDiff(account, all[i]); diff != "" {
-					return nil, fmt.Errorf("Codat holds a source account with id %q that differs from the configuration "+
-						"(%s), so the provider does not adopt it. If it is the account this resource should manage, "+
-						"import it with the resource address shown above in place of <address>:\n"+
-						"  terraform import '<address>' %s\nthen apply; otherwise choose another account_id.",
-						account.ID, diff, importID)
+					return nil, &differentAccountError{id: account.ID, diff: diff, importID: importID}
 				}
 				return []candidate[codat.SourceAccount]{{obj: &all[i], importID: importID}}, nil
 			}
@@ -248,4 +248,15 @@ func sourceAccountDiff(want, have codat.SourceAccount) string {
 		}
 	}
 	return strings.Join(diffs, ", ")
+}
+
+// differentAccountError is why a source account found after an unknown outcome is not adopted: it has the
+// configured id but other fields.
+type differentAccountError struct{ id, diff, importID string }
+
+func (e *differentAccountError) Error() string {
+	return fmt.Sprintf("Codat holds a source account with id %q that differs from the configuration (%s), so the "+
+		"provider does not adopt it. If it is the account this resource should manage, import it with the resource "+
+		"address shown above in place of <address>:\n  terraform import '<address>' %s\nthen apply; otherwise "+
+		"choose another account_id.", e.id, e.diff, e.importID)
 }

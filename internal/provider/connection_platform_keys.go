@@ -68,10 +68,8 @@ func (d *providerData) integrationID(ctx context.Context, platformKey string) (s
 		k.mu.Unlock()
 		return id, nil
 	})
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
+	id, _ = v.(string)
+	return id, err
 }
 
 // platformKeyByID returns the platform key of the integration with integrationID from the list of integrations,
@@ -100,7 +98,7 @@ func (d *providerData) platformKeyByID(ctx context.Context, integrationID string
 		if err != nil {
 			return "", err
 		}
-		keys = v.(map[string]string)
+		keys, _ = v.(map[string]string)
 	}
 	return keys[strings.ToLower(integrationID)], nil
 }

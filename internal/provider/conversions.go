@@ -31,19 +31,6 @@ func optionalStringPtr(prior types.String, api *string) types.String {
 	return optionalString(prior, *api)
 }
 
-// optionalStringMap maps an API map onto an optional map attribute: empty becomes null unless the user wrote {}.
-func optionalStringMap(ctx context.Context, prior types.Map, api map[string]string, diags *diag.Diagnostics) types.Map {
-	if len(api) == 0 {
-		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
-			return prior
-		}
-		return types.MapNull(types.StringType)
-	}
-	m, d := types.MapValueFrom(ctx, types.StringType, api)
-	diags.Append(d...)
-	return m
-}
-
 // stringPtr returns nil for a null or unknown value, so an unset attribute is left out of a request body.
 func stringPtr(v types.String) *string {
 	if v.IsNull() || v.IsUnknown() {

@@ -414,7 +414,3 @@ func hclQuote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-
-func regexpQuote(s string) string {
-	return strings.NewReplacer("<", `\<`, ">", `\>`, "/", `/`).Replace(s)
-}

@@ -65,7 +65,8 @@ func TestPushBankTransactionsMovesBalance(t *testing.T) {
 	if _, err := uuid.Parse(fmt.Sprint(got["pushOperationKey"])); err != nil {
 		t.Errorf("pushOperationKey %v: %v", got["pushOperationKey"], err)
 	}
-	if data, _ := got["data"].(map[string]any); data["accountId"] != "acc-1" || len(data["transactions"].([]any)) != 2 {
+	data, _ := got["data"].(map[string]any)
+	if txs, _ := data["transactions"].([]any); data["accountId"] != "acc-1" || len(txs) != 2 {
 		t.Errorf("data %v", got["data"])
 	}
 
@@ -91,8 +92,9 @@ func TestPushBankTransactionsMovesBalance(t *testing.T) {
 	warned := e.call(http.MethodPost, path, map[string]any{"accountId": "acc-1", "transactions": []any{
 		map[string]any{"id": "t3", "date": "2025-06-01T23:30:00-05:00", "description": "refund", "amount": 100, "balance": 1370.5, "transactionType": "Debit"},
 	}}).expect(t, http.StatusOK).object(t)
-	warnings := warned["validation"].(map[string]any)["warnings"].([]any)
-	if len(warnings) != 1 || warnings[0].(map[string]any)["itemId"] != "t3" {
+	validation, _ := warned["validation"].(map[string]any)
+	warnings, _ := validation["warnings"].([]any)
+	if first, _ := firstOf(warnings).(map[string]any); len(warnings) != 1 || first["itemId"] != "t3" {
 		t.Errorf("warnings %v", warnings)
 	}
 	if a, _ := e.sb.SourceAccount(c.ID, conn.ID, "acc-1"); a.Balance != "1370.5" {
@@ -193,4 +195,12 @@ func TestPushBankTransactionsIsIdempotent(t *testing.T) {
 	if txs, _ := e.sb.BankTransactions(c.ID, conn.ID, "acc-1"); len(txs) != 1 {
 		t.Errorf("%d transactions after a replayed write, want 1", len(txs))
 	}
+}
+
+// firstOf returns the first element of s, or nil when it is empty.
+func firstOf(s []any) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
 }
