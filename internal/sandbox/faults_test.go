@@ -246,7 +246,7 @@ func TestCounters(t *testing.T) {
 
 func TestRoutesNameEveryOperation(t *testing.T) {
 	routes := sandbox.New(sandbox.Options{}).Routes()
-	if len(routes) != 26 {
+	if len(routes) != 29 {
 		t.Errorf("%d routes: %v", len(routes), routes)
 	}
 	seen := map[string]bool{}

@@ -105,7 +105,7 @@ func pageHref(u *url.URL, page, pageSize int) string {
 	q := url.Values{}
 	q.Set("page", strconv.Itoa(page))
 	q.Set("pageSize", strconv.Itoa(pageSize))
-	for _, k := range []string{"query", "orderBy"} {
+	for _, k := range []string{"query", "orderBy", "tags"} {
 		if v := u.Query().Get(k); v != "" {
 			q.Set(k, v)
 		}
@@ -137,13 +137,7 @@ func parseQuery[T any](expr, typeName string, field fieldFunc[T]) (func(T) bool,
 		var all []cond
 		for _, part := range strings.Split(alt, "&&") {
 			part = strings.TrimSpace(part)
-			var prop, op, value string
-			for _, candidate := range queryOperators {
-				if i := strings.Index(part, candidate); i > 0 {
-					prop, op, value = strings.TrimSpace(part[:i]), candidate, strings.TrimSpace(part[i+len(candidate):])
-					break
-				}
-			}
+			prop, op, value := splitCondition(part)
 			if op == "" || prop == "" {
 				return nil, malformedQuery("Expected 'property operator value' in '" + part + "'"), false
 			}
@@ -171,6 +165,17 @@ func parseQuery[T any](expr, typeName string, field fieldFunc[T]) (func(T) bool,
 		}
 		return false
 	}, apiResponse{}, true
+}
+
+// splitCondition splits one condition "property op value" of the query language; op is "" when
+// the condition has none.
+func splitCondition(part string) (prop, op, value string) {
+	for _, candidate := range queryOperators {
+		if i := strings.Index(part, candidate); i > 0 {
+			return strings.TrimSpace(part[:i]), candidate, strings.TrimSpace(part[i+len(candidate):])
+		}
+	}
+	return "", "", ""
 }
 
 func compare(v, op, want string) bool {

@@ -113,6 +113,7 @@ func (a *sourceAccount) v1JSON() sourceAccountV1JSON {
 func (s *Sandbox) refreshLocked(a *sourceAccount) {
 	if a.Status == AccountConnecting && !s.now().Before(a.connectedAt) {
 		a.Status = AccountConnected
+		s.sourceAccountStatusChanged(a)
 	}
 }
 
@@ -340,6 +341,7 @@ func (s *Sandbox) updateSourceAccount(r *apiRequest) apiResponse {
 		disconnectAccount(a)
 	}
 	a.ModifiedDate = modified
+	s.sourceAccountStatusChanged(a)
 	return jsonResponse(http.StatusOK, a.v1JSON())
 }
 

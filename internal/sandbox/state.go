@@ -185,6 +185,7 @@ func (s *Sandbox) AuthorizeConnection(companyID, connectionID string) error {
 	if conn.Status != ConnectionLinked {
 		conn.Status = ConnectionLinked
 		conn.orgName = s.companies[companyID].Name
+		s.connectionStatusChanged(conn)
 	}
 	return nil
 }
@@ -215,6 +216,7 @@ func (s *Sandbox) DisconnectAccount(companyID, connectionID, sourceID string) er
 	}
 	disconnectAccount(a)
 	a.ModifiedDate = s.now()
+	s.sourceAccountStatusChanged(a)
 	return nil
 }
 
@@ -296,6 +298,7 @@ func (s *Sandbox) SetConnectionStatus(companyID, connectionID, status string) er
 		return err
 	}
 	conn.Status = status
+	s.connectionStatusChanged(conn)
 	return nil
 }
 
