@@ -74,6 +74,8 @@ type providerData struct {
 	connections *connectionMemo
 	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
 	integrationKeys *integrationKeys
+	// webhookConsumers shares one GET /webhooks among all webhook consumers read in this provider process.
+	webhookConsumers *listCache[codat.WebhookConsumer]
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -205,7 +207,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		mappings:       newListCache[codat.BankFeedMapping](),
 		connections:    newConnectionMemo(),
 
-		integrationKeys: newIntegrationKeys(),
+		integrationKeys:  newIntegrationKeys(),
+		webhookConsumers: newListCache[codat.WebhookConsumer](),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -218,6 +221,7 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 		newBankFeedAccountResource,
 		newBankFeedAccountMappingResource,
 		newXeroIntegrationResource,
+		newWebhookConsumerResource,
 	}
 }
 
