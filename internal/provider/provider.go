@@ -231,6 +231,8 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		newCompanyDataSource,
 		newConnectionDataSource,
 		newBankFeedMappingDataSource,
+		newCompaniesDataSource,
+		newBankFeedCompanyInfoDataSource,
 	}
 }
 
