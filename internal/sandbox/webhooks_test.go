@@ -451,3 +451,22 @@ func TestWebhookAfterMappingDelay(t *testing.T) {
 		t.Errorf("events %q", got)
 	}
 }
+
+// Options.WebhookClient reaches consumers served over TLS.
+func TestWebhookDeliveryOverTLS(t *testing.T) {
+	received := make(chan string, 1)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		received <- r.Header.Get("webhook-id")
+	}))
+	t.Cleanup(srv.Close)
+	e := newEnv(t, sandbox.Options{WebhookClient: srv.Client()})
+	e.createConsumer(srv.URL+"/codat", []string{sandbox.EventConnectionConnected}, nil, false)
+	e.linkedXero()
+	flush(t, e.sb)
+	if a := e.sb.WebhookAttempts(); len(a) != 1 || !a[0].Delivered() {
+		t.Fatalf("attempts %+v", a)
+	}
+	if id := <-received; !strings.HasPrefix(id, "msg_") {
+		t.Errorf("webhook-id %q", id)
+	}
+}
