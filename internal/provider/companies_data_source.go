@@ -102,7 +102,7 @@ func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"query": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("A query in Codat's query language, passed as the `query` parameter "+
-					"of `GET /companies`, e.g. `dataConnections.status=PendingAuth`: conditions `property operator "+
+					"of `GET /companies`, e.g. `name~Bakery && created>2025-01-01`: conditions `property operator "+
 					"value` with the operators `=`, `!=`, `~` (contains), `>`, `<`, `>=`, `<=`, joined by `&&` and `||` "+
 					"and grouped with `{` `}`, under %d characters. Its form is checked at plan time; a property Codat "+
 					"does not know fails the read with Codat's message. Codat's querying page says the language does "+

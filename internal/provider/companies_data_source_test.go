@@ -70,6 +70,11 @@ data "codat_companies" "query_and_tags" {
   depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
 }
 
+data "codat_companies" "grouped_query" {
+  query      = "{name=Bakery UK || name=Florist UK} && created>2000-01-01"
+  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
+}
+
 # Sent to Codat, whose filter ignores case; the provider keeps the exact value.
 data "codat_companies" "tier" {
   tags       = { tier = "Gold" }
@@ -117,6 +122,7 @@ func TestAccCompaniesDataSource(t *testing.T) {
 					names("data.codat_companies.tag_with_space", "Bakery UK"),
 					names("data.codat_companies.query_and_tags", "Bakery UK"),
 					names("data.codat_companies.tier", "Florist UK"),
+					names("data.codat_companies.grouped_query", "Bakery UK", "Florist UK"),
 					names("data.codat_companies.all", "Bakery UK", "Florist UK", "Bakery US"),
 					statecheck.CompareValuePairs("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(0).AtMapKey("id"),
 						"codat_company.uk", tfjsonpath.New("id"), compareEqual),
@@ -192,6 +198,11 @@ func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
 
 	tf := newTFCLI(t)
 	tf.writeConfig(env.ProviderConfig() + `
+data "codat_companies" "grouped_query" {
+  query      = "{name=Bakery UK || name=Florist UK} && created>2000-01-01"
+  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
+}
+
 # Sent to Codat, whose filter ignores case; the provider keeps the exact value.
 data "codat_companies" "tier" {
   tags       = { tier = "Gold" }

@@ -59,3 +59,40 @@ func TestListCompaniesByTags(t *testing.T) {
 		e.call(http.MethodGet, "/companies?"+tags(bad), nil).apiError(t, http.StatusBadRequest)
 	}
 }
+
+// Codat's query language groups conditions with braces: "{totalAmount > 100 || totalAmount < 50} && status !=
+// paid" (D:using-the-api/querying.md).
+func TestListCompaniesQueryGroups(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	for _, body := range []map[string]any{
+		{"name": "Bravo", "tags": map[string]string{"region": "uk"}},
+		{"name": "Alpha", "tags": map[string]string{"region": "us"}},
+		{"name": "Charlie Alpha", "tags": map[string]string{"region": "uk"}},
+	} {
+		e.call(http.MethodPost, "/companies", body).expect(t, http.StatusOK)
+	}
+	names := func(query string) []string {
+		t.Helper()
+		var page pageOut[companyOut]
+		e.call(http.MethodGet, "/companies?query="+url.QueryEscape(query), nil).expect(t, http.StatusOK).decode(t, &page)
+		var out []string
+		for _, c := range page.Results {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	for query, want := range map[string][]string{
+		"{name=Alpha || name=Bravo} && tags.region=uk":   {"Bravo"},
+		"tags.region=uk && {name~charlie || name=Alpha}": {"Charlie Alpha"},
+		"{ {name=Alpha} || {name={Charlie Alpha}} }":     {"Alpha", "Charlie Alpha"},
+		"name=Bravo || {name~Alpha && tags.region=uk}":   {"Bravo", "Charlie Alpha"},
+		"{name=Alpha || name=Bravo} && {tags.region=us}": {"Alpha"},
+	} {
+		if got := names(query); !slices.Equal(got, want) {
+			t.Errorf("%s: got %q, want %q", query, got, want)
+		}
+	}
+	for _, bad := range []string{"{name=Alpha", "name=Alpha}", "{}", "name=Alpha && {", "{name=Alpha} name=Bravo"} {
+		e.call(http.MethodGet, "/companies?query="+url.QueryEscape(bad), nil).apiError(t, http.StatusBadRequest)
+	}
+}
