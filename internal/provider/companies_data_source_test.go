@@ -198,17 +198,6 @@ func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
 
 	tf := newTFCLI(t)
 	tf.writeConfig(env.ProviderConfig() + `
-data "codat_companies" "grouped_query" {
-  query      = "{name=Bakery UK || name=Florist UK} && created>2000-01-01"
-  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
-}
-
-# Sent to Codat, whose filter ignores case; the provider keeps the exact value.
-data "codat_companies" "tier" {
-  tags       = { tier = "Gold" }
-  depends_on = [codat_company.uk2, codat_company.us]
-}
-
 data "codat_companies" "all" {}
 
 data "codat_companies" "adopt" {
