@@ -21,6 +21,8 @@ type ListOptions struct {
 	Query string
 	// OrderBy is the field to order by, "-" first for descending, e.g. "-created".
 	OrderBy string
+	// Tags filters GET /companies by tags, e.g. "region=uk && team=lending"; no other list takes it.
+	Tags string
 	// PageSize is the number of items per request: DefaultPageSize when zero, at most MaxPageSize.
 	PageSize int
 }
@@ -55,6 +57,9 @@ func listUntil[T any](ctx context.Context, c *Client, path string, opts ListOpti
 	}
 	if opts.OrderBy != "" {
 		query.Set("orderBy", opts.OrderBy)
+	}
+	if opts.Tags != "" {
+		query.Set("tags", opts.Tags)
 	}
 
 	all := []T{}

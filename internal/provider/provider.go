@@ -76,6 +76,8 @@ type providerData struct {
 	integrationKeys *integrationKeys
 	// claims holds the objects created or adopted in this provider process (see adoption.go).
 	claims claimSet
+	// webhookConsumers shares one GET /webhooks among all webhook consumers read in this provider process.
+	webhookConsumers *listCache[codat.WebhookConsumer]
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -218,7 +220,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		mappings:       newListCache[codat.BankFeedMapping](),
 		connections:    newConnectionMemo(),
 
-		integrationKeys: newIntegrationKeys(),
+		integrationKeys:  newIntegrationKeys(),
+		webhookConsumers: newListCache[codat.WebhookConsumer](),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -231,6 +234,7 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 		newBankFeedAccountResource,
 		newBankFeedAccountMappingResource,
 		newXeroIntegrationResource,
+		newWebhookConsumerResource,
 	}
 }
 
@@ -240,6 +244,8 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		newCompanyDataSource,
 		newConnectionDataSource,
 		newBankFeedMappingDataSource,
+		newCompaniesDataSource,
+		newBankFeedCompanyInfoDataSource,
 	}
 }
 

@@ -172,7 +172,11 @@ func validTagKey(k string) bool {
 func (s *Sandbox) listCompanies(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	page, info, resp, ok := paginate(r, s.sortedCompanies(), "Company", companyField)
+	companies, resp, ok := filterCompaniesByTags(r, s.sortedCompanies())
+	if !ok {
+		return resp
+	}
+	page, info, resp, ok := paginate(r, companies, "Company", companyField)
 	if !ok {
 		return resp
 	}

@@ -29,6 +29,8 @@ func TestContract(t *testing.T) {
 		expect(t, http.StatusOK).decode(t, &company)
 	c := company.ID
 	e.call(http.MethodGet, "/companies?page=1&pageSize=10&orderBy=-name&query=name%3DContract%20Ltd", nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/companies?pageSize=5000&tags=region%3Duk", nil).expect(t, http.StatusOK)
+	e.call(http.MethodGet, "/companies?tags=region%3Euk", nil).apiError(t, http.StatusBadRequest)
 	e.call(http.MethodGet, "/companies/"+c, nil).expect(t, http.StatusOK)
 	e.call(http.MethodPut, "/companies/"+c, map[string]any{"name": "Contract Ltd", "tags": map[string]string{"tier": "gold"}}).expect(t, http.StatusOK)
 	e.call(http.MethodPut, "/companies/"+c+"/products/bank-feeds", nil).expect(t, http.StatusNoContent)
@@ -130,6 +132,14 @@ func TestContract(t *testing.T) {
 	e.call(http.MethodGet, "/settings/integrations/"+uuid.NewString(), nil).apiError(t, http.StatusNotFound)
 	e.call(http.MethodPut, "/integrations/zzzz/enabled", map[string]any{"enabled": true}).apiError(t, http.StatusNotFound)
 
+	// Webhook consumers.
+	var consumer consumerOut
+	e.call(http.MethodPost, "/webhooks", map[string]any{"url": "https://example.com/codat", "eventTypes": []string{"connection.connected"},
+		"companyTags": []string{"region:uk"}, "disabled": true}).expect(t, http.StatusCreated).decode(t, &consumer)
+	e.call(http.MethodGet, "/webhooks", nil).expect(t, http.StatusOK)
+	e.call(http.MethodPost, "/webhooks", map[string]any{"url": "https://example.com/codat"}).validationError(t, "eventTypes")
+	e.call(http.MethodDelete, "/webhooks/"+consumer.ID, nil).expect(t, http.StatusNoContent)
+
 	// Malformed queries.
 	for _, path := range []string{"/companies", "/companies/" + c + "/connections", "/integrations"} {
 		e.call(http.MethodGet, path+"?query=colour%3Dred", nil).apiError(t, http.StatusBadRequest)
@@ -163,6 +173,9 @@ func TestContract(t *testing.T) {
 		{"POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", map[string]any{"sourceAccountId": "acc-2"}},
 		{"GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info", info, "/companies/" + c + "/connections/" + uuid.NewString() + "/bankFeeds/info", nil},
 		{"POST /companies/{companyId}/connections/{connectionId}/push/bankAccounts/{accountId}/bankTransactions", push, cn + "/push/bankAccounts/nope/bankTransactions", pushed},
+		{"GET /webhooks", "/webhooks", "", nil},
+		{"POST /webhooks", "/webhooks", "", map[string]any{"url": "https://example.com", "eventTypes": []string{"connection.connected"}}},
+		{"DELETE /webhooks/{webhookId}", "/webhooks/" + consumer.ID, "/webhooks/" + uuid.NewString(), nil},
 		{"GET /integrations", "/integrations", "", nil},
 		{"GET /integrations/{platformKey}", "/integrations/gbol", "/integrations/zzzz", nil},
 	}

@@ -105,7 +105,7 @@ func pageHref(u *url.URL, page, pageSize int) string {
 	q := url.Values{}
 	q.Set("page", strconv.Itoa(page))
 	q.Set("pageSize", strconv.Itoa(pageSize))
-	for _, k := range []string{"query", "orderBy"} {
+	for _, k := range []string{"query", "orderBy", "tags"} {
 		if v := u.Query().Get(k); v != "" {
 			q.Set(k, v)
 		}
@@ -126,51 +126,115 @@ var queryOperators = []string{"!=", ">=", "<=", "=", ">", "<", "~"}
 
 // parseQuery understands the subset of Codat's query language that filters by properties:
 // conditions "property op value" (op one of = != > < >= <= ~) joined by && and ||, && binding
-// tighter. Values may be wrapped in braces. String comparison ignores case, as Codat's does.
+// tighter, and grouped with { } ("To combine AND and OR queries, use curly braces",
+// D:using-the-api/querying.md). Values may be wrapped in braces too. String comparison ignores
+// case, as Codat's does.
 func parseQuery[T any](expr, typeName string, field fieldFunc[T]) (func(T) bool, apiResponse, bool) {
-	type cond struct {
-		get       func(T) string
-		op, value string
-	}
-	var alternatives [][]cond
-	for _, alt := range strings.Split(expr, "||") {
-		var all []cond
-		for _, part := range strings.Split(alt, "&&") {
-			part = strings.TrimSpace(part)
-			var prop, op, value string
-			for _, candidate := range queryOperators {
-				if i := strings.Index(part, candidate); i > 0 {
-					prop, op, value = strings.TrimSpace(part[:i]), candidate, strings.TrimSpace(part[i+len(candidate):])
-					break
-				}
-			}
-			if op == "" || prop == "" {
-				return nil, malformedQuery("Expected 'property operator value' in '" + part + "'"), false
-			}
-			get, ok := field(prop)
-			if !ok {
-				return nil, unresolvedProperty(prop, typeName), false
-			}
-			value = strings.TrimSuffix(strings.TrimPrefix(value, "{"), "}")
-			all = append(all, cond{get: get, op: op, value: strings.ToLower(value)})
+	p := &queryParser[T]{src: expr, typeName: typeName, field: field}
+	match := p.or()
+	if !p.failed {
+		if rest := strings.TrimSpace(p.src[p.pos:]); rest != "" {
+			p.fail(malformedQuery("Unexpected '" + rest + "'"))
 		}
-		alternatives = append(alternatives, all)
 	}
-	return func(item T) bool {
-		for _, all := range alternatives {
-			matched := true
-			for _, c := range all {
-				if !compare(strings.ToLower(c.get(item)), c.op, c.value) {
-					matched = false
-					break
-				}
-			}
-			if matched {
-				return true
-			}
-		}
+	if p.failed {
+		return nil, p.err, false
+	}
+	return match, apiResponse{}, true
+}
+
+// queryParser reads a query from src, recursively: or := and {"||" and}; and := term {"&&" term};
+// term := "{" or "}" | condition.
+type queryParser[T any] struct {
+	src      string
+	pos      int
+	typeName string
+	field    fieldFunc[T]
+	failed   bool
+	err      apiResponse
+}
+
+func (p *queryParser[T]) fail(resp apiResponse) {
+	if !p.failed {
+		p.failed, p.err = true, resp
+	}
+}
+
+// take consumes token after optional spaces, reporting whether it was there.
+func (p *queryParser[T]) take(token string) bool {
+	rest := strings.TrimLeft(p.src[p.pos:], " \t")
+	if !strings.HasPrefix(rest, token) {
 		return false
-	}, apiResponse{}, true
+	}
+	p.pos = len(p.src) - len(rest) + len(token)
+	return true
+}
+
+func (p *queryParser[T]) or() func(T) bool {
+	left := p.and()
+	for !p.failed && p.take("||") {
+		l, r := left, p.and()
+		left = func(item T) bool { return l(item) || r(item) }
+	}
+	return left
+}
+
+func (p *queryParser[T]) and() func(T) bool {
+	left := p.term()
+	for !p.failed && p.take("&&") {
+		l, r := left, p.term()
+		left = func(item T) bool { return l(item) && r(item) }
+	}
+	return left
+}
+
+func (p *queryParser[T]) term() func(T) bool {
+	never := func(T) bool { return false }
+	if p.take("{") {
+		inner := p.or()
+		if !p.failed && !p.take("}") {
+			p.fail(malformedQuery("Expected '}' to close a group"))
+		}
+		return inner
+	}
+	// A condition runs to the next && or || or group end outside braces (a value may be in braces).
+	start, depth := p.pos, 0
+	for ; p.pos < len(p.src); p.pos++ {
+		rest := p.src[p.pos:]
+		if depth == 0 && (strings.HasPrefix(rest, "&&") || strings.HasPrefix(rest, "||") || rest[0] == '}') {
+			break
+		}
+		switch rest[0] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		}
+	}
+	part := strings.TrimSpace(p.src[start:p.pos])
+	prop, op, value := splitCondition(part)
+	if op == "" || prop == "" {
+		p.fail(malformedQuery("Expected 'property operator value' in '" + part + "'"))
+		return never
+	}
+	get, ok := p.field(prop)
+	if !ok {
+		p.fail(unresolvedProperty(prop, p.typeName))
+		return never
+	}
+	want := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(value, "{"), "}"))
+	return func(item T) bool { return compare(strings.ToLower(get(item)), op, want) }
+}
+
+// splitCondition splits one condition "property op value" of the query language; op is "" when
+// the condition has none.
+func splitCondition(part string) (prop, op, value string) {
+	for _, candidate := range queryOperators {
+		if i := strings.Index(part, candidate); i > 0 {
+			return strings.TrimSpace(part[:i]), candidate, strings.TrimSpace(part[i+len(candidate):])
+		}
+	}
+	return "", "", ""
 }
 
 func compare(v, op, want string) bool {

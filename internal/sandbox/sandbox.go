@@ -1,6 +1,6 @@
 // Package sandbox is an in-memory emulator of the parts of Codat's API that the provider uses:
 // companies, products, connections, bank-feed source accounts, account mapping, integrations and
-// their settings. It is written from Codat's OpenAPI descriptions, independently of the provider's
+// their settings, and webhook consumers, to which it delivers the events it raises (webhook_*.go). It is written from Codat's OpenAPI descriptions, independently of the provider's
 // API client, so that a misunderstanding in the client is not mirrored here.
 //
 // Besides the API it serves the page behind each connection's linkUrl (where the SMB user
@@ -71,6 +71,9 @@ type Options struct {
 	// OmitIntegrationKey leaves integrationKey out of every connection in API answers, as Codat
 	// may since it stopped requiring it (CODAT-FACTS C3). SetIntegrationKeyOmitted changes it later.
 	OmitIntegrationKey bool
+	// WebhookClient sends webhook messages to consumers; its timeout and redirect policy are replaced by
+	// Codat's (webhook_delivery.go). Nil: http.DefaultClient. Tests set it to reach https receivers.
+	WebhookClient *http.Client
 	// ProductsProgramme makes the Codat client a participant of Codat's development programme,
 	// the only clients the alpha product endpoints serve (CODAT-FACTS C5). False, the common
 	// case: PUT and DELETE /companies/{companyId}/products/{productIdentifier} answer 403.
@@ -103,6 +106,8 @@ type Sandbox struct {
 	idem     idempotencyStore
 
 	omitIntegrationKey atomic.Bool
+
+	webhooks webhookState
 
 	// gate, when set, runs after a request has passed every check and before its handler,
 	// so tests can hold requests in flight.

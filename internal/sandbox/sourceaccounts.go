@@ -147,6 +147,7 @@ func nonEmpty(s string) *string {
 func (s *Sandbox) refreshLocked(a *sourceAccount) {
 	if a.Status == AccountConnecting && !s.now().Before(a.connectedAt) {
 		a.Status = AccountConnected
+		s.sourceAccountStatusChanged(a)
 	}
 }
 
@@ -441,6 +442,7 @@ func (s *Sandbox) updateSourceAccount(r *apiRequest) apiResponse {
 		disconnectAccount(a)
 	}
 	a.ModifiedDate = modified
+	s.sourceAccountStatusChanged(a)
 	return jsonResponse(http.StatusOK, a.v1JSON())
 }
 

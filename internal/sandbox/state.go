@@ -181,6 +181,7 @@ func (s *Sandbox) AuthorizeConnection(companyID, connectionID string) error {
 	if conn.Status != ConnectionLinked {
 		conn.Status = ConnectionLinked
 		conn.org.authorised(s.companies[companyID].Name)
+		s.connectionStatusChanged(conn)
 	}
 	return nil
 }
@@ -211,6 +212,7 @@ func (s *Sandbox) DisconnectAccount(companyID, connectionID, sourceID string) er
 	}
 	disconnectAccount(a)
 	a.ModifiedDate = s.now()
+	s.sourceAccountStatusChanged(a)
 	return nil
 }
 
@@ -292,6 +294,7 @@ func (s *Sandbox) SetConnectionStatus(companyID, connectionID, status string) er
 		return err
 	}
 	conn.Status = status
+	s.connectionStatusChanged(conn)
 	return nil
 }
 

@@ -1,0 +1,311 @@
+package provider_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+const routeListCompanies = "GET /companies"
+
+const companiesFixture = `
+resource "codat_company" "uk" {
+  name        = "Bakery UK"
+  description = "first"
+  tags        = { region = "uk", owner = "Ann Smith" }
+}
+
+resource "codat_company" "uk2" {
+  name       = "Florist UK"
+  tags       = { region = "uk", tier = "Gold" }
+  depends_on = [codat_company.uk]
+}
+
+resource "codat_company" "us" {
+  name       = "Bakery US"
+  tags       = { region = "us", owner = "ann smith", tier = "gold" }
+  depends_on = [codat_company.uk2]
+}
+
+resource "codat_connection" "uk" {
+  company_id = codat_company.uk.id
+}
+`
+
+const companiesLookups = `
+data "codat_companies" "uk" {
+  tags       = { region = "uk" }
+  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
+}
+
+data "codat_companies" "by_name" {
+  name       = "Bakery US"
+  depends_on = [codat_company.us]
+}
+
+data "codat_companies" "name_is_exact" {
+  name       = "bakery us"
+  depends_on = [codat_company.us]
+}
+
+data "codat_companies" "tag_with_space" {
+  tags       = { owner = "Ann Smith" }
+  depends_on = [codat_connection.uk, codat_company.us]
+}
+
+data "codat_companies" "query_and_tags" {
+  query      = "name~Bakery"
+  tags       = { region = "uk" }
+  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
+}
+
+data "codat_companies" "grouped_query" {
+  query      = "{name=Bakery UK || name=Florist UK} && created>2000-01-01"
+  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
+}
+
+# Sent to Codat, whose filter ignores case; the provider keeps the exact value.
+data "codat_companies" "tier" {
+  tags       = { tier = "Gold" }
+  depends_on = [codat_company.uk2, codat_company.us]
+}
+
+data "codat_companies" "all" {
+  depends_on = [codat_connection.uk, codat_company.uk2, codat_company.us]
+}
+`
+
+// Companies found by tags (Codat's filter, then exact values), by exact name, by query and combinations, with their
+// connections from the same list; the platform key still right when Codat leaves integrationKey out (C3).
+func TestAccCompaniesDataSource(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	cfg := env.ProviderConfig() + companiesFixture + companiesLookups
+	names := func(addr string, want ...string) statecheck.StateCheck {
+		checks := make([]knownvalue.Check, len(want))
+		for i, n := range want {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(n)})
+		}
+		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("companies"), knownvalue.ListExact(checks))
+	}
+	ukConnection := func(status string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(0).AtMapKey("connections"),
+			knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"id":           knownvalue.StringRegexp(uuidPattern),
+				"platform_key": knownvalue.StringExact("gbol"),
+				"status":       knownvalue.StringExact(status),
+				"link_url":     knownvalue.StringRegexp(linkURLPattern),
+			})}))
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkSandboxEmpty(env),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					names("data.codat_companies.uk", "Bakery UK", "Florist UK"),
+					names("data.codat_companies.by_name", "Bakery US"),
+					names("data.codat_companies.name_is_exact"),
+					names("data.codat_companies.tag_with_space", "Bakery UK"),
+					names("data.codat_companies.query_and_tags", "Bakery UK"),
+					names("data.codat_companies.tier", "Florist UK"),
+					names("data.codat_companies.grouped_query", "Bakery UK", "Florist UK"),
+					names("data.codat_companies.all", "Bakery UK", "Florist UK", "Bakery US"),
+					statecheck.CompareValuePairs("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(0).AtMapKey("id"),
+						"codat_company.uk", tfjsonpath.New("id"), compareEqual),
+					statecheck.CompareValuePairs("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(0).AtMapKey("connections").AtSliceIndex(0).AtMapKey("id"),
+						"codat_connection.uk", tfjsonpath.New("id"), compareEqual),
+					statecheck.CompareValuePairs("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(0).AtMapKey("created"),
+						"codat_company.uk", tfjsonpath.New("created"), compareEqual),
+					statecheck.ExpectKnownValue("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"description": knownvalue.StringExact("first"),
+						"tags":        knownvalue.MapExact(map[string]knownvalue.Check{"region": knownvalue.StringExact("uk"), "owner": knownvalue.StringExact("Ann Smith")}),
+					})),
+					statecheck.ExpectKnownValue("data.codat_companies.uk", tfjsonpath.New("companies").AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"description": knownvalue.Null(),
+						"connections": knownvalue.ListSizeExact(0),
+					})),
+					ukConnection("PendingAuth"),
+				},
+			},
+			{
+				// The customer authorises Xero, and Codat stops sending integrationKey.
+				PreConfig: func() {
+					c := env.Sandbox.Companies()[0]
+					if err := env.Sandbox.AuthorizeConnection(c.ID, env.Sandbox.Connections(c.ID)[0].ID); err != nil {
+						t.Fatal(err)
+					}
+					env.Sandbox.SetIntegrationKeyOmitted(true)
+				},
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{ukConnection("Linked")},
+			},
+		},
+	})
+}
+
+// The calls a read makes, from the sandbox's counters: 2,050 companies are two GET /companies (the provider asks
+// for pages of 5,000 and Codat serves 2,000), with no call per company; when Codat leaves integrationKey out, one
+// GET /integrations/gbol more.
+func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 2050
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, total)
+	sem := make(chan struct{}, 8)
+	for i := range total {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			tags := map[string]string{"batch": "adopt"}
+			if i%2 == 1 {
+				tags["batch"] = "other"
+			}
+			c, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: fmt.Sprintf("Customer %04d", i), Tags: tags})
+			if err == nil && i < 3 {
+				_, err = client.CreateConnection(ctx, c.ID, "gbol")
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+
+	tf := newTFCLI(t)
+	tf.writeConfig(env.ProviderConfig() + `
+data "codat_companies" "all" {}
+
+data "codat_companies" "adopt" {
+  tags = { batch = "adopt" }
+}
+
+output "all" {
+  value = length(data.codat_companies.all.companies)
+}
+
+output "adopt" {
+  value = length(data.codat_companies.adopt.companies)
+}
+
+output "connections" {
+  value = flatten([for c in data.codat_companies.all.companies : [for k in c.connections : k.platform_key]])
+}
+`)
+	outputs := func() map[string]any {
+		t.Helper()
+		run := tf.run("output", "-json")
+		if !run.ok() {
+			t.Fatal(run)
+		}
+		var out map[string]struct{ Value any }
+		if err := json.Unmarshal([]byte(run.output), &out); err != nil {
+			t.Fatalf("%v: %s", err, run.output)
+		}
+		values := map[string]any{}
+		for k, v := range out {
+			values[k] = v.Value
+		}
+		return values
+	}
+	for _, omitted := range []bool{false, true} {
+		env.Sandbox.SetIntegrationKeyOmitted(omitted)
+		env.Sandbox.ResetCounts()
+		if run := tf.apply(); !run.ok() {
+			t.Fatal(run)
+		}
+		counts := env.Sandbox.Counts()
+		t.Logf("integrationKey omitted %v: two reads (all %d companies; tag filter) made %v", omitted, total, counts)
+		// Two data sources: all companies in 2 pages, the tag-filtered half (1,025) in 1.
+		if counts[routeListCompanies] != 3 {
+			t.Errorf("%d GET /companies for 2,050 and 1,025 companies; want 3", counts[routeListCompanies])
+		}
+		wantIntegrationCalls := 0
+		if omitted {
+			wantIntegrationCalls = 1
+		}
+		if got := env.Sandbox.TotalCalls() - counts[routeListCompanies]; got != wantIntegrationCalls || counts["GET /integrations/{platformKey}"] != wantIntegrationCalls {
+			t.Errorf("%d calls besides the lists (%v); want %d", got, counts, wantIntegrationCalls)
+		}
+		out := outputs()
+		if out["all"] != float64(total) || out["adopt"] != float64(total/2) || fmt.Sprint(out["connections"]) != "[gbol gbol gbol]" {
+			t.Errorf("outputs %v", out)
+		}
+	}
+}
+
+// Bad filters fail at plan time with the attribute path and cost no call; a query whose form is right but
+// which Codat refuses fails with Codat's message on query.
+func TestAccCompaniesDataSource_badInput(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	lookup := func(attrs string) string { return "data \"codat_companies\" \"bad\" {\n  " + attrs + "\n}\n" }
+	eleven := make([]string, 11)
+	for i := range eleven {
+		eleven[i] = fmt.Sprintf("k%d = \"v\"", i)
+	}
+	cases := map[string]badInput{
+		"blank query":           {lookup(`query = " "`), []string{`query`, `must not be blank`}},
+		"unbalanced braces":     {lookup(`query = "{name=a || name=b"`), []string{`query`, `has a { without its }`}},
+		"closing brace first":   {lookup(`query = "name=a}"`), []string{`query`, `has a } without its {`}},
+		"condition without op":  {lookup(`query = "name"`), []string{`query`, `has no operator`}},
+		"empty condition":       {lookup(`query = "name=a &&"`), []string{`query`, `empty condition`}},
+		"no value":              {lookup(`query = "name="`), []string{`query`, `has no value`}},
+		"no property":           {lookup(`query = "=Acme"`), []string{`query`, `property name`}},
+		"query too long":        {lookup(`query = "name=` + strings.Repeat("a", 2048) + `"`), []string{`query`, `under 2048 characters`}},
+		"empty name":            {lookup(`name = ""`), []string{`name`, `at least 1`}},
+		"tag key too long":      {lookup(`tags = { ` + strings.Repeat("k", 28) + ` = "v" }`), []string{`tags`, `between 1 and 27`}},
+		"tag value too long":    {lookup(`tags = { k = "` + strings.Repeat("é", 101) + `" }`), []string{`tags`, `at most 100`}},
+		"eleven tags":           {lookup(`tags = { ` + strings.Join(eleven, ", ") + ` }`), []string{`tags`, `at most 10`}},
+		"company id empty":      {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"\"\n  connection_id = \"x\"\n}\n", []string{`company_id`, `at least 1`}},
+		"connection id missing": {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"c\"\n}\n", []string{`connection_id`, `is required`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps:                    []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			})
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
+	}
+
+	resource.UnitTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:      env.ProviderConfig() + lookup(`query = "colour=red"`),
+			ExpectError: acctest.ErrorRegexp(`Codat refused the query`, `query = "colour=red"`, `Could not resolve property colour`, `correlation id`),
+		}},
+	})
+	if n := env.Sandbox.Count(routeListCompanies); n != 1 {
+		t.Errorf("the refused query made %d list calls, want 1 (a 400 is not retried)", n)
+	}
+}
