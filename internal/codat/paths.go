@@ -16,7 +16,7 @@ import (
 // path is an identifier. TestAPIWordsCoverEveryPath keeps the list complete.
 var apiWords = []string{
 	"bankFeedAccounts", "bankFeeds", "companies", "connectionInfo", "connections", "credentials", "enabled",
-	"info", "integrations", "mapping", "products", "settings",
+	"info", "integrations", "mapping", "products", "settings", "webhooks",
 }
 
 // IdentifierRule says which strings can name one object at all, completing "must be"; CheckIdentifier applies it.

@@ -33,7 +33,7 @@ func TestWebhooksCheck(t *testing.T) {
 			`{"id":"ba29118f-5406-4e59-b05c-ba307ca38d01","eventType":"connection.connected","payload":{"connection":{"id":"ee2eb431-c0fa-4dc9-93fa-d29781c12bcd"}}}`,
 			`"linkUrl" is missing`},
 		"status outside the enum": {"connection.connected", strings.Replace(valid, `"Linked"`, `"Connected"`, 1), `/payload/connection/status`},
-		"account type outside v2": {"bankFeeds.sourceAccount.connected", strings.Replace(account, `"checking"`, `"Debit"`, 1), `accountType`},
+		"balance not a number":    {"bankFeeds.sourceAccount.connected", strings.Replace(account, `99.99`, `"lots"`, 1), `balance`},
 		"unknown event":           {"connection.exploded", valid, `no webhook "connection.exploded"`},
 		"not JSON":                {"connection.connected", `{`, `not JSON`},
 	} {

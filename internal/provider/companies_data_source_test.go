@@ -15,6 +15,7 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 const routeListCompanies = "GET /companies"
@@ -162,7 +163,8 @@ func TestAccCompaniesDataSource(t *testing.T) {
 // GET /integrations/gbol more.
 func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
+	// Making 2,050 companies takes more than the 1,000 requests a day of a client without linked companies.
+	env := acctest.New(t, func(o *sandbox.Options) { o.DailyQuota = 10_000 })
 	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
 	if err != nil {
 		t.Fatal(err)
