@@ -294,3 +294,95 @@ func (p *protoServer) importResource(typeName, id string, identity *tfprotov6.Re
 	r := resp.ImportedResources[0]
 	return object{p.decode(p.resourceType(typeName), r.State), r.Identity}, r.Private, resp.Diagnostics
 }
+
+// listed is one result of a list request.
+type listed struct {
+	display  string
+	identity map[string]string
+	// resource is the object's state when the request included resources, else null.
+	resource tftypes.Value
+}
+
+// listType is the value type of a list resource's configuration.
+func (p *protoServer) listType(typeName string) tftypes.Type {
+	p.t.Helper()
+	s, ok := p.schemas.ListResourceSchemas[typeName]
+	if !ok {
+		p.t.Fatalf("no list resource %s", typeName)
+	}
+	return s.ValueType()
+}
+
+// list runs a list block (terraform query) and returns its results and the diagnostics of results without an
+// object (the stream's errors and warnings).
+func (p *protoServer) list(typeName string, config map[string]any, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
+	p.t.Helper()
+	stream, err := p.server.(tfprotov6.ProviderServerWithListResource).ListResource(context.Background(), &tfprotov6.ListResourceRequest{ //nolint:staticcheck // the optional interface tf6server serves
+		TypeName: typeName, Config: p.dynamic(p.value(p.listType(typeName), config)), IncludeResource: includeResource, Limit: limit,
+	})
+	if err != nil {
+		p.t.Fatalf("ListResource %s: %v", typeName, err)
+	}
+	var results []listed
+	var diags []*tfprotov6.Diagnostic
+	for r := range stream.Results {
+		if r.Identity == nil {
+			diags = append(diags, r.Diagnostics...)
+			continue
+		}
+		if hasError(r.Diagnostics) {
+			p.t.Fatalf("ListResource %s: a result with errors: %s", typeName, diagText(r.Diagnostics))
+		}
+		l := listed{display: r.DisplayName, identity: p.identityOf(typeName, r.Identity), resource: tftypes.NewValue(p.resourceType(typeName), nil)}
+		if r.Resource != nil {
+			l.resource = p.decode(p.resourceType(typeName), r.Resource)
+		}
+		results = append(results, l)
+	}
+	return results, diags
+}
+
+// validateList validates a list block's configuration as Terraform does before a query.
+func (p *protoServer) validateList(typeName string, config map[string]any) []*tfprotov6.Diagnostic {
+	p.t.Helper()
+	resp, err := p.server.(tfprotov6.ProviderServerWithListResource).ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{ //nolint:staticcheck // the optional interface tf6server serves
+		TypeName: typeName, Config: p.dynamic(p.value(p.listType(typeName), config)),
+		IncludeResourceObject: p.dynamic(tftypes.NewValue(tftypes.Bool, true)),
+		Limit:                 p.dynamic(tftypes.NewValue(tftypes.Number, big.NewFloat(100))),
+	})
+	if err != nil {
+		p.t.Fatalf("ValidateListResourceConfig %s: %v", typeName, err)
+	}
+	return resp.Diagnostics
+}
+
+// adopt does what terraform query -generate-config-out and the plan after it do with a listed object: it generates
+// the object's configuration, validates it, imports the object by its identity, reads it, and plans the generated
+// configuration over it. It fails the test unless the read gives the listed object and the plan changes nothing.
+func (p *protoServer) adopt(typeName string, l listed) {
+	p.t.Helper()
+	ctx := context.Background()
+	typ := p.resourceType(typeName)
+	generated, err := p.server.GenerateResourceConfig(ctx, &tfprotov6.GenerateResourceConfigRequest{TypeName: typeName, State: p.dynamic(l.resource)})
+	p.check("GenerateResourceConfig "+typeName, err, generated.Diagnostics)
+	validated, err := p.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: generated.Config})
+	p.check("ValidateResourceConfig of the generated configuration of "+l.display, err, validated.Diagnostics)
+
+	imported, private, diags := p.importResource(typeName, "", p.identity(typeName, l.identity))
+	if hasError(diags) {
+		p.t.Fatalf("import of %s by its listed identity: %s", l.display, diagText(diags))
+	}
+	read := p.read(typeName, imported.state, imported.identity, private)
+	if !read.state.Equal(l.resource) {
+		p.t.Errorf("%s: listed object\n%v\ndiffers from the object imported by its identity\n%v", l.display, l.resource, read.state)
+	}
+	config := p.decode(typ, generated.Config)
+	plan, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, PriorState: p.dynamic(read.state), ProposedNewState: p.dynamic(p.proposed(typeName, read.state, config)),
+		Config: generated.Config, PriorIdentity: read.identity, PriorPrivate: private,
+	})
+	p.check("PlanResourceChange of the generated configuration of "+l.display, err, plan.Diagnostics)
+	if planned := p.decode(typ, plan.PlannedState); !planned.Equal(read.state) || len(plan.RequiresReplace) > 0 {
+		p.t.Errorf("%s: the generated configuration plans a change:\nplanned %v\nprior   %v\nreplace %v", l.display, planned, read.state, plan.RequiresReplace)
+	}
+}
