@@ -19,6 +19,8 @@ import (
 type protoServer struct {
 	t      *testing.T
 	server tfprotov6.ProviderServer
+	// lister is server's list resource half, which tf6server finds by this optional interface.
+	lister tfprotov6.ListResourceServer
 	// schemas are the resource, list resource and identity schemas the server reports.
 	schemas    *tfprotov6.GetProviderSchemaResponse
 	identities map[string]*tfprotov6.ResourceIdentitySchema
@@ -29,6 +31,11 @@ func newProtoServer(t *testing.T, env *acctest.Env) *protoServer {
 	t.Helper()
 	ctx := context.Background()
 	p := &protoServer{t: t, server: provider.NewProtocol6Server("test")()}
+	lister, ok := p.server.(tfprotov6.ListResourceServer)
+	if !ok {
+		t.Fatalf("the provider's server %T serves no list resources", p.server)
+	}
+	p.lister = lister
 	schemas, err := p.server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	p.check("GetProviderSchema", err, schemas.Diagnostics)
 	p.schemas = schemas
@@ -81,7 +88,17 @@ func (p *protoServer) resourceType(typeName string) tftypes.Object {
 	if !ok {
 		p.t.Fatalf("no resource %s", typeName)
 	}
-	return s.ValueType().(tftypes.Object)
+	return p.objectType(s.ValueType())
+}
+
+// objectType is typ, which must be an object type.
+func (p *protoServer) objectType(typ tftypes.Type) tftypes.Object {
+	p.t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		p.t.Fatalf("%s is not an object type", typ)
+	}
+	return obj
 }
 
 // identityType is the value type of a resource's identity.
@@ -91,14 +108,14 @@ func (p *protoServer) identityType(typeName string) tftypes.Object {
 	if !ok {
 		p.t.Fatalf("no identity schema for %s", typeName)
 	}
-	return s.ValueType().(tftypes.Object)
+	return p.objectType(s.ValueType())
 }
 
 // value builds an object of typ from Go values (string, int, bool, map[string]string, or a tftypes.Value); the
 // attributes not given are null.
 func (p *protoServer) value(typ tftypes.Type, attrs map[string]any) tftypes.Value {
 	p.t.Helper()
-	obj := typ.(tftypes.Object)
+	obj := p.objectType(typ)
 	vals := map[string]tftypes.Value{}
 	for name, at := range obj.AttributeTypes {
 		v, ok := attrs[name]
@@ -317,7 +334,7 @@ func (p *protoServer) listType(typeName string) tftypes.Type {
 // object (the stream's errors and warnings).
 func (p *protoServer) list(typeName string, config map[string]any, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
-	stream, err := p.server.(tfprotov6.ProviderServerWithListResource).ListResource(context.Background(), &tfprotov6.ListResourceRequest{ //nolint:staticcheck // the optional interface tf6server serves
+	stream, err := p.lister.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
 		TypeName: typeName, Config: p.dynamic(p.value(p.listType(typeName), config)), IncludeResource: includeResource, Limit: limit,
 	})
 	if err != nil {
@@ -345,7 +362,7 @@ func (p *protoServer) list(typeName string, config map[string]any, includeResour
 // validateList validates a list block's configuration as Terraform does before a query.
 func (p *protoServer) validateList(typeName string, config map[string]any) []*tfprotov6.Diagnostic {
 	p.t.Helper()
-	resp, err := p.server.(tfprotov6.ProviderServerWithListResource).ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{ //nolint:staticcheck // the optional interface tf6server serves
+	resp, err := p.lister.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{
 		TypeName: typeName, Config: p.dynamic(p.value(p.listType(typeName), config)),
 		IncludeResourceObject: p.dynamic(tftypes.NewValue(tftypes.Bool, true)),
 		Limit:                 p.dynamic(tftypes.NewValue(tftypes.Number, big.NewFloat(100))),
