@@ -214,6 +214,7 @@ func remapNeeded(plan, state *bankFeedAccountMappingModel) bool {
 }
 
 func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer bankFeedAccountMappingIdentity.afterCreate(ctx, resp)
 	var plan bankFeedAccountMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -235,6 +236,7 @@ func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resourc
 }
 
 func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer bankFeedAccountMappingIdentity.afterRead(ctx, req, resp)
 	var state bankFeedAccountMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -265,6 +267,7 @@ func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.
 }
 
 func (r *bankFeedAccountMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer bankFeedAccountMappingIdentity.afterUpdate(ctx, resp)
 	var plan, state bankFeedAccountMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -322,15 +325,9 @@ func (r *bankFeedAccountMappingResource) disconnect(ctx context.Context, key con
 }
 
 func (r *bankFeedAccountMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "company_id", "connection_id", "source_account_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+	if parts := bankFeedAccountMappingIdentity.importState(ctx, req, resp); parts != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.Join(parts, "/"))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("company_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connection_id"), parts[1])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("source_account_id"), parts[2])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
 // isFed reports whether a status is a feed on its way or in place.

@@ -317,6 +317,7 @@ func (r *bankFeedAccountResource) ModifyPlan(ctx context.Context, req resource.M
 }
 
 func (r *bankFeedAccountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer bankFeedAccountIdentity.afterCreate(ctx, resp)
 	var plan bankFeedAccountModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -336,6 +337,7 @@ func (r *bankFeedAccountResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *bankFeedAccountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer bankFeedAccountIdentity.afterRead(ctx, req, resp)
 	var state bankFeedAccountModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -357,6 +359,7 @@ func (r *bankFeedAccountResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *bankFeedAccountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer bankFeedAccountIdentity.afterUpdate(ctx, resp)
 	var plan, state bankFeedAccountModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -414,15 +417,9 @@ func (r *bankFeedAccountResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *bankFeedAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "company_id", "connection_id", "account_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+	if parts := bankFeedAccountIdentity.importState(ctx, req, resp); parts != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.Join(parts, "/"))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("company_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connection_id"), parts[1])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), parts[2])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
 // sourceAccountBody is the create body. For a v1 account type it is Codat's v1 body: the configuration cannot

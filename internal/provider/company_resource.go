@@ -141,6 +141,7 @@ func (r *companyResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer companyIdentity.afterCreate(ctx, resp)
 	var plan companyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -178,6 +179,7 @@ func (r *companyResource) finishCreate(ctx context.Context, plan *companyModel, 
 }
 
 func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer companyIdentity.afterRead(ctx, req, resp)
 	var state companyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -197,6 +199,7 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *companyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer companyIdentity.afterUpdate(ctx, resp)
 	var plan, state companyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -252,12 +255,7 @@ func (r *companyResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *companyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "company_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
+	companyIdentity.importState(ctx, req, resp)
 }
 
 // productFailure is a product that syncProducts could not enable or disable.

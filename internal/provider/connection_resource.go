@@ -130,6 +130,7 @@ func (r *connectionResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer connectionIdentity.afterCreate(ctx, resp)
 	var plan connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -172,6 +173,7 @@ func (d *providerData) explainConnectionNotFound(ctx context.Context, diags *dia
 }
 
 func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectionIdentity.afterRead(ctx, req, resp)
 	var state connectionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -205,7 +207,8 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 // Update has nothing to send: every configurable attribute requires replacement, so the prior state stands.
-func (r *connectionResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer connectionIdentity.afterUpdate(ctx, resp)
 	resp.State.Raw = req.State.Raw
 }
 
@@ -224,13 +227,7 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "company_id", "connection_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("company_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
+	connectionIdentity.importState(ctx, req, resp)
 }
 
 // setConnectionState copies a connection into the model; platformKey is its key as platformKeyOf resolved it.

@@ -69,6 +69,15 @@ var importIDParts = map[string]func(string) string{
 	"source_account_id": checkSourceAccountID,
 }
 
+// importPartRule is the rule of the import ID part (or identity attribute) with the given name: its attribute's
+// rule, else that of any segment of a Codat URL path.
+func importPartRule(name string) func(string) string {
+	if check := importIDParts[name]; check != nil {
+		return check
+	}
+	return codat.CheckPathSegment
+}
+
 // splitImportID splits an import ID of the form "a/b/c" into exactly the named parts, each of which must pass its
 // attribute's rule: an ID that cannot address exactly one object is refused before any request.
 func splitImportID(id string, names ...string) ([]string, error) {
@@ -79,11 +88,7 @@ func splitImportID(id string, names ...string) ([]string, error) {
 			id, format, len(parts), pluralWord(len(parts), "part"), len(names))
 	}
 	for i, p := range parts {
-		check := importIDParts[names[i]]
-		if check == nil {
-			check = codat.CheckPathSegment
-		}
-		if msg := check(p); msg != "" {
+		if msg := importPartRule(names[i])(p); msg != "" {
 			return nil, fmt.Errorf("import ID %q (format %s): %s %q %s", id, format, names[i], p, msg)
 		}
 	}

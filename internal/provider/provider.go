@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -40,7 +41,10 @@ const (
 	EnvXeroTokenURL = "XERO_TOKEN_URL"
 )
 
-var _ provider.Provider = (*codatProvider)(nil)
+var (
+	_ provider.Provider                  = (*codatProvider)(nil)
+	_ provider.ProviderWithListResources = (*codatProvider)(nil)
+)
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -225,6 +229,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
@@ -246,6 +251,16 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		newBankFeedMappingDataSource,
 		newCompaniesDataSource,
 		newBankFeedCompanyInfoDataSource,
+	}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform 1.14 and later): each lists objects of the
+// resource type with the same name.
+func (p *codatProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newCompanyListResource,
+		newConnectionListResource,
+		newBankFeedAccountListResource,
 	}
 }
 

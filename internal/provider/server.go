@@ -74,6 +74,12 @@ func (s releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.M
 	return withRequest(ctx, req, s.frameworkServer.MoveResourceState)
 }
 
+// GenerateResourceConfig runs once per object that terraform query writes configuration for. ListResource is left
+// to the framework: it runs once per list block, and its results are produced after it returns, on its context.
+func (s releasingServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return withRequest(ctx, req, s.frameworkServer.GenerateResourceConfig)
+}
+
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	return withRequest(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }

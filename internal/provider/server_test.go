@@ -42,6 +42,11 @@ func TestProtocol6ServerReleasesRequestContexts(t *testing.T) {
 			_, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "codat_bank_feed_mapping"})
 			return err
 		},
+		// Once per listed object when terraform query writes configuration (-generate-config-out).
+		"GenerateResourceConfig": func(ctx context.Context) error {
+			_, err := server.GenerateResourceConfig(ctx, &tfprotov6.GenerateResourceConfigRequest{TypeName: "codat_company"})
+			return err
+		},
 		"PlanResourceChange": func(ctx context.Context) error {
 			_, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: "codat_bank_feed_account"})
 			return err

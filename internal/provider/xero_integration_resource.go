@@ -237,6 +237,7 @@ func (r *xeroIntegrationResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *xeroIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer xeroIntegrationIdentity.afterCreate(ctx, resp)
 	var plan, config xeroIntegrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -251,6 +252,7 @@ func (r *xeroIntegrationResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *xeroIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer xeroIntegrationIdentity.afterRead(ctx, req, resp)
 	var state xeroIntegrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -267,6 +269,7 @@ func (r *xeroIntegrationResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *xeroIntegrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer xeroIntegrationIdentity.afterUpdate(ctx, resp)
 	var plan, prior, config xeroIntegrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
@@ -319,13 +322,13 @@ func (r *xeroIntegrationResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *xeroIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != xeroPlatformKey {
+	if !importByIdentity(req) && req.ID != xeroPlatformKey {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("codat_xero_integration holds the single Xero integration of your Codat client: import it with "+
 				"the ID %q (Xero's platform key), not %q.", xeroPlatformKey, req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), xeroPlatformKey)...)
+	xeroIntegrationIdentity.importState(ctx, req, resp)
 }
 
 // apply makes Codat match plan, starting from prior (nil on create), and returns the state that records what

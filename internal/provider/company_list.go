@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+)
+
+var (
+	_ list.ListResource              = (*companyListResource)(nil)
+	_ list.ListResourceWithConfigure = (*companyListResource)(nil)
+)
+
+func newCompanyListResource() list.ListResource {
+	return &companyListResource{}
+}
+
+// companyListResource lists companies for `terraform query`: list "codat_company".
+type companyListResource struct {
+	data *providerData
+}
+
+type companyListConfig struct {
+	Tags types.Map    `tfsdk:"tags"`
+	Name types.String `tfsdk:"name"`
+}
+
+func (r *companyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_company"
+}
+
+func (r *companyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists Codat companies, for `terraform query` to adopt them as `codat_company` resources. " +
+			"Reads `GET /companies` with the largest page Codat serves (2,000 companies), every page: one call per " +
+			"2,000 companies. Without filters every company is listed; filters combine.",
+		Attributes: map[string]schema.Attribute{
+			"tags": schema.MapAttribute{
+				MarkdownDescription: fmt.Sprintf("Companies that have all of these tags with exactly these values "+
+					"(case-sensitive); other tags do not matter. At most %d tags, keys 1 to %d characters, values at "+
+					"most %d, as on companies.", maxCompanyTags, maxTagKeyLength, maxTagValueLength),
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Map{
+					mapvalidator.SizeAtMost(maxCompanyTags),
+					mapvalidator.KeysAre(stringvalidator.UTF8LengthBetween(1, maxTagKeyLength)),
+					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthAtMost(maxTagValueLength)),
+				},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Companies with exactly this name (case-sensitive).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+}
+
+func (r *companyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *companyListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var config companyListConfig
+	diags := req.Config.Get(ctx, &config)
+	tags := stringMap(ctx, config.Tags, &diags)
+	if diags.HasError() {
+		resp.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream(ctx, req, resp, companyIdentity, func(results *listResults) {
+		companies, err := r.data.listCompanies(ctx)
+		if err != nil {
+			var diags diag.Diagnostics
+			addAPIError(&diags, "Unable to list Codat companies", err)
+			results.fail(diags)
+			return
+		}
+		for i := range companies {
+			c := &companies[i]
+			if !hasAllTags(c.Tags, tags) || !config.Name.IsNull() && c.Name != config.Name.ValueString() {
+				continue
+			}
+			var m companyModel
+			var diags diag.Diagnostics
+			setCompanyState(ctx, &m, c, &diags)
+			if diags.HasError() {
+				results.fail(diags)
+				return
+			}
+			if !results.add(&m, c.Name) {
+				return
+			}
+		}
+	})
+}
+
+// listCompanies reads every company, with its connections (dataConnections), in pages of the largest size Codat
+// serves (CODAT-FACTS C14). A company that moves to another page while the pages are read (one was created or
+// deleted meanwhile) is listed once.
+func (d *providerData) listCompanies(ctx context.Context) ([]codat.Company, error) {
+	companies, err := d.client.ListCompanies(ctx, codat.ListOptions{PageSize: codat.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(companies))
+	unique := companies[:0]
+	for _, c := range companies {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			unique = append(unique, c)
+		}
+	}
+	return unique, nil
+}
+
+// hasAllTags reports whether have holds every tag of want with the same value.
+func hasAllTags(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
