@@ -33,6 +33,13 @@ import {
   }
 }
 
+import {
+  to = codat_webhook_consumer.progress
+  identity = {
+    id = "b2c3d4e5-6f70-4a81-92b3-c4d5e6f70819"
+  }
+}
+
 # The Xero integration is a singleton: its identity may be left empty.
 import {
   to       = codat_xero_integration.this

@@ -158,8 +158,8 @@ func (d *companiesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := codat.ListOptions{PageSize: codat.MaxPageSize, Query: model.Query.ValueString(), Tags: tagsFilter(tags)}
-	companies, err := d.data.client.ListCompanies(ctx, opts)
+	opts := codat.ListOptions{Query: model.Query.ValueString(), Tags: tagsFilter(tags)}
+	companies, err := d.data.listCompanies(ctx, opts)
 	if err != nil {
 		switch {
 		case codat.IsBadRequest(err) && opts.Query != "":
@@ -172,15 +172,11 @@ func (d *companiesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	seen := map[string]bool{}
 	var kept []codat.Company
 	for _, c := range companies {
-		// A company created or deleted while the pages are read can shift another into a second page.
-		if seen[c.ID] || !hasTags(c.Tags, tags) || !model.Name.IsNull() && c.Name != model.Name.ValueString() {
-			continue
+		if hasTags(c.Tags, tags) && (model.Name.IsNull() || c.Name == model.Name.ValueString()) {
+			kept = append(kept, c)
 		}
-		seen[c.ID] = true
-		kept = append(kept, c)
 	}
 	// Codat's created has whole seconds: companies of the same second keep the order Codat lists them in.
 	slices.SortStableFunc(kept, func(a, b codat.Company) int { return compareCreated(a.Created, b.Created) })

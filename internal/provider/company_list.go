@@ -79,7 +79,7 @@ func (r *companyListResource) List(ctx context.Context, req list.ListRequest, re
 		return
 	}
 	stream(ctx, req, resp, companyIdentity, func(results *listResults) {
-		companies, err := r.data.listCompanies(ctx)
+		companies, err := r.data.listCompanies(ctx, codat.ListOptions{Tags: tagsFilter(tags)})
 		if err != nil {
 			var diags diag.Diagnostics
 			addAPIError(&diags, "Unable to list Codat companies", err)
@@ -88,7 +88,7 @@ func (r *companyListResource) List(ctx context.Context, req list.ListRequest, re
 		}
 		for i := range companies {
 			c := &companies[i]
-			if !hasAllTags(c.Tags, tags) || !config.Name.IsNull() && c.Name != config.Name.ValueString() {
+			if !hasTags(c.Tags, tags) || !config.Name.IsNull() && c.Name != config.Name.ValueString() {
 				continue
 			}
 			var m companyModel
@@ -105,11 +105,12 @@ func (r *companyListResource) List(ctx context.Context, req list.ListRequest, re
 	})
 }
 
-// listCompanies reads every company, with its connections (dataConnections), in pages of the largest size Codat
-// serves (CODAT-FACTS C14). A company that moves to another page while the pages are read (one was created or
-// deleted meanwhile) is listed once.
-func (d *providerData) listCompanies(ctx context.Context) ([]codat.Company, error) {
-	companies, err := d.client.ListCompanies(ctx, codat.ListOptions{PageSize: codat.MaxPageSize})
+// listCompanies reads every company opts selects, with its connections (dataConnections), in pages of the largest
+// size Codat serves (CODAT-FACTS C14). A company that moves to another page while the pages are read (one was
+// created or deleted meanwhile) is listed once.
+func (d *providerData) listCompanies(ctx context.Context, opts codat.ListOptions) ([]codat.Company, error) {
+	opts.PageSize = codat.MaxPageSize
+	companies, err := d.client.ListCompanies(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -122,14 +123,4 @@ func (d *providerData) listCompanies(ctx context.Context) ([]codat.Company, erro
 		}
 	}
 	return unique, nil
-}
-
-// hasAllTags reports whether have holds every tag of want with the same value.
-func hasAllTags(have, want map[string]string) bool {
-	for k, v := range want {
-		if got, ok := have[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }

@@ -132,7 +132,7 @@ func (r *connectionListResource) List(ctx context.Context, req list.ListRequest,
 // companyID (one call; a company that does not exist is an error on company_id), else every company.
 func (d *providerData) companiesToList(ctx context.Context, companyID types.String, diags *diag.Diagnostics) []codat.Company {
 	if companyID.IsNull() {
-		companies, err := d.listCompanies(ctx)
+		companies, err := d.listCompanies(ctx, codat.ListOptions{})
 		if err != nil {
 			addAPIError(diags, "Unable to list Codat companies", err)
 		}

@@ -67,6 +67,8 @@ var importIDParts = map[string]func(string) string{
 	"connection_id":     checkCodatID,
 	"account_id":        checkSourceAccountID,
 	"source_account_id": checkSourceAccountID,
+	// Codat's ids of webhook consumers are UUIDs (P #/components/schemas/WebhookConsumer).
+	"webhook_consumer_id": checkCodatID,
 }
 
 // importPartRule is the rule of the import ID part (or identity attribute) with the given name: its attribute's

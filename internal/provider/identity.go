@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithIdentity = (*bankFeedAccountResource)(nil)
 	_ resource.ResourceWithIdentity = (*bankFeedAccountMappingResource)(nil)
 	_ resource.ResourceWithIdentity = (*xeroIntegrationResource)(nil)
+	_ resource.ResourceWithIdentity = (*webhookConsumerResource)(nil)
 )
 
 var companyIdentity = resourceIdentity{
@@ -58,6 +59,11 @@ var xeroIntegrationIdentity = resourceIdentity{
 		description: fmt.Sprintf("Always `%s`, Xero's platform key: the resource's `id`. May be left out of an import block's `identity`.", xeroPlatformKey)},
 }
 
+var webhookConsumerIdentity = resourceIdentity{
+	{name: "id", part: "webhook_consumer_id", rule: checkCodatID,
+		description: "Codat's id of the webhook consumer (a UUID): the resource's `id`."},
+}
+
 func checkXeroIntegrationID(s string) string {
 	if s != xeroPlatformKey {
 		return fmt.Sprintf("must be %q: codat_xero_integration holds the single Xero integration of your Codat client, "+
@@ -80,6 +86,10 @@ func (r *bankFeedAccountResource) IdentitySchema(_ context.Context, _ resource.I
 
 func (r *bankFeedAccountMappingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = bankFeedAccountMappingIdentity.schema()
+}
+
+func (r *webhookConsumerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = webhookConsumerIdentity.schema()
 }
 
 func (r *xeroIntegrationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {

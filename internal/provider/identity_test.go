@@ -27,6 +27,7 @@ var identityAttrs = map[string][]struct {
 	"codat_bank_feed_account":         {{"company_id", false}, {"connection_id", false}, {"account_id", false}},
 	"codat_bank_feed_account_mapping": {{"company_id", false}, {"connection_id", false}, {"source_account_id", false}},
 	"codat_xero_integration":          {{"id", true}},
+	"codat_webhook_consumer":          {{"id", false}},
 }
 
 // Every resource has an identity (Terraform 1.12): string attributes named after the state attributes that hold

@@ -16,7 +16,6 @@ import (
 )
 
 const (
-	routeCompanyPages     = "GET /companies"
 	routeListIntegrations = "GET /integrations"
 )
 
@@ -85,7 +84,7 @@ func TestProtocolList_companies(t *testing.T) {
 		t.Errorf("listed %d companies, want the sandbox's %d, each once", len(got), len(want))
 	}
 	// 2,046 companies: two pages of at most 2,000.
-	if counts := env.Sandbox.Counts(); counts[routeCompanyPages] != 2 || env.Sandbox.TotalCalls() != 2 {
+	if counts := env.Sandbox.Counts(); counts[routeListCompanies] != 2 || env.Sandbox.TotalCalls() != 2 {
 		t.Errorf("listing 2,046 companies made %v, want 2 GET /companies", counts)
 	}
 
@@ -143,7 +142,7 @@ func TestProtocolList_connections(t *testing.T) {
 	if got := identityValues(all, "id"); !slices.Equal(got, slices.Sorted(slices.Values(append(want, quickBooks)))) {
 		t.Errorf("listed connections %v, want %v and %s", got, want, quickBooks)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeCompanyPages] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[routeListCompanies] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing every connection made %v, want one GET /companies", counts)
 	}
 	for _, l := range all {
@@ -176,7 +175,7 @@ func TestProtocolList_connections(t *testing.T) {
 		}
 	}
 	counts := env.Sandbox.Counts()
-	if counts[routeCompanyPages] != 1 || counts[routeListIntegrations]+counts[routeGetIntegration] > 2 {
+	if counts[routeListCompanies] != 1 || counts[routeListIntegrations]+counts[routeGetIntegration] > 2 {
 		t.Errorf("listing Xero connections without integrationKey made %v, want one GET /companies and at most two integration calls", counts)
 	}
 	quickBooksOnly, _ := p.list("codat_connection", map[string]any{"platform_key": "qhyg"}, true, 100)
@@ -242,7 +241,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 		}
 	}
 	counts := env.Sandbox.Counts()
-	if counts[routeCompanyPages] != 1 || counts[routeListSourceAccounts] != len(companies) || env.Sandbox.TotalCalls() != 1+len(companies) {
+	if counts[routeListCompanies] != 1 || counts[routeListSourceAccounts] != len(companies) || env.Sandbox.TotalCalls() != 1+len(companies) {
 		t.Errorf("listing every account of %d connections made %v, want one GET /companies and one list per connection", len(companies), counts)
 	}
 	for _, l := range all[:4] {

@@ -9,12 +9,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -143,6 +141,7 @@ func (r *webhookConsumerResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *webhookConsumerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer webhookConsumerIdentity.afterCreate(ctx, resp)
 	var plan webhookConsumerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -206,6 +205,7 @@ func (r *webhookConsumerResource) adopt(ctx context.Context, body codat.WebhookC
 }
 
 func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer webhookConsumerIdentity.afterRead(ctx, req, resp)
 	var state webhookConsumerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -226,6 +226,7 @@ func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadReq
 
 // Update is never called with a change: every configurable attribute requires replacement.
 func (r *webhookConsumerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer webhookConsumerIdentity.afterUpdate(ctx, resp)
 	var plan webhookConsumerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -245,18 +246,7 @@ func (r *webhookConsumerResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *webhookConsumerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "webhook_consumer_id")
-	if err == nil {
-		if _, uuidErr := uuid.Parse(parts[0]); uuidErr != nil {
-			err = fmt.Errorf("import ID %q is not a webhook consumer id: Codat's ids are UUIDs such as "+
-				"8a210b68-6988-11ed-a1eb-0242ac120002 (GET /webhooks lists them)", req.ID)
-		}
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
+	webhookConsumerIdentity.importState(ctx, req, resp)
 }
 
 // findWebhookConsumer reads one consumer from the list shared by every reader in this provider process.
