@@ -246,6 +246,7 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		newBankFeedMappingDataSource,
 		newCompaniesDataSource,
 		newBankFeedCompanyInfoDataSource,
+		newBankFeedAccountsDataSource,
 	}
 }
 
