@@ -29,6 +29,7 @@ variable "tags" {
   description = "More tags for the company, besides `customer = <key>`, which the module always sets."
   type        = map(string)
   default     = {}
+  nullable    = false
 }
 
 variable "accounts" {
