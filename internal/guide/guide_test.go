@@ -401,6 +401,8 @@ func TestGuideTryItLocally(t *testing.T) {
 			if got, want := exportNames(serveStdout.String()), exportNames(b.Body); !slices.Equal(got, want) {
 				t.Errorf("block at %s: the page shows the exports %v, the sandbox printed %v", b, want, got)
 			}
+		case "patch":
+			t.Fatalf("block at %s: this test does not apply patch blocks", b)
 		}
 	}
 	if serve == nil || ran == 0 {

@@ -1,24 +1,25 @@
-# A customer onboarded before Terraform, found by name, with its Xero connection.
-data "codat_companies" "acme" {
-  name = "Acme Bakery Ltd"
+variable "company_id" {
+  type        = string
+  description = "Id of a Codat company onboarded outside this configuration."
 }
 
-locals {
-  acme      = one(data.codat_companies.acme.companies)
-  acme_xero = one([for c in local.acme.connections : c if c.platform_key == "gbol"])
+# The company's Xero connection, found by platform key.
+data "codat_connection" "xero" {
+  company_id   = var.company_id
+  platform_key = "gbol"
 }
 
 # The connection's source accounts, as an import of each would record them.
-data "codat_bank_feed_accounts" "acme" {
-  company_id    = local.acme.id
-  connection_id = local.acme_xero.id
+data "codat_bank_feed_accounts" "existing" {
+  company_id    = var.company_id
+  connection_id = data.codat_connection.xero.id
 }
 
-# Each account's import ID (for import blocks, see the guide Adopting existing customers), feed status and
+# Each account's import ID (for import blocks: see the guide Adopting existing customers), feed status and
 # Codat's balance.
-output "acme_accounts" {
+output "accounts" {
   value = {
-    for a in data.codat_bank_feed_accounts.acme.accounts : a.account_id => {
+    for a in data.codat_bank_feed_accounts.existing.accounts : a.account_id => {
       import_id = a.id
       status    = a.status
       balance   = "${a.current_balance} ${a.currency}"
