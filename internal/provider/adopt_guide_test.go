@@ -103,6 +103,7 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 	want["connection "+demo.ID+"/"+demoConn.ID] = "codat_connection.demo"
 	imports += 2
 
+	emptyPlans := 0
 	checks := []struct {
 		command string // the check runs after the page's run block that contains this
 		check   func(t *testing.T)
@@ -126,6 +127,8 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 			checkStateHolds(t, tf, want)
 			checkNoWrites(t, env, "the import")
 		}, false},
+		// set -e makes the block fail unless the plan is empty.
+		{"terraform plan -detailed-exitcode", func(*testing.T) { emptyPlans++ }, false},
 		{"adopted-customers.json", func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(tf.dir, "adopted-customers.json"))
 			if err != nil {
@@ -198,12 +201,12 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 		}
 	}
 
-	// The page ended with the adopted customers saved as configuration: the state is unchanged, the next plan is
-	// empty too, and since the customers were onboarded nothing was created, changed or deleted.
-	checkStateHolds(t, tf, want)
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Errorf("the plan after the guide is not empty:\n%s", run)
+	// The plans after the import and after the adopted customers were saved as configuration were empty; the
+	// state is unchanged, and since the customers were onboarded nothing was created, changed or deleted.
+	if emptyPlans != 2 {
+		t.Errorf("the page checks %d plans for changes with -detailed-exitcode, want 2 (after the import, after saving)", emptyPlans)
 	}
+	checkStateHolds(t, tf, want)
 	checkNoWrites(t, env, "the guide")
 	if after := sandboxObjects(env); !slices.Equal(after, before) {
 		t.Errorf("the sandbox held\n%v\nbefore the guide and\n%v\nafter", before, after)
