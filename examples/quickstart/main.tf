@@ -72,6 +72,9 @@ module "customer" {
   key      = each.key
   name     = each.value.name
   accounts = each.value.accounts
+  # Optional per customer (an adopted customer has them: docs/guides/adopting-existing-customers.md).
+  description = try(each.value.description, null)
+  tags        = try(each.value.tags, {})
 
   # Customers can authorise Xero only once the integration is set up.
   depends_on = [codat_xero_integration.this]

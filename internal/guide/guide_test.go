@@ -1,16 +1,6 @@
 // Package guide_test runs the guides in docs/guides the way a reader does: the shell commands of a page, extracted
-// from the page itself, in one shell session, against a copy of the repository in a fresh home directory.
-//
-// A page marks each of its shell and Terraform code blocks with an HTML comment on the line before it, which
-// the Registry does not show:
-//
-//	<!-- guide-test: run -->             run in the reader's shell, in order, stopping at the first failing command
-//	<!-- guide-test: serve -->           run in a second terminal; the page goes on once it prints its first export line
-//	<!-- guide-test: output of serve --> a sample of that output: it must export the same variables, in the same order
-//	<!-- guide-test: file ~/dir/name --> save the block as that file
-//	<!-- guide-test: skip: reason -->    not run (the clone, which needs the network)
-//
-// An unmarked shell or Terraform block fails the test, so that nothing on a page goes untested by oversight.
+// from the page itself, in one shell session, against a copy of the repository in a fresh home directory. The
+// directives that mark a page's code blocks are described in package guide.
 package guide_test
 
 import (
@@ -30,106 +20,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/guide"
 )
 
 // repoRoot is the repository this test belongs to.
 const repoRoot = "../.."
-
-// block is one fenced code block of a page and the directive before it.
-type block struct {
-	line      int    // line of the opening fence, from 1
-	lang      string // the fence's info string
-	directive string // "run", "serve", "output of serve", "file", "skip" or "" (unmarked)
-	arg       string // the file of a "file" block, the reason of a "skip" block
-	body      string
-}
-
-func (b block) String() string {
-	return strings.TrimSpace(fmt.Sprintf("line %d (%s %s", b.line, b.directive, b.arg)) + ")"
-}
-
-var directiveRE = regexp.MustCompile(`^<!--\s*guide-test:\s*(.*?)\s*-->$`)
-
-// parseBlocks reads the fenced code blocks of a Markdown page with their directives.
-func parseBlocks(page string) ([]block, error) {
-	var blocks []block
-	var pending string
-	pendingLine := 0
-	lines := strings.Split(page, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := strings.TrimRight(lines[i], " \t")
-		if m := directiveRE.FindStringSubmatch(line); m != nil {
-			pending, pendingLine = m[1], i+1
-			continue
-		}
-		if !strings.HasPrefix(line, "```") {
-			if line != "" && pending != "" {
-				return nil, fmt.Errorf("line %d: the directive %q is not followed by a code block", pendingLine, pending)
-			}
-			continue
-		}
-		b := block{line: i + 1, lang: strings.TrimSpace(strings.TrimPrefix(line, "```"))}
-		var body []string
-		for i++; i < len(lines) && strings.TrimRight(lines[i], " \t") != "```"; i++ {
-			body = append(body, lines[i])
-		}
-		if i == len(lines) {
-			return nil, fmt.Errorf("line %d: code block not closed", b.line)
-		}
-		b.body = strings.Join(body, "\n") + "\n"
-		switch d := pending; {
-		case d == "":
-		case d == "run" || d == "serve" || d == "output of serve":
-			b.directive = d
-		case strings.HasPrefix(d, "file "):
-			b.directive, b.arg = "file", strings.TrimSpace(strings.TrimPrefix(d, "file "))
-		case strings.HasPrefix(d, "skip:"):
-			b.directive, b.arg = "skip", strings.TrimSpace(strings.TrimPrefix(d, "skip:"))
-			if b.arg == "" {
-				return nil, fmt.Errorf("line %d: a skipped block needs a reason", pendingLine)
-			}
-		default:
-			return nil, fmt.Errorf("line %d: unknown directive %q", pendingLine, d)
-		}
-		pending = ""
-		if b.directive == "" && slices.Contains([]string{"sh", "shell", "bash", "console", "terraform", "hcl"}, b.lang) {
-			return nil, fmt.Errorf("line %d: a %s block without a guide-test directive: mark it run, serve, file or skip", b.line, b.lang)
-		}
-		blocks = append(blocks, b)
-	}
-	return blocks, nil
-}
-
-func TestParseBlocks(t *testing.T) {
-	page := "# Page\n\n<!-- guide-test: run -->\n```sh\necho one\necho two\n```\n\n```text\nfree\n```\n\n" +
-		"<!-- guide-test: file ~/x/main.tf -->\n```terraform\nlocals {}\n```\n<!-- guide-test: skip: the network -->\n```sh\ngit clone x\n```\n"
-	blocks, err := parseBlocks(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := fmt.Sprintf("%q", blocks)
-	want := fmt.Sprintf("%q", []block{
-		{line: 4, lang: "sh", directive: "run", body: "echo one\necho two\n"},
-		{line: 9, lang: "text", body: "free\n"},
-		{line: 14, lang: "terraform", directive: "file", arg: "~/x/main.tf", body: "locals {}\n"},
-		{line: 18, lang: "sh", directive: "skip", arg: "the network", body: "git clone x\n"},
-	})
-	if got != want {
-		t.Errorf("blocks\n%s\nwant\n%s", got, want)
-	}
-	for page, want := range map[string]string{
-		"```sh\nls\n```\n":                                 "without a guide-test directive",
-		"```terraform\nlocals {}\n```\n":                   "without a guide-test directive",
-		"<!-- guide-test: run -->\ntext\n```sh\nls\n```\n": "not followed by a code block",
-		"<!-- guide-test: runs -->\n```sh\nls\n```\n":      "unknown directive",
-		"<!-- guide-test: skip: -->\n```sh\nls\n```\n":     "needs a reason",
-		"<!-- guide-test: run -->\n```sh\nls\n":            "not closed",
-	} {
-		if _, err := parseBlocks(page); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%q: error %v, want %q", page, err, want)
-		}
-	}
-}
 
 // tools are the programs the guide expects on PATH.
 type tools struct{ terraform, goBin string }
@@ -360,10 +256,10 @@ func newSession(t *testing.T, home string, env []string) *session {
 }
 
 // run runs one block in the session and returns what it printed.
-func (s *session) run(ctx context.Context, b block) (string, error) {
+func (s *session) run(ctx context.Context, b guide.Block) (string, error) {
 	s.n++
 	file := filepath.Join(s.dir, fmt.Sprintf("block-%02d.sh", s.n))
-	if err := os.WriteFile(file, []byte(b.body), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(b.Body), 0o600); err != nil {
 		return "", err
 	}
 	begin := len(s.p.out.String())
@@ -415,7 +311,7 @@ func TestGuideTryItLocally(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := parseBlocks(string(page))
+	blocks, err := guide.ParseBlocks(string(page))
 	if err != nil {
 		t.Fatalf("%s: %v", pagePath, err)
 	}
@@ -449,38 +345,38 @@ func TestGuideTryItLocally(t *testing.T) {
 	var serveStdout *watchedBuffer // the serve block's standard output, what the reader pastes
 	ran := 0
 	for _, b := range blocks {
-		switch b.directive {
+		switch b.Directive {
 		case "run":
 			began := time.Now()
 			out, err := sh.run(ctx, b)
 			if err != nil {
-				t.Fatalf("block at %s failed: %v\n--- block:\n%s--- output:\n%s", b, err, b.body, ansiRE.ReplaceAllString(out, ""))
+				t.Fatalf("block at %s failed: %v\n--- block:\n%s--- output:\n%s", b, err, b.Body, ansiRE.ReplaceAllString(out, ""))
 			}
 			t.Logf("block at %s ran in %s", b, time.Since(began).Round(time.Second))
 			ran++
 			seen := map[string]bool{}
 			for _, e := range expectations {
-				if strings.Contains(b.body, e.command) && !seen[e.command] {
+				if strings.Contains(b.Body, e.command) && !seen[e.command] {
 					seen[e.command] = true
 					outputs[e.command] = append(outputs[e.command], ansiRE.ReplaceAllString(out, ""))
 				}
 			}
 		case "file":
-			path := b.arg
+			path := b.Arg
 			if rest, ok := strings.CutPrefix(path, "~/"); ok {
 				path = filepath.Join(home, rest)
 			}
 			if _, err := os.Stat(filepath.Dir(path)); err != nil {
-				t.Fatalf("block at %s: the page saves %s before its folder exists: %v", b, b.arg, err)
+				t.Fatalf("block at %s: the page saves %s before its folder exists: %v", b, b.Arg, err)
 			}
-			if err := os.WriteFile(path, []byte(b.body), 0o644); err != nil {
+			if err := os.WriteFile(path, []byte(b.Body), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		case "serve":
 			if serve != nil {
 				t.Fatalf("block at %s: a second serve block", b)
 			}
-			cmd := exec.Command("bash", "--noprofile", "--norc", "-euo", "pipefail", "-c", b.body)
+			cmd := exec.Command("bash", "--noprofile", "--norc", "-euo", "pipefail", "-c", b.Body)
 			cmd.Dir, cmd.Env = home, env
 			serveStdout = newWatchedBuffer()
 			cmd.Stdout = serveStdout
@@ -502,9 +398,11 @@ func TestGuideTryItLocally(t *testing.T) {
 			if serve == nil {
 				t.Fatalf("block at %s: a sample of the serve block's output before any serve block", b)
 			}
-			if got, want := exportNames(serveStdout.String()), exportNames(b.body); !slices.Equal(got, want) {
+			if got, want := exportNames(serveStdout.String()), exportNames(b.Body); !slices.Equal(got, want) {
 				t.Errorf("block at %s: the page shows the exports %v, the sandbox printed %v", b, want, got)
 			}
+		case "patch":
+			t.Fatalf("block at %s: this test does not apply patch blocks", b)
 		}
 	}
 	if serve == nil || ran == 0 {
@@ -544,7 +442,7 @@ var (
 
 // checkControlTable checks that the page's table of control endpoints lists every endpoint the sandbox serves
 // (internal/sandbox/control.go) and nothing else, and that a curl command of a run block calls each of them.
-func checkControlTable(t *testing.T, page string, blocks []block) {
+func checkControlTable(t *testing.T, page string, blocks []guide.Block) {
 	t.Helper()
 	src, err := os.ReadFile(repoRoot + "/internal/sandbox/control.go")
 	if err != nil {
@@ -576,10 +474,10 @@ func checkControlTable(t *testing.T, page string, blocks []block) {
 	// Each curl command of a run block, as the method and the URL it calls.
 	var calls []string
 	for _, b := range blocks {
-		if b.directive != "run" {
+		if b.Directive != "run" {
 			continue
 		}
-		for _, c := range curlRE.FindAllString(b.body, -1) {
+		for _, c := range curlRE.FindAllString(b.Body, -1) {
 			method := "GET"
 			if m := curlMethodRE.FindStringSubmatch(c); m != nil {
 				method = m[1]

@@ -251,6 +251,7 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		newBankFeedMappingDataSource,
 		newCompaniesDataSource,
 		newBankFeedCompanyInfoDataSource,
+		newBankFeedAccountsDataSource,
 	}
 }
 

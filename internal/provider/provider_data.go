@@ -20,9 +20,7 @@ func isNotFound(err error) bool {
 
 // findSourceAccount reads one source account from the connection's shared list.
 func (d *providerData) findSourceAccount(ctx context.Context, key connectionKey, accountID string) (*codat.SourceAccount, error) {
-	accounts, err := d.sourceAccounts.get(ctx, key, func(ctx context.Context) ([]codat.SourceAccount, error) {
-		return d.client.ListSourceAccounts(ctx, key.companyID, key.connectionID)
-	})
+	accounts, err := d.connectionSourceAccounts(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -32,6 +30,13 @@ func (d *providerData) findSourceAccount(ctx context.Context, key connectionKey,
 		}
 	}
 	return nil, fmt.Errorf("source account %q of connection %s/%s: %w", accountID, key.companyID, key.connectionID, errMissing)
+}
+
+// connectionSourceAccounts lists the connection's source accounts once per provider operation (see listCache).
+func (d *providerData) connectionSourceAccounts(ctx context.Context, key connectionKey) ([]codat.SourceAccount, error) {
+	return d.sourceAccounts.get(ctx, key, func(ctx context.Context) ([]codat.SourceAccount, error) {
+		return d.client.ListSourceAccounts(ctx, key.companyID, key.connectionID)
+	})
 }
 
 // findMapping reads one source account's mapping from the connection's shared mapping list.

@@ -260,6 +260,7 @@ func (tf *tfCLI) state() []tfStateObject {
 	var file struct {
 		Version   int `json:"version"`
 		Resources []struct {
+			Module    string `json:"module"`
 			Mode      string `json:"mode"`
 			Type      string `json:"type"`
 			Name      string `json:"name"`
@@ -281,6 +282,9 @@ func (tf *tfCLI) state() []tfStateObject {
 		}
 		for _, inst := range r.Instances {
 			addr := r.Type + "." + r.Name
+			if r.Module != "" {
+				addr = r.Module + "." + addr
+			}
 			switch k := inst.IndexKey.(type) {
 			case string:
 				addr += fmt.Sprintf("[%q]", k)

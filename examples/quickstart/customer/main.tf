@@ -10,7 +10,7 @@ terraform {
 }
 
 variable "key" {
-  description = "Your key for the customer; it goes into the company's tags and the source account ids."
+  description = "Your key for the customer; it goes into the company's `customer` tag and the default source account ids."
   type        = string
 }
 
@@ -19,19 +19,50 @@ variable "name" {
   type        = string
 }
 
+variable "description" {
+  description = "The company's description. Null (the default) gives \"Quickstart customer <key>\"; \"\" gives a company without one."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "More tags for the company, besides `customer = <key>`, which the module always sets."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
 variable "accounts" {
-  description = "The customer's bank accounts, by your own key for each account."
+  description = <<-EOT
+    The customer's bank accounts, by your own key for each account. Only type, number and balance are required; the
+    rest default to the quickstart's conventions: id "<key>-<account key>", name "<name> <Account key>", currency
+    GBP, sort code 040004 for a GBP account (none otherwise), no routing or account information.
+  EOT
   type = map(object({
-    type    = string
-    number  = string
-    balance = number
+    type      = string
+    number    = string
+    balance   = number
+    id        = optional(string)
+    name      = optional(string)
+    currency  = optional(string, "GBP")
+    sort_code = optional(string)
+    routing_info = optional(object({
+      bank_code = string
+      type      = optional(string)
+    }))
+    account_info = optional(object({
+      description       = optional(string)
+      nickname          = optional(string)
+      account_open_date = optional(string)
+      available_balance = optional(number)
+    }))
   }))
 }
 
 resource "codat_company" "this" {
   name        = var.name
-  description = "Quickstart customer ${var.key}"
-  tags        = { customer = var.key }
+  description = var.description == null ? "Quickstart customer ${var.key}" : (var.description == "" ? null : var.description)
+  tags        = merge(var.tags, { customer = var.key })
 }
 
 resource "codat_connection" "xero" {
@@ -42,13 +73,15 @@ resource "codat_bank_feed_account" "account" {
   for_each       = var.accounts
   company_id     = codat_company.this.id
   connection_id  = codat_connection.xero.id
-  account_id     = "${var.key}-${each.key}"
-  account_name   = "${var.name} ${title(each.key)}"
+  account_id     = coalesce(each.value.id, "${var.key}-${each.key}")
+  account_name   = coalesce(each.value.name, "${var.name} ${title(each.key)}")
   account_type   = each.value.type
   account_number = each.value.number
-  sort_code      = "040004"
-  currency       = "GBP"
+  sort_code      = each.value.sort_code != null ? each.value.sort_code : (each.value.currency == "GBP" ? "040004" : null)
+  routing_info   = each.value.routing_info
+  currency       = each.value.currency
   balance        = each.value.balance
+  account_info   = each.value.account_info
 }
 
 variable "read_mapping_after" {
