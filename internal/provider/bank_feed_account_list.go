@@ -97,12 +97,7 @@ func (r *bankFeedAccountListResource) List(ctx context.Context, req list.ListReq
 				return
 			}
 		}
-		read := func(ctx context.Context, key connectionKey) ([]codat.SourceAccount, error) {
-			return r.data.sourceAccounts.get(ctx, key, func(ctx context.Context) ([]codat.SourceAccount, error) {
-				return r.data.client.ListSourceAccounts(ctx, key.companyID, key.connectionID)
-			})
-		}
-		for f := range fetchInOrder(ctx, keys, accountListWindow, read) {
+		for f := range fetchInOrder(ctx, keys, accountListWindow, r.data.connectionSourceAccounts) {
 			// A connection deleted since the companies were read has no accounts any more; the one the
 			// configuration names must exist.
 			if isNotFound(f.err) && config.ConnectionID.IsNull() {
