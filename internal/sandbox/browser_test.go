@@ -298,11 +298,8 @@ func usableControls(t *testing.T, ctx context.Context, vp viewport, sel string, 
 // the page's other views.
 func press(t *testing.T, ctx context.Context, vp viewport, c control) {
 	t.Helper()
-	var action chromedp.Action[chromedp.Void]
-	switch {
-	case !c.Usable:
-		action = chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelectorAll(%s)[%d].click()`, jsString(c.Selector), c.Index))
-	default:
+	action := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelectorAll(%s)[%d].click()`, jsString(c.Selector), c.Index))
+	if c.Usable {
 		now, err := chromedp.Run(ctx, chromedp.Evaluate[control](fmt.Sprintf(controlJS, jsString(c.Selector), c.Index)))
 		if err != nil {
 			t.Fatalf("measure %q: %v", c.Name, err)
