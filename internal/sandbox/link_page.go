@@ -10,35 +10,41 @@ import (
 )
 
 // The link pages are server-rendered HTML with a little inline CSS and no JavaScript, so they
-// work in any browser, in a headless one and with curl.
+// work in any browser, in a headless one and with curl. The SMB user often opens their link on a
+// phone, so the pages work from 320 CSS px wide: below the breakpoint in linkStyle the tables of
+// accounts become one block per account, each cell labelled from its data-label, with the
+// controls at full width; every control is at least 44 px high and wide, the touch-target size of
+// WCAG 2.2 (2.5.5) and of Apple's guidelines, and 16 px text so that iOS does not zoom into a field.
 
 const linkStyle = `
 :root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f5f7fa;--brand:#0b7fab;--brand-dark:#075e80;--ok:#1b6e44;--warn:#8a5100;--bad:#b42318}
 *{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg);overflow-wrap:break-word}
 header{background:#1f2933;color:#fff;padding:12px 24px;font-weight:600;letter-spacing:.01em}
 header span{color:#7dd3f5;font-weight:400;margin-left:6px}
 main{max-width:1000px;margin:28px auto;padding:0 24px}
 h1{font-size:24px;line-height:1.25;margin:0 0 4px}
 h2{font-size:18px;margin:0 0 6px}
 p{margin:0 0 12px}
-code{font-size:13px;background:#eef2f6;border-radius:4px;padding:1px 5px}
+code{font-size:13px;background:#eef2f6;border-radius:4px;padding:1px 5px;overflow-wrap:anywhere}
 .meta{color:var(--muted);margin:0 0 20px}
 .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:20px 24px;margin:0 0 20px;box-shadow:0 1px 2px rgba(31,41,51,.05)}
 .lead{color:var(--muted);margin:0 0 16px}
 table{width:100%;border-collapse:collapse}
 th{text-align:left;font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);border-bottom:1px solid var(--line);padding:8px 10px}
-td{padding:12px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+td{padding:12px 10px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
 tr:last-child td{border-bottom:0}
-.sub{display:block;color:var(--muted);font-size:13px}
+#manage td{vertical-align:middle}
+.sub{display:block;color:var(--muted);font-size:13px;font-weight:400}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .num{white-space:nowrap}
-select,input[type=date]{font:inherit;color:inherit;padding:7px 9px;border:1px solid #9aa5b1;border-radius:6px;background:#fff}
-select{width:100%;min-width:230px}
+select,input[type=date]{font:inherit;font-size:16px;color:inherit;min-height:44px;padding:8px 10px;border:1px solid #9aa5b1;border-radius:6px;background:#fff}
+select{width:100%;min-width:200px}
 select:focus,input:focus,button:focus{outline:2px solid var(--brand);outline-offset:1px}
-button{font:inherit;font-weight:600;border-radius:6px;padding:9px 22px;cursor:pointer;border:1px solid transparent}
+button{font:inherit;font-weight:600;min-height:44px;min-width:44px;border-radius:6px;padding:9px 22px;cursor:pointer;border:1px solid transparent}
 .primary{background:var(--brand);color:#fff}
 .primary:hover{background:var(--brand-dark)}
-.danger{background:#fff;color:var(--bad);border-color:#e8a49c;padding:5px 14px}
+.danger{background:#fff;color:var(--bad);border-color:#e8a49c;padding:9px 16px}
 .danger:hover{background:#fff1f0}
 .badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:12px;font-weight:600;background:#e4e7eb;color:#3e4c59;white-space:nowrap}
 .s-connected,.s-Linked{background:#ddf6e4;color:var(--ok)}
@@ -49,11 +55,32 @@ button{font:inherit;font-weight:600;border-radius:6px;padding:9px 22px;cursor:po
 .error{background:#fff1f0;border:1px solid #f1b0a8;color:var(--bad)}
 .error ul{margin:0;padding-left:18px}
 .actions{display:flex;gap:16px;justify-content:space-between;align-items:center;margin-top:18px}
+.actions button{flex:none}
 .hint{color:var(--muted);font-size:13px}
 .consent{max-width:520px;margin:8px auto 20px;text-align:center}
 .logo{display:inline-block;width:56px;height:56px;line-height:56px;border-radius:50%;background:#13b5ea;color:#fff;font-weight:700;font-size:17px;margin-bottom:10px}
 .consent ul{text-align:left;display:inline-block;margin:4px 0 18px;padding-left:20px}
 footer{max-width:1000px;margin:0 auto 28px;padding:0 24px;color:var(--muted);font-size:12px}
+@media (max-width:799px){
+header{padding:12px 16px}
+main{margin:16px auto;padding:0 12px}
+footer{padding:0 12px}
+h1{font-size:21px}
+.card{padding:16px}
+.stack,.stack tbody,.stack tr,.stack td{display:block;width:100%}
+.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+.stack tr{padding:14px 0;border-bottom:1px solid var(--line)}
+.stack tr:first-child{padding-top:0}
+.stack tr:last-child{border-bottom:0;padding-bottom:0}
+.stack td{border:0;padding:5px 0}
+.stack td[data-label]::before{content:attr(data-label);display:block;font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin-bottom:3px}
+.stack .name{font-weight:600;font-size:16px}
+.stack .num{white-space:normal}
+.stack select,.stack input[type=date]{display:block;width:100%;min-width:0}
+.stack .danger{width:100%;margin-top:4px}
+.actions{flex-direction:column;align-items:stretch}
+.actions button,.consent button{width:100%}
+}
 `
 
 const linkLayout = `{{define "head"}}<!DOCTYPE html>
@@ -75,9 +102,9 @@ const companyPage = `{{define "company"}}{{template "head" (printf "Connect %s" 
 <p class="meta">Company <code>{{.Company.ID}}</code></p>
 <section class="card">
 {{if .Connections}}<table>
-<tr><th>Connection</th><th>Status</th></tr>
-{{range .Connections}}<tr><td><a href="{{.Link}}">{{.PlatformName}}</a><span class="sub">{{.ID}}</span></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td></tr>
-{{end}}</table>{{else}}<p>This company has no connections yet.</p>{{end}}
+<thead><tr><th scope="col">Connection</th><th scope="col">Status</th></tr></thead>
+<tbody>{{range .Connections}}<tr><td><a href="{{.Link}}">{{.PlatformName}}</a><span class="sub">{{.ID}}</span></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td></tr>
+{{end}}</tbody></table>{{else}}<p>This company has no connections yet.</p>{{end}}
 </section>
 {{template "foot"}}{{end}}
 `
@@ -108,14 +135,14 @@ const connectionPage = `{{define "connection"}}{{template "head" (printf "Connec
 {{define "manage"}}{{if .Fed}}<section class="card" id="manage">
 <h2>Manage your connected accounts</h2>
 <p class="lead">These bank accounts feed {{.Connection.PlatformName}}. Disconnect one to stop its feed at once.</p>
-<table>
-<tr><th>Bank account</th><th>{{.Connection.PlatformName}} account</th><th>Feed start date</th><th>Status</th><th></th></tr>
-{{range .Fed}}<tr data-account="{{.ID}}"><td>{{.AccountName}}<span class="sub">{{template "number" .}}</span></td>
-<td>{{.TargetAccountName}}</td>
-<td class="num">{{longDate .FeedStartDate}}</td>
-<td><span class="badge s-{{.Status}}">{{.Status}}</span></td>
+<table class="stack">
+<thead><tr><th scope="col">Bank account</th><th scope="col">{{.Connection.PlatformName}} account</th><th scope="col">Feed start date</th><th scope="col">Status</th><th scope="col"><span class="vh">Action</span></th></tr></thead>
+<tbody>{{range .Fed}}<tr data-account="{{.ID}}"><td class="name">{{.AccountName}}<span class="sub">{{template "number" .}}</span></td>
+<td data-label="{{$.Connection.PlatformName}} account">{{.TargetAccountName}}</td>
+<td class="num" data-label="Feed start date">{{longDate .FeedStartDate}}</td>
+<td data-label="Status"><span class="badge s-{{.Status}}">{{.Status}}</span></td>
 <td><form method="post" action="{{$.Disconnect}}"><input type="hidden" name="account" value="{{.ID}}"><button type="submit" class="danger" aria-label="Disconnect {{.AccountName}}">Disconnect</button></form></td></tr>
-{{end}}</table>
+{{end}}</tbody></table>
 </section>
 {{end}}{{end}}
 
@@ -124,19 +151,19 @@ const connectionPage = `{{define "connection"}}{{template "head" (printf "Connec
 <p class="lead">Map each bank account to a {{.Connection.PlatformName}} account of the same currency and type (bank or credit card), or create a new one.
 Transactions flow from the feed start date. {{.Connection.PlatformName}} takes transactions up to one year old, so a date from {{longDate .Earliest}} to today, {{longDate .Latest}}, is usual.</p>
 <form method="post" action="{{.Connect}}" id="connect-form">
-<table>
-<tr><th>Bank account</th><th>Balance</th><th>{{.Connection.PlatformName}} account</th><th>Feed start date</th></tr>
-{{range .Mappable}}<tr data-account="{{.ID}}"><td>{{.AccountName}}{{if ne .Status "pending"}} <span class="badge s-{{.Status}}">{{.Status}}</span>{{end}}<span class="sub">{{template "number" .}}</span></td>
-<td class="num">{{.Currency}} {{balance .Balance}}</td>
-<td><select name="target.{{.ID}}" aria-label="{{$.Connection.PlatformName}} account for {{.AccountName}}">
+<table class="stack">
+<thead><tr><th scope="col">Bank account</th><th scope="col">Balance</th><th scope="col">{{.Connection.PlatformName}} account</th><th scope="col">Feed start date</th></tr></thead>
+<tbody>{{range .Mappable}}<tr data-account="{{.ID}}"><td class="name">{{.AccountName}}{{if ne .Status "pending"}} <span class="badge s-{{.Status}}">{{.Status}}</span>{{end}}<span class="sub">{{template "number" .}}</span></td>
+<td class="num" data-label="Balance">{{.Currency}} {{balance .Balance}}</td>
+<td data-label="{{$.Connection.PlatformName}} account"><select name="target.{{.ID}}" aria-label="{{$.Connection.PlatformName}} account for {{.AccountName}}">
 <option value="">Don't connect this account</option>
 {{- $target := .Target}}{{range .Options}}
 <option value="{{.ID}}"{{if eq .ID $target}} selected{{end}}>{{.Name}}{{with .AccountNumber}} ({{.}}){{end}}</option>
 {{- end}}
 <option value="new"{{if eq .Target "new"}} selected{{end}}>Create New Account</option>
 </select><span class="sub">Create New Account adds “{{.AccountName}}” to {{$.Connection.PlatformName}}.</span></td>
-<td><input type="date" name="start.{{.ID}}" value="{{.Start}}" aria-label="Feed start date for {{.AccountName}}"></td></tr>
-{{end}}</table>
+<td data-label="Feed start date"><input type="date" name="start.{{.ID}}" value="{{.Start}}" aria-label="Feed start date for {{.AccountName}}"></td></tr>
+{{end}}</tbody></table>
 <div class="actions"><span class="hint">Only {{.Connection.PlatformName}} accounts of the bank account's currency and type that no other feed uses are offered.</span>
 <button type="submit" class="primary" id="connect-button">Connect</button></div>
 </form>

@@ -222,8 +222,8 @@ func TestLinkMappingScreen(t *testing.T) {
 		`>Business Current Account (41234567)</option>`,
 		`<button type="submit" class="primary" id="connect-button">Connect</button>`,
 		`12-34-56 12345670 · GBP`,
-		`<td class="num">GBP 99.99</td>`,
-		`<td class="num">USD 5.00</td>`,
+		`<td class="num" data-label="Balance">GBP 99.99</td>`,
+		`<td class="num" data-label="Balance">USD 5.00</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("mapping screen lacks %q", want)
