@@ -108,11 +108,11 @@ func Patch(text, patch string) (string, error) {
 				return "", fmt.Errorf("hunk %d: the line %q starts with none of \" \", \"-\" or \"+\"", n+1, line)
 			}
 		}
-		old, new := strings.Join(before, "\n")+"\n", strings.Join(after, "\n")+"\n"
-		if c := strings.Count(text, old); c != 1 {
-			return "", fmt.Errorf("hunk %d: its context and removed lines occur %d times in the file, not once:\n%s", n+1, c, old)
+		from, to := strings.Join(before, "\n")+"\n", strings.Join(after, "\n")+"\n"
+		if c := strings.Count(text, from); c != 1 {
+			return "", fmt.Errorf("hunk %d: its context and removed lines occur %d times in the file, not once:\n%s", n+1, c, from)
 		}
-		text = strings.Replace(text, old, new, 1)
+		text = strings.Replace(text, from, to, 1)
 	}
 	return text, nil
 }

@@ -11,12 +11,12 @@ import (
 // and the webhooks of Codat's API descriptions, whose bodies they follow: ConnectionWebhook (P webhooks
 // connection.*) and SourceAccountWebhook (BF webhooks bankFeeds.sourceAccount.*).
 const (
-	// EventConnectionConnected: "Called when a connection is successfully linked by the SMB."
+	// EventConnectionConnected is "Called when a connection is successfully linked by the SMB".
 	EventConnectionConnected = "connection.connected"
-	// EventConnectionDisconnected: "Called when a connection is disconnected either due to being unlinked
-	// or de-authorized by the SMB or integration."
+	// EventConnectionDisconnected is "Called when a connection is disconnected either due to being
+	// unlinked or de-authorized by the SMB or integration".
 	EventConnectionDisconnected = "connection.disconnected"
-	// EventConnectionReconnected: "Called when a connection is reconnected after becoming disconnected."
+	// EventConnectionReconnected is "Called when a connection is reconnected after becoming disconnected".
 	EventConnectionReconnected = "connection.reconnected"
 	// EventSourceAccountConnected: "a bank feed source account has changed to a status of connected".
 	EventSourceAccountConnected = "bankFeeds.sourceAccount.connected"
@@ -135,12 +135,13 @@ func (s *Sandbox) sourceAccountStatusChanged(a *sourceAccount) {
 	}
 	w.accountStatus[a] = a.Status
 	var event string
-	switch {
-	case a.Status == prev:
-	case a.Status == AccountConnected:
-		event = EventSourceAccountConnected
-	case a.Status == AccountDisconnected:
-		event = EventSourceAccountDisconnected
+	if a.Status != prev {
+		switch a.Status {
+		case AccountConnected:
+			event = EventSourceAccountConnected
+		case AccountDisconnected:
+			event = EventSourceAccountDisconnected
+		}
 	}
 	if event == "" || len(w.consumers) == 0 {
 		return
