@@ -57,6 +57,10 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// MaxConcurrentRequests limits the HTTP attempts in flight at once across all callers of the Client.
 	MaxConcurrentRequests int
+	// RequestsPerMinute paces the HTTP attempts (retries included) of all callers of the Client so that no
+	// 60-second window holds more (see limiter.go). Zero means DefaultRequestsPerMinute, Codat's limit per IP
+	// address; a negative value paces nothing.
+	RequestsPerMinute int
 	// RequestTimeout limits one HTTP attempt, from sending the request to reading the whole response.
 	RequestTimeout time.Duration
 	// HTTPClient is the base HTTP client; a pooled cleanhttp client when nil. The Client wraps (a copy of) its
@@ -122,6 +126,7 @@ func NewClient(cfg Config) (*Client, error) {
 		next:    next,
 		slots:   make(chan struct{}, cfg.MaxConcurrentRequests),
 		timeout: cfg.RequestTimeout,
+		limit:   newRequestLimiter(cfg.RequestsPerMinute),
 	}
 
 	c := &Client{
@@ -171,6 +176,9 @@ func applyDefaults(cfg *Config) error {
 	}
 	if cfg.MaxConcurrentRequests == 0 {
 		cfg.MaxConcurrentRequests = DefaultMaxConcurrentRequests
+	}
+	if cfg.RequestsPerMinute == 0 {
+		cfg.RequestsPerMinute = DefaultRequestsPerMinute
 	}
 	return nil
 }
