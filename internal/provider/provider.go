@@ -76,6 +76,8 @@ type providerData struct {
 	mappings       *listCache[codat.BankFeedMapping]
 	// connections holds the connections read or created in this provider process, for the mapping data source.
 	connections *connectionMemo
+	// companies answers the reads of companies and connections, from GET /companies pages when many are read.
+	companies *companyDirectory
 	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
 	integrationKeys *integrationKeys
 	// claims holds the objects created or adopted in this provider process (see adoption.go).
@@ -237,6 +239,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		sourceAccounts: newListCache[codat.SourceAccount](),
 		mappings:       newListCache[codat.BankFeedMapping](),
 		connections:    newConnectionMemo(),
+		companies:      newCompanyDirectory(client),
 
 		integrationKeys: newIntegrationKeys(),
 	}
