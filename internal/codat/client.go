@@ -317,6 +317,19 @@ func pathf(format string, ids ...string) string {
 // JSON body when non-nil, and the JSON response decoded into out when non-nil. Retries, idempotency, logging and
 // error typing all happen here.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	return c.doWith(ctx, method, path, query, in, out, callOptions{})
+}
+
+// callOptions adjust one call of doWith.
+type callOptions struct {
+	// conflictResults takes a 409 whose body is a JSON array as an answer to decode into out, not an error: the
+	// batch create answers 409 with each item's result when it created none (BF create-batch-source-account).
+	// Codat's other 409s, such as an Idempotency-Key still in flight, carry its error object.
+	conflictResults bool
+}
+
+// doWith is do with options.
+func (c *Client) doWith(ctx context.Context, method, path string, query url.Values, in, out any, opts callOptions) error {
 	// An identifier that cannot address one object would reach another one: an empty one the collection, `..`
 	// the parent.
 	ids, err := pathIdentifiers(path)
@@ -387,7 +400,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		return redirect
 	}
-	if resp.StatusCode >= http.StatusBadRequest {
+	isResults := opts.conflictResults && resp.StatusCode == http.StatusConflict && bytes.HasPrefix(bytes.TrimSpace(respBody), []byte("["))
+	if resp.StatusCode >= http.StatusBadRequest && !isResults {
 		apiErr := c.newAPIError(method, path, resp.StatusCode, respBody, state.attempts())
 		apiErr.URL = target
 		if resp.StatusCode == http.StatusNotFound {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,6 +84,24 @@ func TestLimiterNoWindowOverLimit(t *testing.T) {
 	}
 }
 
+// syncBuffer is a log sink the test reads while the client writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // A request the limiter holds back is logged at debug with its wait; cancelling the wait sends nothing.
 func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	rec := newRecorder(t, reply(http.StatusOK, companyJSON))
@@ -90,7 +109,7 @@ func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	// One request at once, the next an hour later: the second one is sure to be waiting when it is cancelled.
 	c.httpClient.Transport.(*attemptTransport).limit = &requestLimiter{perMinute: 3, lim: rate.NewLimiter(rate.Every(time.Hour), 1)}
 
-	var out bytes.Buffer
+	var out syncBuffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
 	if _, err := c.GetCompany(ctx, "c1"); err != nil {
 		t.Fatal(err)
@@ -119,7 +138,7 @@ func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	if n := len(rec.all()); n != 1 {
 		t.Fatalf("the server got %d requests, want 1: the cancelled one must not be sent", n)
 	}
-	entries, err := tflogtest.MultilineJSONDecode(&out)
+	entries, err := tflogtest.MultilineJSONDecode(strings.NewReader(out.String()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -322,7 +322,7 @@ func (r *bankFeedAccountResource) Create(ctx context.Context, req resource.Creat
 	key := connectionKey{plan.CompanyID.ValueString(), plan.ConnectionID.ValueString()}
 	defer r.data.invalidateConnection(key)
 
-	account, err := r.data.createSourceAccount(ctx, key, sourceAccountBody(plan))
+	account, err := r.data.accounts.create(ctx, key, sourceAccountBody(plan))
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Unable to create source account %q on Codat connection %s/%s",
 			plan.AccountID.ValueString(), key.companyID, key.connectionID), apiErrorDetail(err)+sourceAccountVersionHint(plan, err))

@@ -82,6 +82,8 @@ type providerData struct {
 	integrationKeys *integrationKeys
 	// claims holds the objects created or adopted in this provider process (see adoption.go).
 	claims claimSet
+	// accounts gathers the source-account creates of a connection into batch creates.
+	accounts *accountBatcher
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -243,6 +245,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 		integrationKeys: newIntegrationKeys(),
 	}
+	data.accounts = newAccountBatcher(data)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
