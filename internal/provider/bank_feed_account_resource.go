@@ -84,6 +84,9 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 			"connection. The SMB user maps it to a Xero bank account in the connection's `link_url` page, or " +
 			"`codat_bank_feed_account_mapping` maps it through the API. Codat endpoints: `POST`, `GET`, `PATCH` and " +
 			"`DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts`.\n\n" +
+			"Accounts of one connection that Terraform creates together go in one `POST .../bankFeedAccounts/batch` " +
+			"request, each resource getting Codat's answer about its own account; Terraform hands them over together " +
+			"when `-parallelism` is at least the number of accounts the apply creates.\n\n" +
 			"Codat updates only `account_name` and, while the account is not `connected`, the balance; changing " +
 			"anything else replaces the account.\n\n" +
 			"**Balances.** `balance` is the opening balance: it is sent when the account is created, and sent again " +
