@@ -163,36 +163,43 @@ func writeCalls(b *strings.Builder, results []Result) {
 		b.WriteString("---:|")
 	}
 	b.WriteString("---:|\n")
+	largest := slices.Max(ns)
 	for _, op := range Ops {
-		var routes []string
-		byN := map[int]Result{}
+		byN := map[int]map[string]int{}
 		for _, r := range results {
-			if r.Op != op {
-				continue
-			}
-			byN[r.N] = r
-			for route := range r.Calls {
-				if !slices.Contains(routes, route) {
-					routes = append(routes, route)
-				}
+			if r.Op == op {
+				byN[r.N] = r.Calls
 			}
 		}
-		largest := slices.Max(ns)
-		for route := range MinimumCalls(op, largest).Total(largest) {
+		minimum := MinimumCalls(op, largest)
+		writeRouteRows(b, op, ns, byN, minimum.Total(largest), func(route string) string { return minimumText(minimum, route) })
+	}
+	b.WriteString("\n")
+}
+
+// writeRouteRows writes one row per route of op: the calls per customer at each size in ns (byN holds the calls by
+// route at each size), then last(route). The routes are those called at any size and those of also.
+func writeRouteRows(b *strings.Builder, op Op, ns []int, byN map[int]map[string]int, also map[string]int, last func(route string) string) {
+	var routes []string
+	add := func(m map[string]int) {
+		for route := range m {
 			if !slices.Contains(routes, route) {
 				routes = append(routes, route)
 			}
 		}
-		slices.SortFunc(routes, compareRoutes)
-		for _, route := range routes {
-			fmt.Fprintf(b, "| %s | `%s` |", op, route)
-			for _, n := range ns {
-				fmt.Fprintf(b, " %s |", perCustomer(byN[n].Calls[route], n))
-			}
-			fmt.Fprintf(b, " %s |\n", minimumText(MinimumCalls(op, largest), route))
-		}
 	}
-	b.WriteString("\n")
+	for _, calls := range byN {
+		add(calls)
+	}
+	add(also)
+	slices.SortFunc(routes, compareRoutes)
+	for _, route := range routes {
+		fmt.Fprintf(b, "| %s | `%s` |", op, route)
+		for _, n := range ns {
+			fmt.Fprintf(b, " %s |", perCustomer(byN[n][route], n))
+		}
+		fmt.Fprintf(b, " %s |\n", last(route))
+	}
 }
 
 // minimumText is a route's minimum: per customer, or per operation whatever the number of customers.

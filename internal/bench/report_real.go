@@ -126,35 +126,16 @@ func writeReal(b *strings.Builder, rep *Report) {
 	}
 	b.WriteString("---:|\n")
 	for _, op := range []Op{OpApply, OpPlan} {
-		byN := map[int]RealResult{}
-		var routes []string
+		byN := map[int]map[string]int{}
 		for _, r := range rep.Real {
-			if r.Op != op {
-				continue
-			}
-			byN[r.N] = r
-			for route := range r.Calls {
-				if !slices.Contains(routes, route) {
-					routes = append(routes, route)
-				}
+			if r.Op == op {
+				byN[r.N] = r.Calls
 			}
 		}
-		for route := range before[op] {
-			if !slices.Contains(routes, route) {
-				routes = append(routes, route)
-			}
-		}
-		slices.SortFunc(routes, compareRoutes)
-		for _, route := range routes {
-			fmt.Fprintf(b, "| %s | `%s` |", op, route)
-			for _, n := range ns {
-				fmt.Fprintf(b, " %s |", perCustomer(byN[n].Calls[route], n))
-			}
-			fmt.Fprintf(b, " %d |\n", before[op][route])
-		}
+		writeRouteRows(b, op, ns, byN, before[op], func(route string) string { return fmt.Sprint(before[op][route]) })
 		fmt.Fprintf(b, "| %s | all |", op)
 		for _, n := range ns {
-			fmt.Fprintf(b, " **%s** |", perCustomer(total(byN[n].Calls), n))
+			fmt.Fprintf(b, " **%s** |", perCustomer(total(byN[n]), n))
 		}
 		fmt.Fprintf(b, " **%d** |\n", total(before[op]))
 	}

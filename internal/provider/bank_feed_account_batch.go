@@ -259,6 +259,7 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 			return out
 		}
 		var rest []codat.SourceAccount
+		var adopted []string
 		for _, a := range pending {
 			i := slices.IndexFunc(all, func(have codat.SourceAccount) bool { return have.ID == a.ID })
 			importID := key.companyID + "/" + key.connectionID + "/" + a.ID
@@ -268,10 +269,14 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 			case sourceAccountDiff(a, all[i]) != "":
 				out[a.ID] = accountOutcome{err: fmt.Errorf("%w\n\n%w", err, differingAccountError(a.ID, sourceAccountDiff(a, all[i]), importID))}
 			default:
-				tflog.Info(ctx, "Codat create had an unknown outcome; adopting the object it made", map[string]any{
-					"kind": "source account", "import_id": importID, "round": round + 1})
+				adopted = append(adopted, importID)
 				out[a.ID] = accountOutcome{account: &all[i]}
 			}
+		}
+		if len(adopted) > 0 {
+			// One line for the request, as for a single create.
+			tflog.Info(ctx, "Codat create had an unknown outcome; adopting the object it made", map[string]any{
+				"kind": "source accounts", "import_ids": adopted, "round": round + 1})
 		}
 		for _, a := range rest {
 			matching := fmt.Sprintf("with id %q", a.ID)
