@@ -22,38 +22,42 @@ import (
 // a create joins its connection's open batch; the batch goes to Codat once Terraform has stopped handing over
 // creates, that is when no source-account create (for any connection) has arrived for batchSettle, or when its
 // first create has waited batchMaxWait. Terraform starts the accounts of a configuration together (they wait for
-// the same connections), so they arrive within milliseconds of each other as long as Terraform's parallelism lets
-// them: with -parallelism at least the number of accounts being created, a connection's accounts all meet in its
-// batch. With Terraform's default of 10 and many customers, Terraform hands the accounts over ten at a time in no
-// particular order, and accounts of one connection rarely meet. Once a second request goes to a connection that
-// already had one in this provider process, the accounts evidently arrive apart: from then on creates are sent as
-// they come, without waiting, and an info line says how to let them meet. A batch of one goes through the single
-// create.
+// the same connections), in no particular order, as many at a time as its -parallelism allows. Measured with 500
+// customers and -parallelism=1000 (make bench), the 1,000 creates reached the provider within a second, with
+// gaps of up to 140 ms between two of them: batchSettle leaves a margin over that. With -parallelism at least the
+// number of accounts being created, a connection's accounts therefore meet in its batch. With Terraform's default
+// of 10 and many customers, Terraform hands the accounts over ten at a time, and accounts of one connection rarely
+// meet: once giveUpAfter batches in a row have held a single account, the provider stops waiting for this run (and
+// says at info level how to let the accounts meet). A batch of one goes through the single create.
 //
 // Source accounts in v1's shape (Debit, Credit) are batched apart from v2's: a client speaks one of them, and a
 // batch mixing both would be refused whole.
 type accountBatcher struct {
 	d       *providerData
 	maxWait time.Duration
+	// giveUpAfter is how many batches in a row holding a single account end the waiting.
+	giveUpAfter int
 	// now and after are the clock; tests replace them.
 	now   func() time.Time
 	after func(time.Duration) <-chan time.Time
 
 	mu sync.Mutex
-	// settle is batchSettle, or zero once accounts of one connection were seen to arrive apart.
+	// settle is batchSettle, or zero once the waiting has ended.
 	settle   time.Duration
 	lastSeen time.Time
 	open     map[batchKey]*accountBatch
-	// sent counts the requests that created the accounts of each connection.
-	sent map[batchKey]int
+	// singles counts the batches in a row that held a single account.
+	singles int
 }
 
 const (
-	// batchSettle is how long no create has to arrive before the open batches go. Terraform hands over the creates
-	// it starts together within a few milliseconds of each other; the margin covers a busy machine.
-	batchSettle = 50 * time.Millisecond
+	// batchSettle is how long no create has to arrive before the open batches go.
+	batchSettle = 500 * time.Millisecond
 	// batchMaxWait bounds how long a create waits for others while Terraform keeps handing creates over.
-	batchMaxWait = 5 * time.Second
+	batchMaxWait = 30 * time.Second
+	// batchGiveUpAfter is the default of accountBatcher.giveUpAfter: with Terraform's default parallelism of 10, two
+	// rounds of creates that did not meet.
+	batchGiveUpAfter = 20
 )
 
 type batchKey struct {
@@ -77,8 +81,8 @@ type pendingAccount struct {
 }
 
 func newAccountBatcher(d *providerData) *accountBatcher {
-	return &accountBatcher{d: d, settle: batchSettle, maxWait: batchMaxWait, now: time.Now, after: time.After,
-		open: map[batchKey]*accountBatch{}, sent: map[batchKey]int{}}
+	return &accountBatcher{d: d, settle: batchSettle, maxWait: batchMaxWait, giveUpAfter: batchGiveUpAfter,
+		now: time.Now, after: time.After, open: map[batchKey]*accountBatch{}}
 }
 
 // create creates one source account, in a batch with the other accounts of its connection that arrive with it.
@@ -134,22 +138,25 @@ func (b *accountBatcher) gather(batch *accountBatch) {
 			delete(b.open, batch.key)
 		}
 		items := batch.items
-		apart := false
-		if len(items) > 0 {
-			b.sent[batch.key]++
-			apart = b.sent[batch.key] == 2 && b.settle > 0
-			if apart {
+		giveUp := false
+		switch {
+		case len(items) > 1:
+			b.singles = 0
+		case len(items) == 1:
+			b.singles++
+			giveUp = b.singles >= b.giveUpAfter && b.settle > 0
+			if giveUp {
 				b.settle = 0
 			}
 		}
 		b.mu.Unlock()
-		if apart {
-			tflog.Info(items[0].ctx, "Source accounts of one Codat connection reached the provider apart, so they go "+
-				"to Codat in separate requests, and the provider no longer waits for accounts to meet in this run. "+
-				"Terraform hands over at most -parallelism objects at a time (10 by default): with a -parallelism of "+
-				"at least the number of source accounts an apply creates, each connection's accounts go in one batch "+
-				"request. The provider keeps Codat's limits itself (max_concurrent_requests, max_requests_per_minute).",
-				map[string]any{"company_id": batch.key.companyID, "connection_id": batch.key.connectionID})
+		if giveUp {
+			tflog.Info(items[0].ctx, fmt.Sprintf("The last %d source accounts reached the provider without another "+
+				"account of their connection, so each went to Codat alone, and the provider no longer waits for "+
+				"accounts to meet in this run. Terraform hands over at most -parallelism objects at a time (10 by "+
+				"default): with a -parallelism of at least the number of source accounts an apply creates, each "+
+				"connection's accounts go in one batch request. The provider keeps Codat's limits itself "+
+				"(max_concurrent_requests, max_requests_per_minute).", b.giveUpAfter))
 		}
 		if len(items) > 0 {
 			b.send(batch.key.connectionKey, items)

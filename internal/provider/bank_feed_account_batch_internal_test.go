@@ -104,13 +104,13 @@ func createAsync(b *accountBatcher, ctx context.Context, key connectionKey, a co
 	return out
 }
 
-// Creates of one connection that arrive before the batch is due go in one batch create; once a second request
-// goes to a connection, the accounts evidently arrive apart, and later creates go at once.
+// Creates of one connection that arrive before the batch is due go in one batch create; once giveUpAfter batches in
+// a row held a single account (accounts do not meet: Terraform hands them over apart), later creates go at once.
 func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 	sb, d, key := sandboxConnection(t, sandbox.Options{})
 	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), tick: make(chan time.Time)}
 	b := newAccountBatcher(d)
-	b.now, b.after = clock.now, clock.after
+	b.now, b.after, b.giveUpAfter = clock.now, clock.after, 2
 	ctx := context.Background()
 
 	first := createAsync(b, ctx, key, usdAccount("a1"))
@@ -127,28 +127,30 @@ func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 		t.Fatalf("%d batch and %d single creates, want one batch", got[0], got[1])
 	}
 
-	// A third account of the same connection arrives after its batch went: alone, through the single create.
-	third := createAsync(b, ctx, key, usdAccount("a3"))
-	waitFor(t, b, func() bool { return b.open[k] != nil && len(b.open[k].items) == 1 })
-	clock.advance(batchSettle)
-	if r := <-third; r.err != nil {
-		t.Fatal(r.err)
-	}
-	if got := sb.Count(routeSingleCreate); got != 1 {
-		t.Fatalf("%d single creates, want 1", got)
+	// Two accounts arrive alone, one after the other: each goes through the single create once its wait is over.
+	for i, id := range []string{"a3", "a4"} {
+		alone := createAsync(b, ctx, key, usdAccount(id))
+		waitFor(t, b, func() bool { return b.open[k] != nil && len(b.open[k].items) == 1 })
+		clock.advance(batchSettle)
+		if r := <-alone; r.err != nil {
+			t.Fatal(r.err)
+		}
+		if got := sb.Count(routeSingleCreate); got != i+1 {
+			t.Fatalf("%d single creates, want %d", got, i+1)
+		}
 	}
 	b.mu.Lock()
 	settle := b.settle
 	b.mu.Unlock()
 	if settle != 0 {
-		t.Fatalf("settle %s after accounts arrived apart, want no more waiting", settle)
+		t.Fatalf("settle %s after two batches of one in a row, want no more waiting", settle)
 	}
 	// No more waiting: the next create goes without the clock moving.
-	if r := <-createAsync(b, ctx, key, usdAccount("a4")); r.err != nil {
+	if r := <-createAsync(b, ctx, key, usdAccount("a5")); r.err != nil {
 		t.Fatal(r.err)
 	}
-	if n := len(sb.SourceAccounts(key.companyID, key.connectionID)); n != 4 {
-		t.Errorf("the connection holds %d accounts, want 4", n)
+	if n := len(sb.SourceAccounts(key.companyID, key.connectionID)); n != 5 {
+		t.Errorf("the connection holds %d accounts, want 5", n)
 	}
 }
 

@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	omitKey := fs.Bool("omit-integration-key", false, "leave integrationKey out of connections, as Codat may")
 	programme := fs.Bool("products-programme", false, "serve the alpha product endpoints (Codat's development programme); otherwise they answer 403")
 	dailyQuota := fs.Int("daily-quota", 0, "API requests allowed per UTC day (default: Codat's 1,000 × (1 + companies with a Linked connection))")
+	perMinute := fs.Int("requests-per-minute", 0, "API requests one IP address may make within 60 seconds (default: Codat's 1,000; negative: no limit)")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
 	verbose := fs.Bool("v", false, "log every API request to stderr")
 	integratedOn := fs.String("integrated-on", "", "date the Codat client integrated Bank Feeds, e.g. 2024-03-01; before 2024-08-01 source accounts use Codat's v1 shape")
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Latency:      *latency,
 		MappingDelay: *mappingDelay,
 		DailyQuota:   *dailyQuota,
+
+		RequestsPerMinute: *perMinute,
 
 		OmitIntegrationKey: *omitKey,
 		ProductsProgramme:  *programme,
