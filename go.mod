@@ -18,6 +18,7 @@ require (
 	github.com/zclconf/go-cty v1.18.1
 	golang.org/x/oauth2 v0.37.0
 	golang.org/x/sync v0.20.0
+	golang.org/x/time v0.16.0
 )
 
 require (

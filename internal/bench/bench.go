@@ -50,8 +50,27 @@ type Options struct {
 	// ProfileDir, when set, builds the provider with the benchprofile tag and collects its CPU and allocation
 	// profiles there, one pair per provider process.
 	ProfileDir string
+	// RealCodat lists the sizes also measured the way they run against Codat itself: the sandbox applies Codat's
+	// limit of 1,000 requests a minute per IP address and the provider paces itself at its default; apply and plan
+	// only.
+	RealCodat []int
+	// PartSize splits a real-Codat size into states of at most this many customers, applied one after the other,
+	// as the docs recommend beyond a few hundred customers. Zero: 500.
+	PartSize int
 	// Log receives progress lines.
 	Log io.Writer
+}
+
+// RealResult is one operation of a real-Codat run, summed over its states.
+type RealResult struct {
+	N, Parts int
+	Op       Op
+	Wall     time.Duration
+	Calls    map[string]int
+	// PeakPerMinute is the most requests the sandbox received within any 60 seconds during the operation (windows
+	// reaching back into the one before count); Refused, how many it refused past Codat's limit.
+	PeakPerMinute, Refused int
+	Provider               ProviderUsage
 }
 
 // Comparison asks for a shape's stand-in to be measured with a backend at some sizes.
@@ -117,6 +136,7 @@ type Report struct {
 	Machine Machine
 	Results []Result
 	Floors  []FloorResult
+	Real    []RealResult
 	Elapsed time.Duration
 }
 
@@ -134,6 +154,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	if opts.Repeat < 1 {
 		opts.Repeat = 1
+	}
+	if opts.PartSize <= 0 {
+		opts.PartSize = 500
 	}
 	if opts.Terraform == "" {
 		tf, err := exec.LookPath("terraform")
@@ -183,6 +206,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			}
 			report.Results = append(report.Results, medians(reps)...)
 		}
+	}
+	for _, n := range opts.RealCodat {
+		results, err := r.measureReal(ctx, n)
+		if err != nil {
+			return nil, fmt.Errorf("real-Codat run, %d customers: %w", n, err)
+		}
+		report.Real = append(report.Real, results...)
 	}
 	for _, c := range opts.Comparisons {
 		for _, n := range c.Customers {
@@ -307,13 +337,18 @@ func (r *runner) measure(ctx context.Context, s Shape, backend Backend, n int) (
 	// The sandbox allows Codat's 1,000 × (1 + active connected companies) requests a day; a tenant running n
 	// customers in production has them linked. The bench measures calls and time, not the quota, so it sets that
 	// tenant's quota, 1,000 × (1 + n), without linking the customers (which would change what plan and destroy read).
-	srv, err := sandbox.Start(sandbox.Options{Latency: r.opts.Latency, DailyQuota: 1_000 * (1 + n)})
+	// These runs measure the provider's own speed: the sandbox does not apply Codat's per-minute limit, and the
+	// provider's pacing is set far above it (see the real-Codat runs for both at Codat's 1,000 a minute).
+	srv, err := sandbox.Start(sandbox.Options{Latency: r.opts.Latency, DailyQuota: 1_000 * (1 + n), RequestsPerMinute: -1})
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Close()
 	dir := filepath.Join(r.opts.WorkDir, fmt.Sprintf("%s-%s-%d", s.Name, backend, n))
 	if err := r.prepare(ctx, dir, s, backend, false, n); err != nil {
+		return nil, err
+	}
+	if err := writeProviderOverride(dir, unpaced); err != nil {
 		return nil, err
 	}
 	env := map[string]string{
@@ -359,7 +394,7 @@ func (r *runner) measure(ctx context.Context, s Shape, backend Backend, n int) (
 			StandInStateBytes: floors[i].StateBytes,
 			APIFloor:          APIFloor(op, n, r.opts.Latency, r.opts.Parallelism),
 			Calls:             srv.Counts(),
-			Minimum:           scale(MinimumCalls(op), n),
+			Minimum:           MinimumCalls(op, n).Total(n),
 			Provider:          usage,
 			StateBytes:        r.stateSize(dir, backend),
 		}
@@ -372,6 +407,86 @@ func (r *runner) measure(ctx context.Context, s Shape, backend Backend, n int) (
 		return nil, fmt.Errorf("destroy left %d companies in the sandbox", left)
 	}
 	return results, nil
+}
+
+// measureReal applies and plans n customers of the module shape against a sandbox that applies Codat's limit of
+// 1,000 requests a minute per IP address, with the provider at its default pacing, in states of at most PartSize
+// customers applied one after the other (each command runs on every state before the next command starts).
+func (r *runner) measureReal(ctx context.Context, n int) ([]RealResult, error) {
+	srv, err := sandbox.Start(sandbox.Options{Latency: r.opts.Latency, DailyQuota: 1_000 * (1 + n)})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	parts := (n + r.opts.PartSize - 1) / r.opts.PartSize
+	var dirs []string
+	for p := range parts {
+		first := 1 + p*r.opts.PartSize
+		size := min(r.opts.PartSize, n-p*r.opts.PartSize)
+		dir := filepath.Join(r.opts.WorkDir, fmt.Sprintf("real-%d-part%d", n, p+1))
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+		if err := writeConfigFrom(dir, moduleShape, false, first, size); err != nil {
+			return nil, err
+		}
+		block := fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = %q\n  }\n}\n", r.state.url+r.statePath(dir))
+		if err := os.WriteFile(filepath.Join(dir, "backend.tf"), []byte(block), 0o644); err != nil {
+			return nil, err
+		}
+		if _, _, err := r.run(ctx, dir, nil, "init", "-input=false", "-no-color"); err != nil {
+			return nil, err
+		}
+		dirs = append(dirs, dir)
+	}
+	env := map[string]string{
+		"CODAT_BASE_URL": srv.URL,
+		"CODAT_API_KEY":  srv.APIKey(),
+		"XERO_TOKEN_URL": srv.URL + "/xero/connect/token",
+		envWrapTarget:    r.provider,
+	}
+	var out []RealResult
+	for _, op := range []Op{OpApply, OpPlan} {
+		srv.ResetCounts()
+		res := RealResult{N: n, Parts: parts, Op: op}
+		for i, dir := range dirs {
+			statsDir := filepath.Join(dir, "stats-"+string(op))
+			if err := os.MkdirAll(statsDir, 0o755); err != nil {
+				return nil, err
+			}
+			env[envWrapStats] = statsDir
+			wall, _, err := r.terraform(ctx, dir, op, env)
+			if err != nil {
+				return nil, fmt.Errorf("state %d of %d: %w", i+1, parts, err)
+			}
+			usage, err := readUsage(statsDir)
+			if err != nil {
+				return nil, err
+			}
+			res.Wall += wall
+			res.Provider.Processes += usage.Processes
+			res.Provider.CPU += usage.CPU
+			res.Provider.PeakRSSKiB = max(res.Provider.PeakRSSKiB, usage.PeakRSSKiB)
+		}
+		res.Calls = srv.Counts()
+		res.PeakPerMinute = srv.PeakPerMinute()
+		res.Refused = srv.Rejections()[sandbox.RejectedPerMinute]
+		r.logf("  real    %-6s N=%-4d %8s in %d states  calls %d (floor at 1,000 a minute %s)  at most %d in 60 s, %d refused",
+			op, n, round(res.Wall), parts, total(res.Calls), round(PacingFloor(total(res.Calls))), res.PeakPerMinute, res.Refused)
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// unpaced is the provider's max_requests_per_minute in the runs that measure its own speed: far above any window
+// they fill.
+const unpaced = 1_000_000
+
+// writeProviderOverride sets the provider's max_requests_per_minute in an override file, which Terraform merges
+// into the configuration's provider block: the configuration itself stays the one the docs show.
+func writeProviderOverride(dir string, perMinute int) error {
+	body := fmt.Sprintf("provider \"codat\" {\n  max_requests_per_minute = %d\n}\n", perMinute)
+	return os.WriteFile(filepath.Join(dir, "bench_override.tf"), []byte(body), 0o644)
 }
 
 // measureStandIn runs apply, plan and destroy on the shape's terraform_data stand-in.
@@ -514,14 +629,6 @@ func readUsage(dir string) (ProviderUsage, error) {
 		return u, fmt.Errorf("no provider process recorded its usage in %s", dir)
 	}
 	return u, nil
-}
-
-func scale(m map[string]int, n int) map[string]int {
-	out := make(map[string]int, len(m))
-	for k, v := range m {
-		out[k] = v * n
-	}
-	return out
 }
 
 func fileSize(p string) int64 {

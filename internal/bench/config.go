@@ -66,9 +66,12 @@ type account struct {
 // customerKey names customer i (from 1) so that keys sort in creation order.
 func customerKey(i int) string { return fmt.Sprintf("c%04d", i) }
 
-func customers(n int) map[string]customer {
+func customers(n int) map[string]customer { return customersFrom(1, n) }
+
+// customersFrom is n customers numbered from first: the share of one state when customers are split over several.
+func customersFrom(first, n int) map[string]customer {
 	out := make(map[string]customer, n)
-	for i := 1; i <= n; i++ {
+	for i := first; i < first+n; i++ {
 		out[customerKey(i)] = customer{
 			Name: fmt.Sprintf("Customer %04d Ltd", i),
 			Accounts: map[string]account{
@@ -82,11 +85,16 @@ func customers(n int) map[string]customer {
 
 // writeConfig writes the shape's Codat or stand-in configuration for n customers into dir.
 func writeConfig(dir string, s Shape, standIn bool, n int) error {
+	return writeConfigFrom(dir, s, standIn, 1, n)
+}
+
+// writeConfigFrom is writeConfig for the customers numbered first to first+n-1.
+func writeConfigFrom(dir string, s Shape, standIn bool, first, n int) error {
 	files := s.codat
 	if standIn {
 		files = s.standIn
 	}
-	data, err := json.MarshalIndent(customers(n), "", "  ")
+	data, err := json.MarshalIndent(customersFrom(first, n), "", "  ")
 	if err != nil {
 		return err
 	}

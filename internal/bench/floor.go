@@ -1,8 +1,9 @@
 package bench
 
 import (
-	"maps"
 	"time"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 // Sandbox counter names ("METHOD /template") of the calls the configurations make.
@@ -13,7 +14,9 @@ const (
 	routeCreateConnection = "POST /companies/{companyId}/connections"
 	routeGetConnection    = "GET /companies/{companyId}/connections/{connectionId}"
 	routeDeleteConnection = "DELETE /companies/{companyId}/connections/{connectionId}"
+	routeListCompanies    = "GET /companies"
 	routeCreateAccount    = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
+	routeCreateAccounts   = routeCreateAccount + "/batch"
 	routeListAccounts     = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
 	routeDeleteAccount    = "DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
 	routeGetMapping       = "GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
@@ -21,6 +24,10 @@ const (
 
 // accountsPerCustomer is how many source accounts each generated customer has.
 const accountsPerCustomer = 2
+
+// providerConcurrency is the provider's max_concurrent_requests in every run, its default: the most API calls in
+// flight at once, whatever Terraform's -parallelism.
+const providerConcurrency = 10
 
 // Op is one Terraform operation the bench times.
 type Op string
@@ -35,44 +42,69 @@ const (
 // Ops lists the operations in the order they run.
 var Ops = []Op{OpApply, OpPlan, OpDestroy}
 
-// refreshCalls is the least a refresh can cost per customer: one GET of the company and of the connection (the
-// mapping data source shares the connection the connection resource read), one list of the connection's source
-// accounts shared by both accounts (Codat cannot read one), and one read of the mapping.
-var refreshCalls = map[string]int{
-	routeGetCompany:    1,
-	routeGetConnection: 1,
-	routeListAccounts:  1,
-	routeGetMapping:    1,
+// Minimum is the least number of API calls an operation needs: so many per customer, by route, plus so many per
+// operation, whatever the number of customers.
+type Minimum struct {
+	PerCustomer, PerOperation map[string]int
 }
 
-// MinimumCalls is the least number of API calls per customer, by route, that op needs.
+// Total is the minimum for n customers, by route.
+func (m Minimum) Total(n int) map[string]int {
+	out := map[string]int{}
+	for route, c := range m.PerCustomer {
+		out[route] += c * n
+	}
+	for route, c := range m.PerOperation {
+		out[route] += c
+	}
+	return out
+}
+
+// refresh is the least a refresh of n customers can cost: one list of each connection's source accounts shared
+// by both accounts (Codat cannot read one) and one read of each mapping; the companies and connections come from
+// one page of GET /companies once the provider has read one company on its own and asked how many there are
+// (see companyDirectory in the provider); a single customer's company is read on its own and its connection taken
+// from it. The mapping data source takes the connection the connection resource read.
+func refresh(n int) Minimum {
+	m := Minimum{
+		PerCustomer:  map[string]int{routeListAccounts: 1, routeGetMapping: 1},
+		PerOperation: map[string]int{routeGetCompany: 1},
+	}
+	if n > 1 {
+		m.PerOperation[routeListCompanies] = 1 + codat.PagesFor(n)
+	}
+	return m
+}
+
+// MinimumCalls is the least number of API calls that op needs for n customers.
 //
-//   - apply: create the company, the connection and both accounts, and read the mapping once. The data source reads the connection the
-//     connection resource just created instead of fetching it again.
+//   - apply: create the company, the connection and both accounts (one batch create for the connection's
+//     accounts), and read the mapping once. The data source reads the connection the connection resource just
+//     created instead of fetching it again.
 //   - plan (no changes): the refresh.
 //   - destroy: the refresh Terraform makes before planning the destroy, then one DELETE per object. Deleting a
 //     company would cascade to its connection and accounts, but Terraform destroys dependents first, and a
 //     provider cannot tell from one account's delete that its company goes too: skipping the child deletes would
 //     leave accounts behind whenever only they are removed from the configuration.
-func MinimumCalls(op Op) map[string]int {
+func MinimumCalls(op Op, n int) Minimum {
 	switch op {
 	case OpApply:
-		return map[string]int{
+		return Minimum{PerCustomer: map[string]int{
 			routeCreateCompany:    1,
 			routeCreateConnection: 1,
-			routeCreateAccount:    accountsPerCustomer,
+			routeCreateAccounts:   1,
 			routeGetMapping:       1,
-		}
+		}}
 	case OpPlan:
-		return maps.Clone(refreshCalls)
+		return refresh(n)
 	case OpDestroy:
-		m := maps.Clone(refreshCalls)
-		m[routeDeleteAccount] = accountsPerCustomer
-		m[routeDeleteConnection] = 1
-		m[routeDeleteCompany] = 1
+		m := refresh(n)
+		m.PerCustomer[routeDeleteAccount] = accountsPerCustomer
+		m.PerCustomer[routeDeleteConnection] = 1
+		m.PerCustomer[routeDeleteCompany] = 1
 		return m
 	}
-	return nil
+	return Minimum{}
 }
 
 func total(m map[string]int) int {
@@ -83,10 +115,10 @@ func total(m map[string]int) int {
 	return n
 }
 
-// level is the part of an operation on one kind of object: calls per customer, and depth, how many of them must
-// run one after the other.
+// level is the part of an operation on one kind of object: calls per customer and per operation, and depth, how
+// many calls must run one after the other.
 type level struct {
-	calls, depth int
+	calls, fixed, depth int
 }
 
 // levels splits op into the levels Terraform runs one after the other. Terraform starts an object only once every
@@ -94,20 +126,25 @@ type level struct {
 // is created before the last company, no account before the last connection, and the mapping data source's
 // depends_on makes it wait for the last account. So each level is a barrier. The destroy's refresh is a walk of
 // its own, then the deletes run dependents first.
-func levels(op Op) []level {
+func levels(op Op, n int) []level {
+	companies := level{calls: 1, depth: 1}
+	if n > 1 {
+		// One company read on its own while the count is asked, then the page.
+		companies = level{fixed: 2 + codat.PagesFor(n), depth: 2}
+	}
 	refresh := []level{
-		{calls: 1, depth: 1}, // read the company
-		{calls: 1, depth: 1}, // read the connection
+		companies,
+		{},                   // the connections come with their companies
 		{calls: 1, depth: 1}, // list the connection's accounts
 		{calls: 1, depth: 1}, // read the mapping
 	}
 	switch op {
 	case OpApply:
 		return []level{
-			{calls: 1, depth: 1},                   // create the company
-			{calls: 1, depth: 1},                   // create the connection
-			{calls: accountsPerCustomer, depth: 1}, // create the accounts
-			{calls: 1, depth: 1},                   // read the mapping
+			{calls: 1, depth: 1}, // create the company
+			{calls: 1, depth: 1}, // create the connection
+			{calls: 1, depth: 1}, // create the accounts
+			{calls: 1, depth: 1}, // read the mapping
 		}
 	case OpPlan:
 		return refresh
@@ -123,12 +160,19 @@ func levels(op Op) []level {
 
 // APIFloor is the shortest time the API calls of op for n customers can take when each call takes latency and
 // at most parallel calls are in flight: for each level, the larger of its calls x latency / parallel (the work
-// spread over every slot) and its depth x latency (its chain, which no parallelism shortens).
+// spread over every slot) and its depth x latency (its chain, which no parallelism shortens). parallel is the
+// smaller of Terraform's -parallelism and the provider's concurrency limit.
 func APIFloor(op Op, n int, latency time.Duration, parallel int) time.Duration {
+	parallel = min(parallel, providerConcurrency)
 	var floor time.Duration
-	for _, l := range levels(op) {
-		work := time.Duration(l.calls*n) * latency / time.Duration(parallel)
+	for _, l := range levels(op, n) {
+		work := time.Duration(l.calls*n+l.fixed) * latency / time.Duration(parallel)
 		floor += max(work, time.Duration(l.depth)*latency)
 	}
 	return floor
+}
+
+// PacingFloor is the shortest time calls can take at Codat's limit of 1,000 requests a minute.
+func PacingFloor(calls int) time.Duration {
+	return time.Duration(calls) * time.Minute / codat.DefaultRequestsPerMinute
 }

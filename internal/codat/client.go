@@ -57,6 +57,10 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// MaxConcurrentRequests limits the HTTP attempts in flight at once across all callers of the Client.
 	MaxConcurrentRequests int
+	// RequestsPerMinute paces the HTTP attempts (retries included) of all callers of the Client so that no
+	// 60-second window holds more (see limiter.go). Zero means DefaultRequestsPerMinute, Codat's limit per IP
+	// address; a negative value paces nothing.
+	RequestsPerMinute int
 	// RequestTimeout limits one HTTP attempt, from sending the request to reading the whole response.
 	RequestTimeout time.Duration
 	// HTTPClient is the base HTTP client; a pooled cleanhttp client when nil. The Client wraps (a copy of) its
@@ -122,6 +126,7 @@ func NewClient(cfg Config) (*Client, error) {
 		next:    next,
 		slots:   make(chan struct{}, cfg.MaxConcurrentRequests),
 		timeout: cfg.RequestTimeout,
+		limit:   newRequestLimiter(cfg.RequestsPerMinute),
 	}
 
 	c := &Client{
@@ -171,6 +176,9 @@ func applyDefaults(cfg *Config) error {
 	}
 	if cfg.MaxConcurrentRequests == 0 {
 		cfg.MaxConcurrentRequests = DefaultMaxConcurrentRequests
+	}
+	if cfg.RequestsPerMinute == 0 {
+		cfg.RequestsPerMinute = DefaultRequestsPerMinute
 	}
 	return nil
 }
@@ -309,6 +317,19 @@ func pathf(format string, ids ...string) string {
 // JSON body when non-nil, and the JSON response decoded into out when non-nil. Retries, idempotency, logging and
 // error typing all happen here.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	return c.doWith(ctx, method, path, query, in, out, callOptions{})
+}
+
+// callOptions adjust one call of doWith.
+type callOptions struct {
+	// conflictResults takes a 409 whose body is a JSON array as an answer to decode into out, not an error: the
+	// batch create answers 409 with each item's result when it created none (BF create-batch-source-account).
+	// Codat's other 409s, such as an Idempotency-Key still in flight, carry its error object.
+	conflictResults bool
+}
+
+// doWith is do with options.
+func (c *Client) doWith(ctx context.Context, method, path string, query url.Values, in, out any, opts callOptions) error {
 	// An identifier that cannot address one object would reach another one: an empty one the collection, `..`
 	// the parent.
 	ids, err := pathIdentifiers(path)
@@ -379,7 +400,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		return redirect
 	}
-	if resp.StatusCode >= http.StatusBadRequest {
+	isResults := opts.conflictResults && resp.StatusCode == http.StatusConflict && bytes.HasPrefix(bytes.TrimSpace(respBody), []byte("["))
+	if resp.StatusCode >= http.StatusBadRequest && !isResults {
 		apiErr := c.newAPIError(method, path, resp.StatusCode, respBody, state.attempts())
 		apiErr.URL = target
 		if resp.StatusCode == http.StatusNotFound {

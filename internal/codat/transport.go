@@ -16,7 +16,7 @@ const maxResponseBytes = 64 << 20
 var errResponseTooLarge = fmt.Errorf("the response body exceeds %d MiB", maxResponseBytes>>20)
 
 // attemptTransport wraps every HTTP attempt (retries included): it holds one of the Client's concurrency slots
-// for the attempt, bounds it with the per-attempt timeout, reads the whole body so that a connection dropped
+// for the attempt, waits for the per-minute limit (see limiter.go), bounds it with the per-attempt timeout, reads the whole body so that a connection dropped
 // mid-body is an attempt error that can be retried, and logs the outcome.
 //
 // Cancelling the caller's context stops the wait for a slot and starts no new attempt, but an attempt already
@@ -27,6 +27,9 @@ type attemptTransport struct {
 	next    http.RoundTripper
 	slots   chan struct{}
 	timeout time.Duration
+	// limit paces the attempts to the per-minute limit; nil paces nothing. It is waited for once the attempt holds
+	// its slot, right before sending, so that what it admits reaches Codat at the pace it admits it.
+	limit *requestLimiter
 }
 
 // RoundTrip makes one attempt; a failure to read the body is an attempt error, as a dropped connection is.
@@ -41,6 +44,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if ctx.Err() != nil {
 		return abandon()
 	}
+	queuedSince := time.Now()
 	select {
 	case t.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -53,6 +57,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 
 	state := callStateFrom(ctx)
+	if err := t.limit.wait(ctx, req, state.attempts()+1, time.Since(queuedSince)); err != nil {
+		return abandon()
+	}
 	attempt := state.begin()
 	attemptCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
 	defer cancel()

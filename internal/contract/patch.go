@@ -383,8 +383,8 @@ func dropNoContentRefs(doc map[string]any) error {
 // the v2 branch alone; any other body (Codat's v1 "Debit"/"Credit", other free text, no type) is
 // v1 and is validated against the v1 branch, which is made to exclude v2 bodies. A client's list
 // holds one shape: it is v1 when any item is v1 (a v1 client may use v2's type names as free text
-// too), and every item is then validated as v1. The batch-create answers, which no route of the
-// sandbox serves, keep the v2 branch only.
+// too), and every item is then validated as v1; the same holds for the batch create's array of
+// prototypes. A batch-create answer is v1 when its account is.
 func keepSourceAccountV2(doc map[string]any) error {
 	notV2, err := notSourceAccountV2(doc)
 	if err != nil || notV2 == nil {
@@ -400,9 +400,13 @@ func keepSourceAccountV2(doc map[string]any) error {
 		for _, b := range branches {
 			switch {
 			case refersTo(b, isSourceAccountBatchV1):
+				// A batch-create answer is v1 when its account is.
+				marker := map[string]any{"properties": map[string]any{"result": map[string]any{"properties": map[string]any{"account": notV2}}}}
+				kept = append(kept, map[string]any{"allOf": []any{b, marker}})
 			case refersTo(b, isSourceAccountV1):
 				marker := notV2
-				if ref, _ := b.(map[string]any)["$ref"].(string); isArraySchema(schemas, ref) {
+				branch, _ := b.(map[string]any)
+				if ref, _ := branch["$ref"].(string); isArraySchema(schemas, ref) || branch["type"] == "array" {
 					// "contains": notV2, written with not and items: "contains" would hand the whole
 					// schema to kin-openapi's JSON Schema 2020-12 validator and change its messages.
 					marker = map[string]any{"type": "array", "not": map[string]any{"items": map[string]any{"not": notV2}}}

@@ -129,13 +129,16 @@ func TestKeepSourceAccountV2(t *testing.T) {
 		"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2BatchCreateResponse"},
 		{"$ref":"#/components/schemas/SourceAccountBatchCreateResponse"},
-		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}}},
+		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}},
+		"/b":{"post":{"requestBody":{"content":{"application/json":{"schema":{"oneOf":[
+		{"type":"array","items":{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccountV2Prototype"}},
+		{"type":"array","items":{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccountPrototype"}}]}}}}}}},
 		"components":{"schemas":{`+schemas+`}}}`)
 	if err := keepSourceAccountV2(doc); err != nil {
 		t.Fatal(err)
 	}
-	// The v1 branch excludes v2 bodies (a list must hold a v1 item); the v1 batch answer goes; a
-	// oneOf without a v2 branch is left alone.
+	// The v1 branch excludes v2 bodies (a list or a batch must hold a v1 item); the v1 batch answer
+	// must hold a v1 account; a oneOf without a v2 branch is left alone.
 	const notV2 = `{"properties":{"accountType":{"not":{"enum":["checking","loan"]}}},"not":{"anyOf":[{"required":["routingInfo"]}]}}`
 	equalJSON(t, doc, `{"paths":{"/a":{"post":{"requestBody":{"content":{"application/json":{"schema":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccountV2Prototype"},
@@ -146,7 +149,13 @@ func TestKeepSourceAccountV2(t *testing.T) {
 		{"type":"array","not":{"items":{"not":`+notV2+`}}}]}]}}}},
 		"207":{"content":{"application/json":{"schema":{"items":{"oneOf":[
 		{"$ref":"#/components/schemas/SourceAccountV2BatchCreateResponse"},
-		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}}},
+		{"allOf":[{"$ref":"#/components/schemas/SourceAccountBatchCreateResponse"},
+		{"properties":{"result":{"properties":{"account":`+notV2+`}}}}]},
+		{"$ref":"#/components/schemas/SourceAccountBatchErrorResponse"}]}}}}}}}},
+		"/b":{"post":{"requestBody":{"content":{"application/json":{"schema":{"oneOf":[
+		{"type":"array","items":{"$ref":"#/components/schemas/SourceAccountV2_definitions_sourceAccountV2Prototype"}},
+		{"allOf":[{"type":"array","items":{"$ref":"#/components/schemas/SourceAccount_definitions_sourceAccountPrototype"}},
+		{"type":"array","not":{"items":{"not":`+notV2+`}}}]}]}}}}}}},
 		"components":{"schemas":{`+schemas+`}}}`)
 
 	// Without an enum of v2 types the versions cannot be told apart.

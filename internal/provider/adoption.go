@@ -116,16 +116,26 @@ func createOrAdopt[T any](ctx context.Context, d *providerData, a adoptable[T]) 
 		case len(open) > 1:
 			return nil, fmt.Errorf("%w\n\n%s", err, ambiguity(a, open))
 		case !unknown.Stored:
-			return nil, fmt.Errorf("%w\n\nCodat holds no %s %s made since this create began, but it may still be "+
-				"processing the request. Check Codat before running Terraform again; if the %s appears, import it with "+
-				"terraform import", err, a.kind, a.matching, a.kind)
+			return nil, stillProcessingError(err, a.kind, a.matching)
 		case round >= d.client.MaxRetries():
-			return nil, fmt.Errorf("%w\n\nCodat holds no %s %s made since this create began: the create made nothing. "+
-				"It was sent %d times under new Idempotency-Keys; run Terraform again", err, a.kind, a.matching, round+1)
+			return nil, madeNothingError(err, a.kind, a.matching, round+1)
 		}
 		tflog.Info(ctx, "Codat create had an unknown outcome and made nothing; creating again with a new Idempotency-Key",
 			map[string]any{"kind": a.kind, "round": round + 1})
 	}
+}
+
+// stillProcessingError is the end of a create whose outcome stays unknown while Codat may still be processing it.
+func stillProcessingError(err error, kind, matching string) error {
+	return fmt.Errorf("%w\n\nCodat holds no %s %s made since this create began, but it may still be "+
+		"processing the request. Check Codat before running Terraform again; if the %s appears, import it with "+
+		"terraform import", err, kind, matching, kind)
+}
+
+// madeNothingError is the end of a create that made nothing however often it was sent.
+func madeNothingError(err error, kind, matching string, sent int) error {
+	return fmt.Errorf("%w\n\nCodat holds no %s %s made since this create began: the create made nothing. "+
+		"It was sent %d times under new Idempotency-Keys; run Terraform again", err, kind, matching, sent)
 }
 
 // ambiguity names every candidate with its import command.

@@ -21,10 +21,13 @@ const (
 	routeCreateCompany       = "POST /companies"
 	routeCreateConnection    = "POST /companies/{companyId}/connections"
 	routeCreateSourceAccount = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
+	// routeCreateSourceAccounts is the batch create, which the accounts of one connection created together go through.
+	routeCreateSourceAccounts = routeCreateSourceAccount + "/batch"
 )
 
 // Codat stores a 500 for the request's Idempotency-Key and replays it to every retry with that key (C4), and the
-// 500 may come after the change was committed. For each create (company, connection, source account), a 500
+// 500 may come after the change was committed. For each create (company, connection, source account, source
+// accounts in a batch), a 500
 // before and after commit: the apply succeeds in one run, the client never re-sends a key whose answer was a 500,
 // and the sandbox ends with exactly the configured objects, all in the state, with an empty plan. Were the apply
 // to fail, a second apply is run first, as a user would: it must not duplicate anything either.
@@ -32,9 +35,10 @@ func TestAccCreateAfterCached500(t *testing.T) {
 	t.Parallel()
 	acctest.PreCheck(t)
 	routes := map[string]string{
-		"company":        routeCreateCompany,
-		"connection":     routeCreateConnection,
-		"source account": routeCreateSourceAccount,
+		"company":         routeCreateCompany,
+		"connection":      routeCreateConnection,
+		"source account":  routeCreateSourceAccount,
+		"source accounts": routeCreateSourceAccounts,
 	}
 	var wg sync.WaitGroup
 	for what, route := range routes {
@@ -48,12 +52,22 @@ func TestAccCreateAfterCached500(t *testing.T) {
 					// the second; a 500 after commit once, as the object it leaves is then adopted.
 					faults := map[sandbox.FaultKind]int{sandbox.Fault500: 2, sandbox.Fault500AfterCommit: 1}[kind]
 					env.Sandbox.InjectFault(route, kind, faults)
+					if route == routeCreateSourceAccounts {
+						// Terraform hands both accounts over together, and they go in one batch; should a busy
+						// machine keep them apart, they go alone and meet the same faults there.
+						env.Sandbox.InjectFault(routeCreateSourceAccount, kind, faults)
+					}
 
-					first := tf.apply()
+					// One at a time, the two accounts go through the single create; together, through the batch.
+					var flags []string
+					if route == routeCreateSourceAccount {
+						flags = []string{"-parallelism=1"}
+					}
+					first := tf.apply(flags...)
 					applies := 1
 					if !first.ok() {
 						applies++
-						if again := tf.apply(); !again.ok() {
+						if again := tf.apply(flags...); !again.ok() {
 							t.Fatalf("the second apply failed too: %s", again)
 						}
 					}

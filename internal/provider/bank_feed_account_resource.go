@@ -89,6 +89,9 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 			"changing anything else replaces the account.\n\n" +
 			"Codat endpoints: `POST`, `GET`, `PATCH` and " +
 			"`DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts`.\n\n" +
+			"Accounts of one connection that Terraform creates together go in one `POST .../bankFeedAccounts/batch` " +
+			"request, each resource getting Codat's answer about its own account; Terraform hands them over together " +
+			"when `-parallelism` is at least the number of accounts the apply creates.\n\n" +
 			"**Balances.** `balance` is the opening balance: it is sent when the account is created, and sent again " +
 			"only when you change it while the account is not `connected`. Once the feed is live, the bank " +
 			"transactions you write to Codat (`POST .../push/bankAccounts/{accountId}/bankTransactions`) move Codat's " +
@@ -326,7 +329,7 @@ func (r *bankFeedAccountResource) Create(ctx context.Context, req resource.Creat
 	key := connectionKey{plan.CompanyID.ValueString(), plan.ConnectionID.ValueString()}
 	defer r.data.invalidateConnection(key)
 
-	account, err := r.data.createSourceAccount(ctx, key, sourceAccountBody(plan))
+	account, err := r.data.accounts.create(ctx, key, sourceAccountBody(plan))
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Unable to create source account %q on Codat connection %s/%s",
 			plan.AccountID.ValueString(), key.companyID, key.connectionID), apiErrorDetail(err)+sourceAccountVersionHint(plan, err))

@@ -71,7 +71,7 @@ func (d *companyDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	id := model.ID.ValueString()
-	company, err := d.data.client.GetCompany(ctx, id)
+	company, err := d.data.companies.company(ctx, id)
 	if codat.IsNotFound(err) {
 		addAPIAttributeError(&resp.Diagnostics, path.Root("id"), fmt.Sprintf("Codat company %s not found", id), err)
 		return

@@ -185,7 +185,7 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	company, err := r.data.client.GetCompany(ctx, state.ID.ValueString())
+	company, err := r.data.companies.company(ctx, state.ID.ValueString())
 	if codat.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -207,6 +207,7 @@ func (r *companyResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	id := state.ID.ValueString()
+	r.data.companies.changedCompany(id)
 
 	company := &codat.Company{
 		ID:          id,
@@ -248,6 +249,7 @@ func (r *companyResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.companies.changedCompany(state.ID.ValueString())
 	err := r.data.client.DeleteCompany(ctx, state.ID.ValueString())
 	if err != nil && !codat.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete Codat company %s", state.ID.ValueString()), err)

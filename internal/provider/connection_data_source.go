@@ -94,7 +94,7 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !model.ID.IsNull() {
 		id := model.ID.ValueString()
 		var err error
-		conn, err = d.data.client.GetConnection(ctx, companyID, id)
+		conn, err = d.data.companies.connection(ctx, companyID, id)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
 			return

@@ -137,6 +137,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	companyID, key := plan.CompanyID.ValueString(), plan.PlatformKey.ValueString()
+	r.data.companies.changedCompany(companyID)
 	conn, err := r.data.createConnection(ctx, companyID, key)
 	if codat.IsNotFound(err) {
 		r.data.explainConnectionNotFound(ctx, &resp.Diagnostics, companyID, key, err)
@@ -180,7 +181,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
-	conn, err := r.data.client.GetConnection(ctx, companyID, id)
+	conn, err := r.data.companies.connection(ctx, companyID, id)
 	if codat.IsNotFound(err) {
 		r.data.connections.forget(connectionKey{companyID, id})
 		resp.State.RemoveResource(ctx)
@@ -220,6 +221,7 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
 	r.data.connections.forget(connectionKey{companyID, id})
+	r.data.companies.changedCompany(companyID)
 	err := r.data.client.DeleteConnection(ctx, companyID, id)
 	if err != nil && !codat.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete Codat connection %s/%s", companyID, id), err)

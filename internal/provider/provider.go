@@ -32,6 +32,9 @@ const (
 	DefaultMaxConcurrentRequests = 10
 	DefaultRequestTimeout        = 60 * time.Second
 	DefaultMaxRetryWait          = 5 * time.Minute
+	DefaultMaxRequestsPerMinute  = codat.DefaultRequestsPerMinute
+	// maxRequestsPerMinuteCeiling bounds max_requests_per_minute; values above Codat's limit serve a local sandbox.
+	maxRequestsPerMinuteCeiling = 1_000_000
 )
 
 // Environment variables read when the matching attribute is not set.
@@ -63,6 +66,7 @@ type providerModel struct {
 	XeroTokenURL          types.String `tfsdk:"xero_token_url"`
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	MaxRequestsPerMinute  types.Int64  `tfsdk:"max_requests_per_minute"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
 	MaxRetryWait          types.String `tfsdk:"max_retry_wait"`
 }
@@ -76,12 +80,16 @@ type providerData struct {
 	mappings       *listCache[codat.BankFeedMapping]
 	// connections holds the connections read or created in this provider process, for the mapping data source.
 	connections *connectionMemo
+	// companies answers the reads of companies and connections, from GET /companies pages when many are read.
+	companies *companyDirectory
 	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
 	integrationKeys *integrationKeys
 	// claims holds the objects created or adopted in this provider process (see adoption.go).
 	claims claimSet
 	// webhookConsumers shares one GET /webhooks among all webhook consumers read in this provider process.
 	webhookConsumers *listCache[codat.WebhookConsumer]
+	// accounts gathers the source-account creates of a connection into batch creates.
+	accounts *accountBatcher
 }
 
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -132,6 +140,20 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 100)},
 			},
+			"max_requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most requests the provider sends to Codat in any 60 seconds, retries "+
+					"included. Defaults to `%d`, Codat's hard limit per IP address, above which Codat may block the "+
+					"address without warning (https://docs.codat.io/using-the-api/rate-limits). The provider paces its "+
+					"requests with a token bucket: a burst of a fiftieth of the limit, then an even pace of about 91 %% of "+
+					"it, so that no minute at Codat holds more than the limit even when requests arrive a few seconds late "+
+					"or the plan and apply of one run follow each other. An operation of N requests beyond the burst takes "+
+					"at least N / (0.91 × limit) minutes. Set it lower when other Codat traffic leaves from the same IP "+
+					"address, including other Terraform runs at the same time: the limit is Codat's for the address, the "+
+					"pacing is this provider process's. Between 1 and %d; values above %d are for a local sandbox.",
+					DefaultMaxRequestsPerMinute, maxRequestsPerMinuteCeiling, DefaultMaxRequestsPerMinute),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, maxRequestsPerMinuteCeiling)},
+			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of one HTTP attempt, as a Go duration such as `30s`. "+
 					"Defaults to `%s`.", DefaultRequestTimeout),
@@ -163,6 +185,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		"xero_token_url":          cfg.XeroTokenURL.IsUnknown(),
 		"max_retries":             cfg.MaxRetries.IsUnknown(),
 		"max_concurrent_requests": cfg.MaxConcurrentRequests.IsUnknown(),
+		"max_requests_per_minute": cfg.MaxRequestsPerMinute.IsUnknown(),
 		"request_timeout":         cfg.RequestTimeout.IsUnknown(),
 		"max_retry_wait":          cfg.MaxRetryWait.IsUnknown(),
 	}
@@ -208,6 +231,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		UserAgent:             fmt.Sprintf("terraform-provider-codat/%s terraform/%s", p.version, req.TerraformVersion),
 		MaxRetries:            zeroMeansNone(int(int64OrDefault(cfg.MaxRetries, DefaultMaxRetries))),
 		MaxConcurrentRequests: int(int64OrDefault(cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)),
+		RequestsPerMinute:     int(int64OrDefault(cfg.MaxRequestsPerMinute, DefaultMaxRequestsPerMinute)),
 		RequestTimeout:        durationOrDefault(cfg.RequestTimeout, DefaultRequestTimeout),
 		MaxRetryAfter:         zeroMeansNone(durationOrDefault(cfg.MaxRetryWait, DefaultMaxRetryWait)),
 	})
@@ -223,10 +247,12 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		sourceAccounts: newListCache[codat.SourceAccount](),
 		mappings:       newListCache[codat.BankFeedMapping](),
 		connections:    newConnectionMemo(),
+		companies:      newCompanyDirectory(client),
 
 		integrationKeys:  newIntegrationKeys(),
 		webhookConsumers: newListCache[codat.WebhookConsumer](),
 	}
+	data.accounts = newAccountBatcher(data)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

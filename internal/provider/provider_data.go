@@ -104,7 +104,7 @@ func (d *providerData) connection(ctx context.Context, key connectionKey) (*coda
 	if c, ok := d.connections.recall(key); ok {
 		return c, nil
 	}
-	c, err := d.client.GetConnection(ctx, key.companyID, key.connectionID)
+	c, err := d.companies.connection(ctx, key.companyID, key.connectionID)
 	if err != nil {
 		return nil, err
 	}

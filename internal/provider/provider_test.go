@@ -85,6 +85,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		"base_url blank":             {"base_url", `" "`, `must not be empty or blank`},
 		"xero_token_url blank":       {"xero_token_url", `"\t"`, `must not be empty or blank`},
 		"max_concurrent_requests 0":  {"max_concurrent_requests", `0`, `between 1 and 100`},
+		"max_requests_per_minute 0":  {"max_requests_per_minute", `0`, `between 1 and 1000000`},
 		"max_retries negative":       {"max_retries", `-1`, `between 0 and 20`},
 		"request_timeout not a time": {"request_timeout", `"soon"`, `must be a duration`},
 		"max_retry_wait too long":    {"max_retry_wait", `"48h"`, `must be between`},

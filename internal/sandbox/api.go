@@ -21,7 +21,7 @@ func (s *Sandbox) authorized(r *http.Request) bool {
 }
 
 // serveAPI runs an API request through what sits in front of Codat's handlers, in this order:
-// counters and the faults of the network and the gateway, authentication, idempotency, the
+// counters, the per-minute limit per IP address, the faults of the network and the gateway, authentication, idempotency, the
 // faults of Codat's application (500), the concurrency limit and daily quota, latency, and
 // finally the operation. Rate limiting sits behind idempotency so that a 429 passes through it
 // and, as Codat documents, is not stored for replay; a 500 of the application is stored (C4).
@@ -49,6 +49,13 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) handleAPI(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, fault FaultKind) (apiResponse, bool) {
 	q, _ := s.stats.useQuota(s.now(), s.dailyLimit, false)
 	setQuotaHeaders(w, q)
+	// The per-IP limit guards the whole API, ahead of everything else (see RequestsPerMinutePerIP). Without a
+	// limit the requests are still counted, for PeakPerMinute.
+	limit := s.requestsPerMinute()
+	if ok, retryAfter := s.perMinute.admit(r, s.now(), limit); !ok {
+		s.stats.reject(RejectedPerMinute)
+		return perMinuteRefusal(limit, retryAfter), false
+	}
 	switch fault {
 	case FaultDropBefore:
 		dropConnection(w)

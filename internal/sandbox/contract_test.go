@@ -70,6 +70,11 @@ func TestContract(t *testing.T) {
 	e.call(http.MethodPost, accounts, gbpAccount("acc-2")).expect(t, http.StatusOK)
 	e.call(http.MethodPost, accounts, map[string]any{"id": "acc-usd", "accountName": "USD", "accountType": "creditCard", "accountNumber": "9", "currency": "USD", "balance": -5}).expect(t, http.StatusOK)
 	e.call(http.MethodPost, accounts, gbpAccount("acc-tmp")).expect(t, http.StatusOK)
+	batch := accounts + "/batch"
+	e.call(http.MethodPost, batch, []any{gbpAccount("acc-b1"), gbpAccount("acc-b2")}).expect(t, http.StatusCreated)
+	e.call(http.MethodPost, batch, []any{gbpAccount("acc-b1"), gbpAccount("acc-b3")}).expect(t, http.StatusMultiStatus)
+	e.call(http.MethodPost, batch, []any{gbpAccount("acc-b1")}).expect(t, http.StatusConflict)
+	e.call(http.MethodPost, batch, []any{gbpAccount("acc-b4"), map[string]any{"id": "acc-b5", "accountName": "x", "accountType": "loan", "accountNumber": "1", "currency": "ZZZ", "balance": 1}}).validationError(t, "[1].currency")
 	e.call(http.MethodGet, accounts, nil).expect(t, http.StatusOK)
 	e.call(http.MethodPatch, accounts+"/acc-2", map[string]any{"id": "acc-2", "accountName": "Renamed", "balance": 10}, "Idempotency-Key", uuid.NewString()).expect(t, http.StatusOK)
 	e.call(http.MethodDelete, accounts+"/acc-tmp", nil).expect(t, http.StatusNoContent)
@@ -166,6 +171,7 @@ func TestContract(t *testing.T) {
 		{"GET /companies/{companyId}/connections/{connectionId}", cn, unknown + "/connections/" + conn.ID, nil},
 		{"DELETE /companies/{companyId}/connections/{connectionId}", cn, "/companies/" + c + "/connections/" + uuid.NewString(), nil},
 		{"POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts", accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", gbpAccount("z")},
+		{"POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/batch", batch, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts/batch", []any{gbpAccount("z")}},
 		{"GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts", accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", nil},
 		{"PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}", accounts + "/acc-2", accounts + "/nope", map[string]any{"id": "nope"}},
 		{"DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}", accounts + "/acc-2", accounts + "/nope", nil},

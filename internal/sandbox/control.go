@@ -84,6 +84,7 @@ func (s *Sandbox) controlCounters(w http.ResponseWriter, _ *http.Request) {
 		"rejections":     s.Rejections(),
 		"replays":        s.Replays(),
 		"peakConcurrent": s.PeakConcurrent(),
+		"peakPerMinute":  s.PeakPerMinute(),
 	})
 }
 

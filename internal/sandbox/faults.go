@@ -265,9 +265,10 @@ func (s *Sandbox) TotalCalls() int {
 	return total
 }
 
-// ResetCounts zeroes the request, fault, rejection and replay counters and the peak
-// concurrency. The daily quota is not reset.
+// ResetCounts zeroes the request, fault, rejection and replay counters, the peak concurrency and
+// the peak per minute. The daily quota and the per-minute limit's window are not reset.
 func (s *Sandbox) ResetCounts() {
+	s.perMinute.resetPeak()
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
 	s.stats.counts = map[string]int{}

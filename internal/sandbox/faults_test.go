@@ -382,7 +382,7 @@ func TestCounters(t *testing.T) {
 
 func TestRoutesNameEveryOperation(t *testing.T) {
 	routes := sandbox.New(sandbox.Options{}).Routes()
-	if len(routes) != 30 {
+	if len(routes) != 31 {
 		t.Errorf("%d routes: %v", len(routes), routes)
 	}
 	seen := map[string]bool{}

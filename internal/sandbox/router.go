@@ -49,6 +49,7 @@ func (s *Sandbox) apiRoutes() []*route {
 		newRoute(http.MethodGet, connection, s.getConnection),
 		newRoute(http.MethodDelete, connection, s.deleteConnection),
 		newRoute(http.MethodPost, sourceAccount, s.createSourceAccount),
+		newRoute(http.MethodPost, sourceAccount+"/batch", s.createSourceAccountsBatch),
 		newRoute(http.MethodGet, sourceAccount, s.listSourceAccounts),
 		newRoute(http.MethodPatch, sourceAccount+"/{accountId}", s.updateSourceAccount),
 		newRoute(http.MethodDelete, sourceAccount+"/{accountId}", s.deleteSourceAccount),

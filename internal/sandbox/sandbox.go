@@ -14,7 +14,7 @@
 //	POST   /_sandbox/companies/{companyId}/connections/{connectionId}/accounts/{accountId}/disconnect
 //	GET    /_sandbox/counters                 {"counts": {"GET /companies": 2}, "total": 2, "faults": {"500": 1},
 //	                                           "rejections": {"concurrency": 1}, "replays": {"500": 1},
-//	                                           "peakConcurrent": 10}
+//	                                           "peakConcurrent": 10, "peakPerMinute": 2}
 //	POST   /_sandbox/counters/reset
 //	POST   /_sandbox/faults                   {"route": "POST /companies", "kind": "drop-after", "count": 1}
 //	PUT    /_sandbox/faults/rate              {"rate": 0.1, "kinds": ["429", "503"]}
@@ -54,6 +54,10 @@ type Options struct {
 	// MaxConcurrent caps the API requests in flight; requests beyond it answer 429, as Codat
 	// does when a company's concurrency limit is exceeded. Zero: unlimited.
 	MaxConcurrent int
+	// RequestsPerMinute is how many API requests one IP address may make within any 60 seconds;
+	// past it requests answer 429 with Retry-After (see RequestsPerMinutePerIP). Zero: Codat's
+	// 1,000. Negative: no limit, for benchmarks that measure a client without its pacing.
+	RequestsPerMinute int
 	// FaultRetryAfter is the Retry-After of injected 429 faults, rounded up to whole seconds.
 	// Zero: one second.
 	FaultRetryAfter time.Duration
@@ -102,8 +106,9 @@ type Sandbox struct {
 
 	stats statistics
 
-	inFlight atomic.Int64
-	idem     idempotencyStore
+	inFlight  atomic.Int64
+	idem      idempotencyStore
+	perMinute perMinuteLimit
 
 	omitIntegrationKey atomic.Bool
 

@@ -38,6 +38,8 @@ func run(ctx context.Context) error {
 	out := flag.String("out", "", "write the report (Markdown) to this file")
 	work := flag.String("work", "", "keep configurations, state and logs in this directory (default: a temporary one)")
 	profile := flag.String("profile", "", "build the provider with profiling and write its CPU and heap profiles here")
+	realCodat := flag.String("real-codat", "", "comma-separated numbers of customers also applied and planned at Codat's limit of 1,000 requests a minute")
+	partSize := flag.Int("part-size", 500, "split real-Codat runs into states of at most this many customers")
 	flag.Parse()
 
 	opts := bench.Options{
@@ -47,7 +49,15 @@ func run(ctx context.Context) error {
 		Parallelism: *parallelism,
 		WorkDir:     *work,
 		ProfileDir:  *profile,
+		PartSize:    *partSize,
 		Log:         os.Stderr,
+	}
+	for _, s := range splitList(*realCodat) {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return fmt.Errorf("-real-codat: %q is not a positive number", s)
+		}
+		opts.RealCodat = append(opts.RealCodat, n)
 	}
 	for _, s := range splitList(*customers) {
 		n, err := strconv.Atoi(s)

@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	omitKey := fs.Bool("omit-integration-key", false, "leave integrationKey out of connections, as Codat may")
 	programme := fs.Bool("products-programme", false, "serve the alpha product endpoints (Codat's development programme); otherwise they answer 403")
 	dailyQuota := fs.Int("daily-quota", 0, "API requests allowed per UTC day (default: Codat's 1,000 × (1 + companies with a Linked connection))")
+	perMinute := fs.Int("requests-per-minute", 0, "API requests one IP address may make within 60 seconds (default: Codat's 1,000; negative: no limit)")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
 	envFile := fs.String("env-file", "", "write the export lines to this file once listening, and remove it on exit")
 	xeroClientID := fs.String("xero-client-id", "", "client id of the demo Xero app registered at start (default: random)")
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Latency:      *latency,
 		MappingDelay: *mappingDelay,
 		DailyQuota:   *dailyQuota,
+
+		RequestsPerMinute: *perMinute,
 
 		OmitIntegrationKey: *omitKey,
 		ProductsProgramme:  *programme,
