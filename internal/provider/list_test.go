@@ -19,8 +19,8 @@ const (
 	routeListIntegrations = "GET /integrations"
 )
 
-// bigQuota lets a test make thousands of objects through the API.
-func bigQuota(o *sandbox.Options) { o.DailyQuota = 100_000 }
+// bigQuota lets a test make thousands of objects through the API, beyond Codat's daily quota and per-minute limit.
+func bigQuota(o *sandbox.Options) { o.DailyQuota, o.RequestsPerMinute = 100_000, 100_000 }
 
 // createCompanies makes n companies through the API, named prefix and a number, with tags, eight at a time.
 func createCompanies(t *testing.T, env *acctest.Env, n int, prefix string, tags map[string]string) []string {
@@ -28,8 +28,14 @@ func createCompanies(t *testing.T, env *acctest.Env, n int, prefix string, tags 
 	ids := make([]string, n)
 	var wg sync.WaitGroup
 	next := make(chan int)
+	// A failed request ends the test (t.Fatal) in its own goroutine only; the others drain next, so nothing waits
+	// forever for a worker that has gone.
 	for range 8 {
 		wg.Go(func() {
+			defer func() {
+				for range next {
+				}
+			}()
 			for i := range next {
 				body := map[string]any{"name": fmt.Sprintf("%s %d", prefix, i)}
 				if tags != nil {
