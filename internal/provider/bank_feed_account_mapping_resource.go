@@ -366,17 +366,6 @@ func keepUnlessSet(recorded types.String, v string) types.String {
 	return recorded
 }
 
-// dateOnly keeps the date of a Codat date-time ("2024-05-01T00:00:00Z" -> "2024-05-01"): the mapping list
-// reports the feed start as a date-time while it is configured as a date.
-func dateOnly(s string) string {
-	if len(s) >= len(dateLayout) {
-		if _, err := time.Parse(dateLayout, s[:len(dateLayout)]); err == nil {
-			return s[:len(dateLayout)]
-		}
-	}
-	return s
-}
-
 // addMappingError explains Xero's refusal of bank feeds, which otherwise reads as a bare 403.
 func addMappingError(diags *diag.Diagnostics, summary string, err error) {
 	var apiErr *codat.APIError

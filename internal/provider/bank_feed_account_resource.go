@@ -2,14 +2,11 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -468,7 +465,7 @@ func setBankFeedAccountState(m *bankFeedAccountModel, key connectionKey, a *coda
 	}
 	m.CurrentBalance = numberValue(m.CurrentBalance, a.Balance, diags)
 	m.Status = types.StringValue(a.Status)
-	m.FeedStartDate = optionalString(types.StringNull(), dateOf(a.FeedStartDate))
+	m.FeedStartDate = optionalString(types.StringNull(), dateOnly(a.FeedStartDate))
 	m.ModifiedDate = optionalString(types.StringNull(), a.ModifiedDate)
 
 	if a.RoutingInfo == nil || a.RoutingInfo.BankCode == "" {
@@ -499,42 +496,6 @@ func setBankFeedAccountState(m *bankFeedAccountModel, key connectionKey, a *coda
 		AccountOpenDate:  optionalString(prior.AccountOpenDate, info.AccountOpenDate),
 		AvailableBalance: numberValue(prior.AvailableBalance, info.AvailableBalance, diags),
 	}
-}
-
-// numberJSON writes a Terraform number as the shortest decimal that reads back to the same value.
-func numberJSON(v types.Number) json.Number {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return json.Number(v.ValueBigFloat().Text('f', -1))
-}
-
-// numberValue reads a decimal from Codat. It keeps the prior value when Codat reports the same number, so a
-// value written as 10.50 does not show a diff against Codat's 10.5.
-func numberValue(prior types.Number, n json.Number, diags *diag.Diagnostics) types.Number {
-	if n == "" {
-		return types.NumberNull()
-	}
-	f, _, err := big.ParseFloat(string(n), 10, 512, big.ToNearestEven)
-	if err != nil {
-		diags.AddError("Unexpected number from Codat", fmt.Sprintf("Codat returned %q where a number was expected: %v", n, err))
-		return types.NumberNull()
-	}
-	if !prior.IsNull() && !prior.IsUnknown() && prior.ValueBigFloat().Cmp(f) == 0 {
-		return prior
-	}
-	return types.NumberValue(f)
-}
-
-// dateOf is the date of a Codat DateTime: v2 accounts give feedStartDate as a date ("2024-05-01"), v1 accounts as a
-// date and time ("2023-01-09T14:56:43.773Z").
-func dateOf(s string) string {
-	if len(s) > len(dateLayout) && s[len(dateLayout)] == 'T' {
-		if _, err := time.Parse(dateLayout, s[:len(dateLayout)]); err == nil {
-			return s[:len(dateLayout)]
-		}
-	}
-	return s
 }
 
 // sourceAccountVersionHint explains a create that Codat refused for the shape of the account: v1 types go only to

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -208,36 +207,6 @@ func (d *companiesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		model.Companies = append(model.Companies, listed)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// tagFilterKey and tagFilterValue are the keys and values written into Codat's tags filter: only characters
-// that Codat's query language cannot read as operators, separators or braces.
-var (
-	tagFilterKey   = regexp.MustCompile(`^[A-Za-z0-9_\-.]+$`)
-	tagFilterValue = regexp.MustCompile(`^[A-Za-z0-9_\-.@:/+]+$`)
-)
-
-// tagsFilter writes the tags that can be written safely as Codat's tags filter, "k1=v1 && k2=v2" in key
-// order; the others are matched by hasTags only. Codat's filter may compare more loosely (ignoring case), which
-// hasTags corrects.
-func tagsFilter(tags map[string]string) string {
-	var conditions []string
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		if tagFilterKey.MatchString(k) && tagFilterValue.MatchString(tags[k]) {
-			conditions = append(conditions, k+"="+tags[k])
-		}
-	}
-	return strings.Join(conditions, " && ")
-}
-
-// hasTags reports whether have holds every tag of want with the same value.
-func hasTags(have, want map[string]string) bool {
-	for k, v := range want {
-		if got, ok := have[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }
 
 // compareCreated orders two of Codat's DateTime values by time, those it cannot read last.

@@ -104,23 +104,3 @@ func (r *companyListResource) List(ctx context.Context, req list.ListRequest, re
 		}
 	})
 }
-
-// listCompanies reads every company opts selects, with its connections (dataConnections), in pages of the largest
-// size Codat serves (CODAT-FACTS C14). A company that moves to another page while the pages are read (one was
-// created or deleted meanwhile) is listed once.
-func (d *providerData) listCompanies(ctx context.Context, opts codat.ListOptions) ([]codat.Company, error) {
-	opts.PageSize = codat.MaxPageSize
-	companies, err := d.client.ListCompanies(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	seen := make(map[string]bool, len(companies))
-	unique := companies[:0]
-	for _, c := range companies {
-		if !seen[c.ID] {
-			seen[c.ID] = true
-			unique = append(unique, c)
-		}
-	}
-	return unique, nil
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -415,10 +414,6 @@ var companyProducts = []string{
 	"accounting", "bank-feeds", "banking", "commerce", "expenses", "expenses-v1",
 	"lending", "payables", "payables-v2", "spend-insights",
 }
-
-// noLineBreakPattern refuses the characters that end a line in a JSON Schema (ECMA-262) pattern: ".", as in Codat's
-// tag key pattern ^.{1,27}$, matches anything else.
-var noLineBreakPattern = regexp.MustCompile(`^[^\n\r\x{2028}\x{2029}]*$`)
 
 // notBlankText refuses values made of white space alone, saying why.
 func notBlankText(why string) validator.String {

@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 var (
@@ -126,26 +124,4 @@ func (r *connectionListResource) List(ctx context.Context, req list.ListRequest,
 			}
 		}
 	})
-}
-
-// companiesToList reads the companies whose connections (dataConnections) a list walks: the one named by
-// companyID (one call; a company that does not exist is an error on company_id), else every company.
-func (d *providerData) companiesToList(ctx context.Context, companyID types.String, diags *diag.Diagnostics) []codat.Company {
-	if companyID.IsNull() {
-		companies, err := d.listCompanies(ctx, codat.ListOptions{})
-		if err != nil {
-			addAPIError(diags, "Unable to list Codat companies", err)
-		}
-		return companies
-	}
-	c, err := d.client.GetCompany(ctx, companyID.ValueString())
-	if err != nil {
-		summary := fmt.Sprintf("Unable to read Codat company %s", companyID.ValueString())
-		if codat.IsNotFound(err) {
-			summary = fmt.Sprintf("Codat company %s not found", companyID.ValueString())
-		}
-		addAPIAttributeError(diags, path.Root("company_id"), summary, err)
-		return nil
-	}
-	return []codat.Company{*c}
 }

@@ -2,8 +2,11 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -118,4 +121,41 @@ func quotedList(values []string) string {
 		b.WriteString("`" + v + "`")
 	}
 	return b.String()
+}
+
+// numberJSON writes a Terraform number as the shortest decimal that reads back to the same value.
+func numberJSON(v types.Number) json.Number {
+	if v.IsNull() || v.IsUnknown() {
+		return ""
+	}
+	return json.Number(v.ValueBigFloat().Text('f', -1))
+}
+
+// numberValue reads a decimal from Codat. It keeps the prior value when Codat reports the same number, so a
+// value written as 10.50 does not show a diff against Codat's 10.5.
+func numberValue(prior types.Number, n json.Number, diags *diag.Diagnostics) types.Number {
+	if n == "" {
+		return types.NumberNull()
+	}
+	f, _, err := big.ParseFloat(string(n), 10, 512, big.ToNearestEven)
+	if err != nil {
+		diags.AddError("Unexpected number from Codat", fmt.Sprintf("Codat returned %q where a number was expected: %v", n, err))
+		return types.NumberNull()
+	}
+	if !prior.IsNull() && !prior.IsUnknown() && prior.ValueBigFloat().Cmp(f) == 0 {
+		return prior
+	}
+	return types.NumberValue(f)
+}
+
+// dateOnly is the date of a Codat DateTime, which comes as a date ("2024-05-01": v2 source accounts' feedStartDate)
+// or a date and time ("2023-01-09T14:56:43.773Z": v1 source accounts' feedStartDate, and the mapping list's feed
+// start), for attributes configured and shown as a date.
+func dateOnly(s string) string {
+	if len(s) >= len(dateLayout) {
+		if _, err := time.Parse(dateLayout, s[:len(dateLayout)]); err == nil {
+			return s[:len(dateLayout)]
+		}
+	}
+	return s
 }

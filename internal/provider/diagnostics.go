@@ -46,17 +46,3 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 func addAPIAttributeError(diags *diag.Diagnostics, p path.Path, summary string, err error) {
 	diags.AddAttributeError(p, summary, apiErrorDetail(err))
 }
-
-// providerDataFrom unwraps what Configure stored, reporting a provider bug when it is something else.
-func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil // Terraform validates configurations before the provider is configured
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
-		return nil
-	}
-	return data
-}

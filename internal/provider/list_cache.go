@@ -5,9 +5,6 @@ import (
 	"sync"
 )
 
-// connectionKey names one connection of one company.
-type connectionKey struct{ companyID, connectionID string }
-
 // listCache shares one list call per connection among all readers within one provider operation: Codat has no
 // GET for a single source account (or mapping), so without it refreshing N accounts would list them N times.
 // Concurrent readers of the same connection wait for the one call in flight; a write to the connection drops the

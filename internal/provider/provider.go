@@ -71,27 +71,6 @@ type providerModel struct {
 	MaxRetryWait          types.String `tfsdk:"max_retry_wait"`
 }
 
-// providerData is what Configure hands to every resource and data source.
-type providerData struct {
-	client       *codat.Client
-	xeroTokenURL string
-	// sourceAccounts and mappings share one list call per connection among all resources reading it.
-	sourceAccounts *listCache[codat.SourceAccount]
-	mappings       *listCache[codat.BankFeedMapping]
-	// connections holds the connections read or created in this provider process, for the mapping data source.
-	connections *connectionMemo
-	// companies answers the reads of companies and connections, from GET /companies pages when many are read.
-	companies *companyDirectory
-	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
-	integrationKeys *integrationKeys
-	// claims holds the objects created or adopted in this provider process (see adoption.go).
-	claims claimSet
-	// webhookConsumers shares one GET /webhooks among all webhook consumers read in this provider process.
-	webhookConsumers *listCache[codat.WebhookConsumer]
-	// accounts gathers the source-account creates of a connection into batch creates.
-	accounts *accountBatcher
-}
-
 func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "codat"
 	resp.Version = p.version
@@ -241,18 +220,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	tflog.Debug(ctx, "configured Codat client", map[string]any{"base_url": baseURL})
 
-	data := &providerData{
-		client:         client,
-		xeroTokenURL:   tokenURL,
-		sourceAccounts: newListCache[codat.SourceAccount](),
-		mappings:       newListCache[codat.BankFeedMapping](),
-		connections:    newConnectionMemo(),
-		companies:      newCompanyDirectory(client),
-
-		integrationKeys:  newIntegrationKeys(),
-		webhookConsumers: newListCache[codat.WebhookConsumer](),
-	}
-	data.accounts = newAccountBatcher(data)
+	data := newProviderData(client, tokenURL)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

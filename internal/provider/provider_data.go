@@ -6,8 +6,65 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	client       *codat.Client
+	xeroTokenURL string
+	// sourceAccounts and mappings share one list call per connection among all resources reading it.
+	sourceAccounts *listCache[codat.SourceAccount]
+	mappings       *listCache[codat.BankFeedMapping]
+	// connections holds the connections read or created in this provider process, for the mapping data source.
+	connections *connectionMemo
+	// companies answers the reads of companies and connections, from GET /companies pages when many are read.
+	companies *companyDirectory
+	// integrationKeys resolves the platform keys of connections Codat answers without integrationKey.
+	integrationKeys *integrationKeys
+	// claims holds the objects created or adopted in this provider process (see adoption.go).
+	claims claimSet
+	// webhookConsumers shares one GET /webhooks among all webhook consumers read in this provider process.
+	webhookConsumers *listCache[codat.WebhookConsumer]
+	// accounts gathers the source-account creates of a connection into batch creates.
+	accounts *accountBatcher
+}
+
+// newProviderData builds what one provider process shares among its resources, data sources and list resources:
+// the client and the caches that keep reads of the same objects to one call.
+func newProviderData(client *codat.Client, xeroTokenURL string) *providerData {
+	d := &providerData{
+		client:           client,
+		xeroTokenURL:     xeroTokenURL,
+		sourceAccounts:   newListCache[codat.SourceAccount](),
+		mappings:         newListCache[codat.BankFeedMapping](),
+		connections:      newConnectionMemo(),
+		companies:        newCompanyDirectory(client),
+		integrationKeys:  newIntegrationKeys(),
+		webhookConsumers: newListCache[codat.WebhookConsumer](),
+	}
+	d.accounts = newAccountBatcher(d)
+	return d
+}
+
+// providerDataFrom unwraps what Configure stored, reporting a provider bug when it is something else.
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil // Terraform validates configurations before the provider is configured
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
+}
+
+// connectionKey names one connection of one company.
+type connectionKey struct{ companyID, connectionID string }
 
 // errMissing marks an object absent from a list that Codat returned successfully: for Terraform it is gone,
 // exactly like a 404.

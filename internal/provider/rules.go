@@ -129,3 +129,7 @@ var codatIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa
 // .../connectionInfo/bankFeedAccounts/credentials is Codat's delete-bank-feed-credentials operation, which revokes
 // every credential set of the connection (BF).
 const bankFeedCredentialsSegment = "credentials"
+
+// noLineBreakPattern refuses the characters that end a line in a JSON Schema (ECMA-262) pattern: ".", as in Codat's
+// tag key pattern ^.{1,27}$, matches anything else.
+var noLineBreakPattern = regexp.MustCompile(`^[^\n\r\x{2028}\x{2029}]*$`)
