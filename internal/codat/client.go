@@ -27,7 +27,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// Defaults applied by NewClient to zero fields of Config.
+// Defaults applied by NewClient to zero fields of Config; the provider's schema descriptions quote them.
 const (
 	DefaultBaseURL               = "https://api.codat.io"
 	DefaultMaxRetries            = 5
@@ -38,6 +38,10 @@ const (
 	DefaultRequestTimeout        = 60 * time.Second
 	defaultUserAgent             = "terraform-provider-codat"
 )
+
+// None in MaxRetries, MaxRetryAfter or RequestsPerMinute of Config asks for no retries, no wait for a Retry-After,
+// or no pacing: the zero value of those fields takes the default.
+const None = -1
 
 // Config configures a Client. Zero fields take the Default* values.
 type Config struct {

@@ -73,7 +73,7 @@ func (r *bankFeedAccountListResource) Configure(_ context.Context, req resource.
 
 // accountListWindow is how many connections' accounts a list reads at once: Codat's concurrency limit, which the
 // client enforces across all requests anyway (max_concurrent_requests).
-const accountListWindow = DefaultMaxConcurrentRequests
+const accountListWindow = codat.DefaultMaxConcurrentRequests
 
 func (r *bankFeedAccountListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config bankFeedAccountListConfig

@@ -24,18 +24,13 @@ import (
 // Address is the provider's registry source address.
 const Address = "registry.terraform.io/terraform-codat/codat"
 
-// Defaults for the provider configuration; the schema descriptions quote them.
-const (
-	DefaultBaseURL               = "https://api.codat.io"
-	DefaultXeroTokenURL          = "https://identity.xero.com/connect/token"
-	DefaultMaxRetries            = 5
-	DefaultMaxConcurrentRequests = 10
-	DefaultRequestTimeout        = 60 * time.Second
-	DefaultMaxRetryWait          = 5 * time.Minute
-	DefaultMaxRequestsPerMinute  = codat.DefaultRequestsPerMinute
-	// maxRequestsPerMinuteCeiling bounds max_requests_per_minute; values above Codat's limit serve a local sandbox.
-	maxRequestsPerMinuteCeiling = 1_000_000
-)
+// DefaultXeroTokenURL is Xero's OAuth2 token endpoint, where xero_token_url points unless set. The other defaults
+// of the provider configuration are the client's (codat.Default*): an unset attribute leaves its field of
+// codat.Config zero.
+const DefaultXeroTokenURL = "https://identity.xero.com/connect/token"
+
+// maxRequestsPerMinuteCeiling bounds max_requests_per_minute; values above Codat's limit serve a local sandbox.
+const maxRequestsPerMinuteCeiling = 1_000_000
 
 // Environment variables read when the matching attribute is not set.
 const (
@@ -94,7 +89,7 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: fmt.Sprintf("Base URL of the Codat API. Defaults to `%s`; falls back to the `%s` "+
 					"environment variable. Must be `https://`, except `http://` to a loopback address (a local sandbox), "+
 					"with no path: Codat's API is served from the root of its host.",
-					DefaultBaseURL, EnvBaseURL),
+					codat.DefaultBaseURL, EnvBaseURL),
 				Optional:   true,
 				Validators: []validator.String{baseURL()},
 			},
@@ -109,13 +104,13 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a dropped connection, "+
 					"408, 429 or 5xx answer. A create answered `500` is not resent (Codat replays the `500` for its "+
 					"`Idempotency-Key`): when it made nothing it is sent again under a new key, at most this many times. "+
-					"Defaults to `%d`.", DefaultMaxRetries),
+					"Defaults to `%d`.", codat.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"max_concurrent_requests": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Most requests in flight at once, across all resources. Defaults to "+
-					"`%d`, Codat's concurrency limit.", DefaultMaxConcurrentRequests),
+					"`%d`, Codat's concurrency limit.", codat.DefaultMaxConcurrentRequests),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 100)},
 			},
@@ -129,13 +124,13 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"at least N / (0.91 × limit) minutes. Set it lower when other Codat traffic leaves from the same IP "+
 					"address, including other Terraform runs at the same time: the limit is Codat's for the address, the "+
 					"pacing is this provider process's. Between 1 and %d; values above %d are for a local sandbox.",
-					DefaultMaxRequestsPerMinute, maxRequestsPerMinuteCeiling, DefaultMaxRequestsPerMinute),
+					codat.DefaultRequestsPerMinute, maxRequestsPerMinuteCeiling, codat.DefaultRequestsPerMinute),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, maxRequestsPerMinuteCeiling)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of one HTTP attempt, as a Go duration such as `30s`. "+
-					"Defaults to `%s`.", DefaultRequestTimeout),
+					"Defaults to `%s`.", codat.DefaultRequestTimeout),
 				Optional:   true,
 				Validators: []validator.String{duration(time.Second, time.Hour)},
 			},
@@ -143,7 +138,7 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: fmt.Sprintf("Longest `Retry-After` the provider waits out when Codat rate-limits "+
 					"it; a longer one fails the operation, naming the wait Codat asked for, or the daily quota and its "+
 					"reset time when the `X-Rate-Limit-*` headers say the quota is used up. Go duration. Defaults to `%s`.",
-					DefaultMaxRetryWait),
+					codat.DefaultMaxRetryAfter),
 				Optional:   true,
 				Validators: []validator.String{duration(0, 24*time.Hour)},
 			},
@@ -190,7 +185,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			fmt.Sprintf("The API key (from %s) %s. Copy the key again from the Codat Portal (Developers > API keys).",
 				apiKeyFrom, msg))
 	}
-	baseURL, baseURLFrom := stringOrEnv(cfg.BaseURL, "base_url", EnvBaseURL, DefaultBaseURL)
+	baseURL, baseURLFrom := stringOrEnv(cfg.BaseURL, "base_url", EnvBaseURL, codat.DefaultBaseURL)
 	if msg := checkBaseURL(baseURL); msg != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Codat base URL",
 			fmt.Sprintf("%q (from %s) %s.", baseURL, baseURLFrom, msg))
@@ -208,11 +203,11 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		BaseURL:               baseURL,
 		APIKey:                apiKey,
 		UserAgent:             fmt.Sprintf("terraform-provider-codat/%s terraform/%s", p.version, req.TerraformVersion),
-		MaxRetries:            zeroMeansNone(int(int64OrDefault(cfg.MaxRetries, DefaultMaxRetries))),
-		MaxConcurrentRequests: int(int64OrDefault(cfg.MaxConcurrentRequests, DefaultMaxConcurrentRequests)),
-		RequestsPerMinute:     int(int64OrDefault(cfg.MaxRequestsPerMinute, DefaultMaxRequestsPerMinute)),
-		RequestTimeout:        durationOrDefault(cfg.RequestTimeout, DefaultRequestTimeout),
-		MaxRetryAfter:         zeroMeansNone(durationOrDefault(cfg.MaxRetryWait, DefaultMaxRetryWait)),
+		MaxRetries:            configInt(cfg.MaxRetries),
+		MaxConcurrentRequests: configInt(cfg.MaxConcurrentRequests),
+		RequestsPerMinute:     configInt(cfg.MaxRequestsPerMinute),
+		RequestTimeout:        configDuration(cfg.RequestTimeout),
+		MaxRetryAfter:         configDuration(cfg.MaxRetryWait),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Codat API client", err.Error())
@@ -271,30 +266,23 @@ func stringOrEnv(v types.String, attr, env, def string) (value, from string) {
 	return def, "the default"
 }
 
-func int64OrDefault(v types.Int64, def int64) int64 {
-	if v.IsNull() {
-		return def
+// configInt and configDuration give an attribute's value to its field of codat.Config, which takes its default
+// (codat.Default*) for zero and reads a negative value as none: an unset attribute stays zero, and 0, where the
+// schema allows it, means none. A duration is one the schema's validator accepted.
+func configInt(v types.Int64) int {
+	if !v.IsNull() && v.ValueInt64() == 0 {
+		return codat.None
 	}
-	return v.ValueInt64()
+	return int(v.ValueInt64())
 }
 
-// zeroMeansNone translates the provider's "0 = none" into the client's convention, where zero selects the
-// client default and a negative value disables the feature.
-func zeroMeansNone[T int | time.Duration](v T) T {
-	if v == 0 {
-		return -1
-	}
-	return v
-}
-
-// durationOrDefault expects a value the schema's duration validator already accepted.
-func durationOrDefault(v types.String, def time.Duration) time.Duration {
-	if v.IsNull() {
-		return def
-	}
+func configDuration(v types.String) time.Duration {
 	d, err := time.ParseDuration(v.ValueString())
-	if err != nil {
-		return def
+	switch {
+	case v.IsNull() || err != nil:
+		return 0
+	case d == 0:
+		return codat.None
 	}
 	return d
 }

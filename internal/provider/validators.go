@@ -118,7 +118,7 @@ func checkBaseURL(raw string) string {
 	}
 	if u, _ := url.Parse(raw); u.Path != "" && u.Path != "/" {
 		return fmt.Sprintf("must have no path (got %q): Codat's API is served from the root of its host, such as %s",
-			u.Path, DefaultBaseURL)
+			u.Path, codat.DefaultBaseURL)
 	}
 	return ""
 }
