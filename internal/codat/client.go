@@ -187,12 +187,12 @@ func applyDefaults(cfg *Config) error {
 	return nil
 }
 
-// SecretForms lists, longest first, the ways a secret can show up in text that the provider produced or that echoes a request:
+// secretForms lists, longest first, the ways a secret can show up in text that the provider produced or that echoes a request:
 // as is; URL-encoded (as in a form body, or inside HTTP Basic credentials of OAuth2 clients, RFC 6749 section
 // 2.3.1); base64-encoded (standard and URL alphabets, with and without padding); and each of these JSON-escaped
 // once or twice (a JSON body, and a JSON body quoted inside an error message), with and without HTML escaping, or
 // Go-quoted.
-func SecretForms(secret string) []string {
+func secretForms(secret string) []string {
 	if secret == "" {
 		return nil
 	}
@@ -223,14 +223,14 @@ func goQuoted(s string) string {
 	return q[1 : len(q)-1]
 }
 
-// ClientCredentialForms lists, longest first, besides SecretForms(secret), the HTTP Basic credentials an OAuth2 client sends for
+// ClientCredentialForms lists, longest first, besides secretForms(secret), the HTTP Basic credentials an OAuth2 client sends for
 // clientID and secret: base64 of "id:secret", with both parts URL-encoded first as RFC 6749 section 2.3.1 asks
 // (golang.org/x/oauth2 does so) and without, and the whole "Basic ..." header value.
 func ClientCredentialForms(clientID, secret string) []string {
 	if secret == "" {
 		return nil
 	}
-	forms := SecretForms(secret)
+	forms := secretForms(secret)
 	for _, pair := range []string{url.QueryEscape(clientID) + ":" + url.QueryEscape(secret), clientID + ":" + secret} {
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 			b := enc.EncodeToString([]byte(pair))
@@ -269,9 +269,9 @@ func uniqueNonEmpty(forms []string) []string {
 
 // AddSecret registers a value, such as an integration's client secret, that must never appear in a log line or in
 // an error returned by the client: logs mask it and error bodies echoing it show [REDACTED] instead, in every form
-// SecretForms lists.
+// secretForms lists.
 func (c *Client) AddSecret(secret string) {
-	c.addSecretForms(SecretForms(secret))
+	c.addSecretForms(secretForms(secret))
 }
 
 // AddClientCredentials registers an OAuth2 client's secret the way AddSecret does, and the HTTP Basic credentials

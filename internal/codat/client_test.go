@@ -299,13 +299,13 @@ func TestInFlightConflictAfterUnansweredAttemptIsRetried(t *testing.T) {
 	rec = newRecorder(t, drop, inFlight)
 	_, err := newTestClient(t, rec.srv).CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
 	var unknown *OutcomeUnknownError
-	if !errors.As(err, &unknown) || !IsConflict(err) || rec.count() != 3 {
+	if !errors.As(err, &unknown) || !hasStatus(err, http.StatusConflict) || rec.count() != 3 {
 		t.Errorf("error = %v after %d requests, want an unknown outcome wrapping the 409 after 3", err, rec.count())
 	}
 
 	rec = newRecorder(t, inFlight)
 	_, err = newTestClient(t, rec.srv).CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
-	if !IsConflict(err) || errors.As(err, &unknown) || rec.count() != 1 {
+	if !hasStatus(err, http.StatusConflict) || errors.As(err, &unknown) || rec.count() != 1 {
 		t.Errorf("error = %v after %d requests, want a plain 409 after 1", err, rec.count())
 	}
 }
@@ -394,8 +394,8 @@ func TestRetryAfterBeyondLimitFailsAtOnce(t *testing.T) {
 	if rl.ResetAt.Location() != time.UTC || rl.ResetAt.Nanosecond() != 0 {
 		t.Errorf("ResetAt %s is not in whole seconds UTC", rl.ResetAt)
 	}
-	if !IsRateLimited(err) {
-		t.Error("IsRateLimited = false")
+	if !hasStatus(err, http.StatusTooManyRequests) {
+		t.Error("the error does not wrap the 429")
 	}
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.CorrelationID != "rl-1" {
@@ -446,7 +446,7 @@ func TestRateLimitedUntilRetriesRunOut(t *testing.T) {
 	if errors.As(err, &rl) {
 		t.Fatalf("short Retry-After reported as too long: %v", err)
 	}
-	if !IsRateLimited(err) || rec.count() != 3 {
+	if !hasStatus(err, http.StatusTooManyRequests) || rec.count() != 3 {
 		t.Errorf("error = %v after %d requests, want a 429 after 3", err, rec.count())
 	}
 }

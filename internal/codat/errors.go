@@ -314,13 +314,6 @@ func (e *RateLimitError) Unwrap() error {
 	return e.Err
 }
 
-// IsRateLimited reports whether err is a 429 answer, whether retries ran out or Retry-After was too long, or a call
-// not sent because the daily quota was known to be used up.
-func IsRateLimited(err error) bool {
-	var rl *RateLimitError
-	return errors.As(err, &rl) || hasStatus(err, http.StatusTooManyRequests)
-}
-
 // OutcomeUnknownError reports a POST or PATCH that may or may not have been applied: its last attempt got no
 // answer (a dropped connection or a timeout), Codat still reported the first attempt with its Idempotency-Key as
 // in flight (409) when retries ran out, or the answer was a 500 (which may come after the change was committed,
@@ -437,12 +430,6 @@ func (e *RedirectError) Error() string {
 		"it must be the root of Codat's API with no path, such as %s", e.Method, e.URL, statusText(e.StatusCode), to,
 		DefaultBaseURL)
 }
-
-// IsConflict reports whether err is Codat's 409 answer.
-func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
-
-// IsUnauthorized reports whether err is Codat's 401 answer (a wrong or revoked API key).
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
 
 // IsForbidden reports whether err is a 403 answer.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }

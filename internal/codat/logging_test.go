@@ -41,7 +41,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	if _, err := c.PutIntegrationCredentials(ctx, "gbol", creds); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PutIntegrationCredentials(ctx, "gbol", creds); !IsUnauthorized(err) {
+	if _, err := c.PutIntegrationCredentials(ctx, "gbol", creds); !hasStatus(err, http.StatusUnauthorized) {
 		t.Fatalf("want a 401, got %v", err)
 	}
 	yes := NewLegacyBool(true)

@@ -52,7 +52,7 @@ func TestCreateSourceAccounts(t *testing.T) {
 	if err != nil || got["a2"].StatusCode != 409 || got["a2"].Error == "" {
 		t.Fatalf("409 with results: %+v, %v", got, err)
 	}
-	if _, err := c.CreateSourceAccounts(ctx, "co", "cn", accounts[1:]); !IsConflict(err) {
+	if _, err := c.CreateSourceAccounts(ctx, "co", "cn", accounts[1:]); !hasStatus(err, http.StatusConflict) {
 		t.Fatalf("409 for a key in flight: %v", err)
 	}
 	_, err = c.CreateSourceAccounts(ctx, "co", "cn", accounts)
