@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/process"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
 )
 
@@ -22,9 +23,9 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	quietUnshownLogs()
-	relaxGC()
-	stopProfiling := startProfiling()
+	process.QuietUnshownLogs()
+	process.RelaxGC()
+	stopProfiling := process.StartProfiling()
 	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)
 	stopProfiling()
 	if err != nil {

@@ -48,5 +48,5 @@ func withoutEnv(env []string, names ...string) []string {
 	return out
 }
 
-// envProfileDir tells a provider built with the benchprofile tag where to write its profiles (see main_profile.go).
+// envProfileDir tells a provider built with the benchprofile tag where to write its profiles (see internal/process).
 const envProfileDir = "CODAT_PROVIDER_PROFILE_DIR"

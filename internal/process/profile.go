@@ -1,6 +1,6 @@
 //go:build benchprofile
 
-package main
+package process
 
 import (
 	"fmt"
@@ -13,10 +13,10 @@ import (
 	"runtime/pprof"
 )
 
-// The benchprofile build (make bench PROFILE=dir) writes a CPU and an allocation profile per provider process into
-// the directory named by CODAT_PROVIDER_PROFILE_DIR, and serves net/http/pprof on a loopback port it writes to
-// pprof-<pid>.addr there, for looking at a running provider. Release builds carry none of this.
-func startProfiling() (stop func()) {
+// StartProfiling, in the benchprofile build (make bench PROFILE=dir), writes a CPU and an allocation profile per
+// provider process into the directory named by CODAT_PROVIDER_PROFILE_DIR, and serves net/http/pprof on a loopback
+// port it writes to pprof-<pid>.addr there, for looking at a running provider. Release builds carry none of this.
+func StartProfiling() (stop func()) {
 	dir := os.Getenv("CODAT_PROVIDER_PROFILE_DIR")
 	if dir == "" {
 		return func() {}

@@ -1,4 +1,7 @@
-package main
+// Package process fits the provider's process to its short life under Terraform: no log lines Terraform will not
+// show, a garbage collector tuned for much allocation and a small live heap, and, in the benchprofile build, CPU and
+// allocation profiles. BENCHMARKS.md measures these settings.
+package process
 
 import (
 	"os"
@@ -6,7 +9,7 @@ import (
 )
 
 // Terraform starts a provider process for each walk of an operation (schema, validate, plan, apply) and stops it
-// at the end of the walk; these settings fit that short life. BENCHMARKS.md measures them.
+// at the end of the walk; these settings fit that short life.
 
 // Log levels of the plugin SDK and of the provider's own loggers, read from the environment when the server starts.
 var sdkLogLevels = []string{
@@ -16,12 +19,12 @@ var sdkLogLevels = []string{
 	"TF_LOG_PROVIDER_CODAT",
 }
 
-// quietUnshownLogs stops the provider from writing log lines Terraform will not show. Terraform shows provider logs
+// QuietUnshownLogs stops the provider from writing log lines Terraform will not show. Terraform shows provider logs
 // only when TF_LOG or TF_LOG_PROVIDER is set, yet it reads and parses every line a provider writes before dropping
 // it, and the plugin SDK logs every request at TRACE unless its level is set: writing those lines took a quarter
 // of the provider's CPU time, and parsing them more of Terraform's. A level set explicitly, for instance
 // TF_LOG_SDK_FRAMEWORK=debug, is left alone.
-func quietUnshownLogs() {
+func QuietUnshownLogs() {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
 		return
 	}
@@ -37,7 +40,8 @@ func quietUnshownLogs() {
 // a collection every few requests. 400 cuts the provider's CPU time by a quarter for 15 to 30 MB more memory.
 const gcPercent = 400
 
-func relaxGC() {
+// RelaxGC sets the garbage collector's target to gcPercent unless GOGC is set.
+func RelaxGC() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}

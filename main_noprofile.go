@@ -1,5 +1,0 @@
-//go:build !benchprofile
-
-package main
-
-func startProfiling() (stop func()) { return func() {} }
