@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -22,21 +21,17 @@ var (
 )
 
 func newBankFeedAccountListResource() list.ListResource {
-	return &bankFeedAccountListResource{}
+	return &bankFeedAccountListResource{resourceBase{typeName: "bank_feed_account"}}
 }
 
 // bankFeedAccountListResource lists source accounts for `terraform query`: list "codat_bank_feed_account".
 type bankFeedAccountListResource struct {
-	data *providerData
+	resourceBase
 }
 
 type bankFeedAccountListConfig struct {
 	CompanyID    types.String `tfsdk:"company_id"`
 	ConnectionID types.String `tfsdk:"connection_id"`
-}
-
-func (r *bankFeedAccountListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bank_feed_account"
 }
 
 func (r *bankFeedAccountListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -65,10 +60,6 @@ func (r *bankFeedAccountListResource) ListResourceConfigSchema(_ context.Context
 			},
 		},
 	}
-}
-
-func (r *bankFeedAccountListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // accountListWindow is how many connections' accounts a list reads at once: Codat's concurrency limit, which the

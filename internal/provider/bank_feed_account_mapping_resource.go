@@ -42,12 +42,12 @@ const (
 )
 
 func newBankFeedAccountMappingResource() resource.Resource {
-	return &bankFeedAccountMappingResource{now: time.Now}
+	return &bankFeedAccountMappingResource{resourceBase: resourceBase{typeName: "bank_feed_account_mapping"}, now: time.Now}
 }
 
 type bankFeedAccountMappingResource struct {
-	data *providerData
-	now  func() time.Time
+	resourceBase
+	now func() time.Time
 }
 
 type bankFeedAccountMappingModel struct {
@@ -60,10 +60,6 @@ type bankFeedAccountMappingModel struct {
 	Status            types.String   `tfsdk:"status"`
 	TargetAccountName types.String   `tfsdk:"target_account_name"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *bankFeedAccountMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bank_feed_account_mapping"
 }
 
 func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -162,10 +158,6 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 			}),
 		},
 	}
-}
-
-func (r *bankFeedAccountMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks the feed start date when a mapping is created or its start date changes, and plans an update

@@ -32,11 +32,11 @@ var (
 )
 
 func newBankFeedAccountResource() resource.Resource {
-	return &bankFeedAccountResource{}
+	return &bankFeedAccountResource{resourceBase{typeName: "bank_feed_account"}}
 }
 
 type bankFeedAccountResource struct {
-	data *providerData
+	resourceBase
 }
 
 type bankFeedAccountModel struct {
@@ -68,10 +68,6 @@ type accountInfoModel struct {
 	Nickname         types.String `tfsdk:"nickname"`
 	AccountOpenDate  types.String `tfsdk:"account_open_date"`
 	AvailableBalance types.Number `tfsdk:"available_balance"`
-}
-
-func (r *bankFeedAccountResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bank_feed_account"
 }
 
 func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -242,10 +238,6 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
-}
-
-func (r *bankFeedAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *bankFeedAccountResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

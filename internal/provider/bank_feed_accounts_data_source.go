@@ -21,21 +21,17 @@ var (
 )
 
 func newBankFeedAccountsDataSource() datasource.DataSource {
-	return &bankFeedAccountsDataSource{}
+	return &bankFeedAccountsDataSource{dataSourceBase{typeName: "bank_feed_accounts"}}
 }
 
 type bankFeedAccountsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type bankFeedAccountsDataSourceModel struct {
 	CompanyID    types.String           `tfsdk:"company_id"`
 	ConnectionID types.String           `tfsdk:"connection_id"`
 	Accounts     []bankFeedAccountModel `tfsdk:"accounts"`
-}
-
-func (d *bankFeedAccountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bank_feed_accounts"
 }
 
 func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -111,10 +107,6 @@ func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.Sche
 			},
 		},
 	}
-}
-
-func (d *bankFeedAccountsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *bankFeedAccountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

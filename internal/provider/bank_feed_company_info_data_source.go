@@ -21,11 +21,11 @@ var (
 )
 
 func newBankFeedCompanyInfoDataSource() datasource.DataSource {
-	return &bankFeedCompanyInfoDataSource{}
+	return &bankFeedCompanyInfoDataSource{dataSourceBase{typeName: "bank_feed_company_info"}}
 }
 
 type bankFeedCompanyInfoDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type bankFeedCompanyInfoModel struct {
@@ -37,10 +37,6 @@ type bankFeedCompanyInfoModel struct {
 	PlanType             types.String `tfsdk:"plan_type"`
 	MulticurrencyEnabled types.Bool   `tfsdk:"multicurrency_enabled"`
 	Currencies           types.List   `tfsdk:"currencies"`
-}
-
-func (d *bankFeedCompanyInfoDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bank_feed_company_info"
 }
 
 func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -92,10 +88,6 @@ func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.S
 			},
 		},
 	}
-}
-
-func (d *bankFeedCompanyInfoDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *bankFeedCompanyInfoDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -21,11 +21,11 @@ var (
 )
 
 func newBankFeedMappingDataSource() datasource.DataSource {
-	return &bankFeedMappingDataSource{}
+	return &bankFeedMappingDataSource{dataSourceBase{typeName: "bank_feed_mapping"}}
 }
 
 type bankFeedMappingDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type bankFeedMappingDataSourceModel struct {
@@ -55,10 +55,6 @@ type mappedAccountModel struct {
 type targetOptionModel struct {
 	ID   types.String `tfsdk:"id"`
 	Name types.String `tfsdk:"name"`
-}
-
-func (d *bankFeedMappingDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bank_feed_mapping"
 }
 
 func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -131,10 +127,6 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 			},
 		},
 	}
-}
-
-func (d *bankFeedMappingDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *bankFeedMappingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

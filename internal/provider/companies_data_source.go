@@ -26,11 +26,11 @@ var (
 )
 
 func newCompaniesDataSource() datasource.DataSource {
-	return &companiesDataSource{}
+	return &companiesDataSource{dataSourceBase{typeName: "companies"}}
 }
 
 type companiesDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type companiesDataSourceModel struct {
@@ -59,10 +59,6 @@ type listedConnectionModel struct {
 // maxQueryLength: "The total length of your query should be under 2048 characters" (codat-docs
 // docs/using-the-api/querying.md).
 const maxQueryLength = 2048
-
-func (d *companiesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_companies"
-}
 
 func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	text := func(desc string) schema.StringAttribute {
@@ -141,10 +137,6 @@ func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
-}
-
-func (d *companiesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *companiesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -19,15 +19,11 @@ var (
 )
 
 func newCompanyDataSource() datasource.DataSource {
-	return &companyDataSource{}
+	return &companyDataSource{dataSourceBase{typeName: "company"}}
 }
 
 type companyDataSource struct {
-	data *providerData
-}
-
-func (d *companyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_company"
+	dataSourceBase
 }
 
 func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -58,10 +54,6 @@ func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"created":  computed("When the company was created (RFC 3339)."),
 		},
 	}
-}
-
-func (d *companyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *companyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

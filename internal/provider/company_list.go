@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -22,21 +21,17 @@ var (
 )
 
 func newCompanyListResource() list.ListResource {
-	return &companyListResource{}
+	return &companyListResource{resourceBase{typeName: "company"}}
 }
 
 // companyListResource lists companies for `terraform query`: list "codat_company".
 type companyListResource struct {
-	data *providerData
+	resourceBase
 }
 
 type companyListConfig struct {
 	Tags types.Map    `tfsdk:"tags"`
 	Name types.String `tfsdk:"name"`
-}
-
-func (r *companyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_company"
 }
 
 func (r *companyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -64,10 +59,6 @@ func (r *companyListResource) ListResourceConfigSchema(_ context.Context, _ list
 			},
 		},
 	}
-}
-
-func (r *companyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *companyListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {

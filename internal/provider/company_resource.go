@@ -33,11 +33,11 @@ var (
 )
 
 func newCompanyResource() resource.Resource {
-	return &companyResource{}
+	return &companyResource{resourceBase{typeName: "company"}}
 }
 
 type companyResource struct {
-	data *providerData
+	resourceBase
 }
 
 type companyModel struct {
@@ -48,10 +48,6 @@ type companyModel struct {
 	Products    types.Set    `tfsdk:"products"`
 	Redirect    types.String `tfsdk:"redirect"`
 	Created     types.String `tfsdk:"created"`
-}
-
-func (r *companyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_company"
 }
 
 func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -133,10 +129,6 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
-}
-
-func (r *companyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -22,15 +22,11 @@ var (
 )
 
 func newConnectionDataSource() datasource.DataSource {
-	return &connectionDataSource{}
+	return &connectionDataSource{dataSourceBase{typeName: "connection"}}
 }
 
 type connectionDataSource struct {
-	data *providerData
-}
-
-func (d *connectionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_connection"
+	dataSourceBase
 }
 
 func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -75,10 +71,6 @@ func (d *connectionDataSource) ConfigValidators(context.Context) []datasource.Co
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("platform_key")),
 	}
-}
-
-func (d *connectionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -20,21 +19,17 @@ var (
 )
 
 func newConnectionListResource() list.ListResource {
-	return &connectionListResource{}
+	return &connectionListResource{resourceBase{typeName: "connection"}}
 }
 
 // connectionListResource lists connections for `terraform query`: list "codat_connection".
 type connectionListResource struct {
-	data *providerData
+	resourceBase
 }
 
 type connectionListConfig struct {
 	CompanyID   types.String `tfsdk:"company_id"`
 	PlatformKey types.String `tfsdk:"platform_key"`
-}
-
-func (r *connectionListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_connection"
 }
 
 func (r *connectionListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -59,10 +54,6 @@ func (r *connectionListResource) ListResourceConfigSchema(_ context.Context, _ l
 			},
 		},
 	}
-}
-
-func (r *connectionListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *connectionListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {

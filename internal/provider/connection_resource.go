@@ -25,11 +25,11 @@ var (
 )
 
 func newConnectionResource() resource.Resource {
-	return &connectionResource{}
+	return &connectionResource{resourceBase{typeName: "connection"}}
 }
 
 type connectionResource struct {
-	data *providerData
+	resourceBase
 }
 
 type connectionModel struct {
@@ -43,10 +43,6 @@ type connectionModel struct {
 	SourceType     types.String `tfsdk:"source_type"`
 	PlatformName   types.String `tfsdk:"platform_name"`
 	Created        types.String `tfsdk:"created"`
-}
-
-func (r *connectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_connection"
 }
 
 func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -123,10 +119,6 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (r *connectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -20,11 +20,11 @@ var (
 )
 
 func newIntegrationDataSource() datasource.DataSource {
-	return &integrationDataSource{}
+	return &integrationDataSource{dataSourceBase{typeName: "integration"}}
 }
 
 type integrationDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type integrationDataSourceModel struct {
@@ -34,10 +34,6 @@ type integrationDataSourceModel struct {
 	IntegrationID types.String `tfsdk:"integration_id"`
 	LogoURL       types.String `tfsdk:"logo_url"`
 	SourceType    types.String `tfsdk:"source_type"`
-}
-
-func (d *integrationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_integration"
 }
 
 func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -72,10 +68,6 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 		},
 	}
-}
-
-func (d *integrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

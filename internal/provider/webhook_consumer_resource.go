@@ -47,11 +47,11 @@ var consumerCompanyTagPattern = regexp.MustCompile(`^[^:]+:`)
 var allWebhookConsumers = connectionKey{}
 
 func newWebhookConsumerResource() resource.Resource {
-	return &webhookConsumerResource{}
+	return &webhookConsumerResource{resourceBase{typeName: "webhook_consumer"}}
 }
 
 type webhookConsumerResource struct {
-	data *providerData
+	resourceBase
 }
 
 type webhookConsumerModel struct {
@@ -60,10 +60,6 @@ type webhookConsumerModel struct {
 	EventTypes  types.Set    `tfsdk:"event_types"`
 	CompanyTags types.Set    `tfsdk:"company_tags"`
 	Disabled    types.Bool   `tfsdk:"disabled"`
-}
-
-func (r *webhookConsumerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_webhook_consumer"
 }
 
 func (r *webhookConsumerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -134,10 +130,6 @@ func (r *webhookConsumerResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
-}
-
-func (r *webhookConsumerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *webhookConsumerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -98,11 +98,11 @@ var xeroIntegrationDescription = "The Xero integration settings of your Codat cl
 	"current OpenAPI descriptions no longer list."
 
 func newXeroIntegrationResource() resource.Resource {
-	return &xeroIntegrationResource{}
+	return &xeroIntegrationResource{resourceBase{typeName: "xero_integration"}}
 }
 
 type xeroIntegrationResource struct {
-	data *providerData
+	resourceBase
 }
 
 type xeroIntegrationModel struct {
@@ -118,10 +118,6 @@ type xeroIntegrationModel struct {
 	DeleteOnDestroy       types.Bool   `tfsdk:"delete_credentials_on_destroy"`
 	IntegrationID         types.String `tfsdk:"integration_id"`
 	Name                  types.String `tfsdk:"name"`
-}
-
-func (r *xeroIntegrationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_xero_integration"
 }
 
 func (r *xeroIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -230,10 +226,6 @@ func (r *xeroIntegrationResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
-}
-
-func (r *xeroIntegrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *xeroIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
