@@ -232,15 +232,8 @@ func (m *mapper) waitConnected(ctx context.Context) (*codat.BankFeedMapping, err
 // has no such account.
 func (m *mapper) read(ctx context.Context) (*codat.BankFeedMapping, error) {
 	mappings, err := m.r.data.client.GetBankAccountMapping(ctx, m.key.companyID, m.key.connectionID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range mappings {
-		if mappings[i].SourceAccountID == m.source {
-			return &mappings[i], nil
-		}
-	}
-	return nil, fmt.Errorf("source account %q of Codat connection %s/%s: %w", m.source, m.key.companyID, m.key.connectionID, errMissing)
+	return findIn(mappings, err, func(b *codat.BankFeedMapping) bool { return b.SourceAccountID == m.source },
+		"source account %q of Codat connection %s/%s", m.source, m.key.companyID, m.key.connectionID)
 }
 
 // post asks Codat to map the account (to a new Xero account when target is ""). It returns the mapping to adopt

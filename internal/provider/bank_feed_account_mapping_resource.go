@@ -237,14 +237,9 @@ func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.
 	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
 	source := state.SourceAccountID.ValueString()
 	mapping, err := r.data.findMapping(ctx, key, source)
-	if isNotFound(err) {
-		// The source account or its connection is gone, and its mapping with it.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the mapping of source account %q of Codat connection %s/%s",
-			source, key.companyID, key.connectionID), err)
+	// A source account or connection that is gone takes its mapping with it.
+	if readFailed(ctx, resp, err, fmt.Sprintf("Unable to read the mapping of source account %q of Codat connection %s/%s",
+		source, key.companyID, key.connectionID)) {
 		return
 	}
 	if state.Status.IsNull() && !isMapped(mapping) {

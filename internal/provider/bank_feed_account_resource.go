@@ -337,13 +337,8 @@ func (r *bankFeedAccountResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
 	account, err := r.data.findSourceAccount(ctx, key, state.AccountID.ValueString())
-	if isNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read source account %q of Codat connection %s/%s",
-			state.AccountID.ValueString(), key.companyID, key.connectionID), err)
+	if readFailed(ctx, resp, err, fmt.Sprintf("Unable to read source account %q of Codat connection %s/%s",
+		state.AccountID.ValueString(), key.companyID, key.connectionID)) {
 		return
 	}
 	setBankFeedAccountState(&state, key, account, &resp.Diagnostics)

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
@@ -35,12 +34,6 @@ type bankFeedAccountsDataSourceModel struct {
 }
 
 func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	text := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
-	number := func(desc string) schema.NumberAttribute {
-		return schema.NumberAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every source bank account of one connection, with the attributes of " +
 			"`codat_bank_feed_account` as an import of each account records them.\n\n" +
@@ -51,57 +44,49 @@ func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.Sche
 			"per read, shared with the `codat_bank_feed_account` resources of the same connection in the same " +
 			"Terraform operation (Codat has no endpoint to read one source account).",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-			},
-			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's connection, " + codatIDRule + ".",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-			},
+			"company_id":    requiredCodatID("Id of the company"),
+			"connection_id": requiredCodatID("Id of the company's connection"),
 			"accounts": schema.ListNestedAttribute{
 				MarkdownDescription: "The connection's source accounts, ordered by `account_id`; empty when it has none.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":            text("`<company_id>/<connection_id>/<account_id>`: the import ID of the account."),
-						"company_id":    text("Id of the company."),
-						"connection_id": text("Id of the connection."),
-						"account_id":    text("Your id of the bank account."),
-						"account_name":  text("Name of the bank account."),
-						"account_type": text("Type of the account: " + quotedList(accountTypes) + ", or " +
+						"id":            computedString("`<company_id>/<connection_id>/<account_id>`: the import ID of the account."),
+						"company_id":    computedString("Id of the company."),
+						"connection_id": computedString("Id of the connection."),
+						"account_id":    computedString("Your id of the bank account."),
+						"account_name":  computedString("Name of the bank account."),
+						"account_type": computedString("Type of the account: " + quotedList(accountTypes) + ", or " +
 							quotedList(v1AccountTypes) + " for Codat's v1 source accounts."),
-						"account_number": text("The account number."),
-						"sort_code":      text("The sort code; null when the account has none."),
+						"account_number": computedString("The account number."),
+						"sort_code":      computedString("The sort code; null when the account has none."),
 						"routing_info": schema.SingleNestedAttribute{
 							MarkdownDescription: "The bank's routing number and its type; null when the account has none (v1 accounts never have one).",
 							Computed:            true,
 							Attributes: map[string]schema.Attribute{
-								"bank_code": text("The routing number."),
-								"type": text("Type of routing number: " + quotedList(routingTypes) + "; `" +
+								"bank_code": computedString("The routing number."),
+								"type": computedString("Type of routing number: " + quotedList(routingTypes) + "; `" +
 									defaultRoutingType + "` when Codat gives none."),
 							},
 						},
-						"currency": text("ISO 4217 code of the account's currency."),
-						"balance": number("Codat's balance of the account, a decimal: the balance an import of the " +
+						"currency": computedString("ISO 4217 code of the account's currency."),
+						"balance": computedNumber("Codat's balance of the account, a decimal: the balance an import of the " +
 							"account records as its opening balance (`balance` of `codat_bank_feed_account`)."),
-						"current_balance": number("Codat's balance of the account, the same as `balance`."),
+						"current_balance": computedNumber("Codat's balance of the account, the same as `balance`."),
 						"account_info": schema.SingleNestedAttribute{
 							MarkdownDescription: "Descriptive information about the account; null when the account has none, and each attribute null when Codat gives no value.",
 							Computed:            true,
 							Attributes: map[string]schema.Attribute{
-								"description":       text("Description of the account."),
-								"nickname":          text("Name the account holder gave the account."),
-								"account_open_date": text("Date the account was opened, `YYYY-MM-DD`."),
-								"available_balance": number("Funds available for use, including pending activity, a decimal."),
+								"description":       computedString("Description of the account."),
+								"nickname":          computedString("Name the account holder gave the account."),
+								"account_open_date": computedString("Date the account was opened, `YYYY-MM-DD`."),
+								"available_balance": computedNumber("Funds available for use, including pending activity, a decimal."),
 							},
 						},
-						"status": text("Status of the account: `pending` (not mapped yet), `connecting`, `connected`, " +
+						"status": computedString("Status of the account: `pending` (not mapped yet), `connecting`, `connected`, " +
 							"`disconnected` or `unknown`."),
-						"feed_start_date": text("First day fed into the accounting platform, `YYYY-MM-DD`; null until the account is mapped."),
-						"modified_date":   text("When Codat last modified the account."),
+						"feed_start_date": computedString("First day fed into the accounting platform, `YYYY-MM-DD`; null until the account is mapped."),
+						"modified_date":   computedString("When Codat last modified the account."),
 					},
 				},
 			},
@@ -117,14 +102,10 @@ func (d *bankFeedAccountsDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
 	accounts, err := d.data.connectionSourceAccounts(ctx, key)
-	if codat.IsNotFound(err) {
-		addAPIAttributeError(&resp.Diagnostics, path.Root("connection_id"),
-			fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID), err)
-		return
-	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to list the source accounts of Codat connection %s/%s",
-			key.companyID, key.connectionID), err)
+		addReadError(&resp.Diagnostics, err, path.Root("connection_id"),
+			fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID),
+			fmt.Sprintf("Unable to list the source accounts of Codat connection %s/%s", key.companyID, key.connectionID))
 		return
 	}
 	sorted := slices.Clone(accounts)

@@ -40,9 +40,6 @@ type bankFeedCompanyInfoModel struct {
 }
 
 func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	text := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The organisation behind a connection as the accounting platform describes it: the Xero " +
 			"organisation name (which Xero's bank-feeds certification asks you to show your customer), base currency, " +
@@ -72,9 +69,9 @@ func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.S
 					"information; the attributes below are null while it is false.",
 				Computed: true,
 			},
-			"company_name":  text("Name of the organisation in the accounting platform (for Xero, the organisation name)."),
-			"base_currency": text("Base currency of the organisation, such as `GBP`."),
-			"plan_type": text("The organisation's subscription in the accounting platform; for Xero its organisation " +
+			"company_name":  computedString("Name of the organisation in the accounting platform (for Xero, the organisation name)."),
+			"base_currency": computedString("Base currency of the organisation, such as `GBP`."),
+			"plan_type": computedString("The organisation's subscription in the accounting platform; for Xero its organisation " +
 				"class, such as `GROW`, `COMPREHENSIVE`, `DEMO` or `TRIAL`. Null when the platform gives none."),
 			"multicurrency_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the organisation has multi-currency enabled: without it, source accounts " +
@@ -107,13 +104,10 @@ func (d *bankFeedCompanyInfoDataSource) Read(ctx context.Context, req datasource
 			resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 		}
 		return
-	case codat.IsNotFound(err):
-		addAPIAttributeError(&resp.Diagnostics, path.Root("connection_id"),
-			fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID), err)
-		return
 	case err != nil:
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the bank-feed company information of Codat connection %s/%s",
-			key.companyID, key.connectionID), err)
+		addReadError(&resp.Diagnostics, err, path.Root("connection_id"),
+			fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID),
+			fmt.Sprintf("Unable to read the bank-feed company information of Codat connection %s/%s", key.companyID, key.connectionID))
 		return
 	}
 

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
@@ -58,9 +57,6 @@ type targetOptionModel struct {
 }
 
 func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	text := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The bank-feed mapping status of one connection: whether the SMB user has authorised " +
 			"it, and for each source account which Xero account it feeds. Use it in outputs (each customer's " +
@@ -68,36 +64,28 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 			"`GET .../bankFeedAccounts/mapping`, and the connection unless the `codat_connection` resource just read " +
 			"or created it in the same Terraform operation.",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-			},
-			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's connection, " + codatIDRule + ".",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-			},
-			"link_url":          text("URL the SMB user opens to authorise the connection and map their accounts."),
-			"connection_status": text("Status of the connection: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
+			"company_id":        requiredCodatID("Id of the company"),
+			"connection_id":     requiredCodatID("Id of the company's connection"),
+			"link_url":          computedString("URL the SMB user opens to authorise the connection and map their accounts."),
+			"connection_status": computedString("Status of the connection: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
 			"accounts": schema.ListNestedAttribute{
 				MarkdownDescription: "The connection's source accounts, ordered by `source_account_id`.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"source_account_id":     text("Id of the source account."),
-						"source_account_name":   text("Name of the source account."),
-						"source_account_number": text("Account number of the source account."),
-						"source_currency":       text("Currency of the source account."),
+						"source_account_id":     computedString("Id of the source account."),
+						"source_account_name":   computedString("Name of the source account."),
+						"source_account_number": computedString("Account number of the source account."),
+						"source_currency":       computedString("Currency of the source account."),
 						"source_balance": schema.NumberAttribute{
 							MarkdownDescription: "Balance of the source account.",
 							Computed:            true,
 						},
-						"target_account_id":   text("Id of the Xero account the source account feeds; null while unmapped."),
-						"target_account_name": text("Name of the Xero account the source account feeds; null while unmapped."),
-						"status": text("Status of the feed: `pending` (not mapped), `connecting`, `connected`, " +
+						"target_account_id":   computedString("Id of the Xero account the source account feeds; null while unmapped."),
+						"target_account_name": computedString("Name of the Xero account the source account feeds; null while unmapped."),
+						"status": computedString("Status of the feed: `pending` (not mapped), `connecting`, `connected`, " +
 							"`disconnected` or `unknown`."),
-						"feed_start_date": text("First day fed, once mapped."),
+						"feed_start_date": computedString("First day fed, once mapped."),
 						"target_account_options": schema.ListNestedAttribute{
 							MarkdownDescription: "Xero accounts the source account could be mapped to, as Codat offers them: " +
 								"of the source account's currency and type (bank or credit card), leaving out accounts another " +
@@ -105,8 +93,8 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 							Computed: true,
 							NestedObject: schema.NestedAttributeObject{
 								Attributes: map[string]schema.Attribute{
-									"id":   text("Id of the Xero account."),
-									"name": text("Name of the Xero account."),
+									"id":   computedString("Id of the Xero account."),
+									"name": computedString("Name of the Xero account."),
 								},
 							},
 						},

@@ -61,9 +61,6 @@ type listedConnectionModel struct {
 const maxQueryLength = 2048
 
 func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	text := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Finds Codat companies by tags, name or query, with their connections, for example to " +
 			"adopt customers onboarded before Terraform with `import` blocks.\n\nReads `GET /companies` with the largest page Codat allows (it asks for 5,000 and follows " +
@@ -111,24 +108,24 @@ func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":          text("Codat's id of the company."),
-						"name":        text("Name of the company."),
-						"description": text("Description of the company; null when it has none."),
+						"id":          computedString("Codat's id of the company."),
+						"name":        computedString("Name of the company."),
+						"description": computedString("Description of the company; null when it has none."),
 						"tags": schema.MapAttribute{
 							MarkdownDescription: "Tags of the company; an empty map when it has none.",
 							ElementType:         types.StringType,
 							Computed:            true,
 						},
-						"created": text("When the company was created (as Codat gives it, RFC 3339)."),
+						"created": computedString("When the company was created (as Codat gives it, RFC 3339)."),
 						"connections": schema.ListNestedAttribute{
 							MarkdownDescription: "The company's connections, as Codat lists them.",
 							Computed:            true,
 							NestedObject: schema.NestedAttributeObject{
 								Attributes: map[string]schema.Attribute{
-									"id":           text("Codat's id of the connection."),
-									"platform_key": text("Platform key of the connection, such as `gbol` (Xero)."),
-									"status":       text("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
-									"link_url":     text("URL where the SMB user authorises the connection."),
+									"id":           computedString("Codat's id of the connection."),
+									"platform_key": computedString("Platform key of the connection, such as `gbol` (Xero)."),
+									"status":       computedString("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
+									"link_url":     computedString("URL where the SMB user authorises the connection."),
 								},
 							},
 						},

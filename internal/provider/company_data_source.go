@@ -7,10 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
 var (
@@ -27,19 +24,12 @@ type companyDataSource struct {
 }
 
 func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a Codat company by id, for companies managed outside this configuration.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the company, " + codatIDRule + ".",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-			},
-			"name":        computed("Name of the company."),
-			"description": computed("Description of the company; null when it has none."),
+			"id":          requiredCodatID("Codat's id of the company"),
+			"name":        computedString("Name of the company."),
+			"description": computedString("Description of the company; null when it has none."),
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Key-value metadata of the company; an empty map when it has none.",
 				ElementType:         types.StringType,
@@ -50,8 +40,8 @@ func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
-			"redirect": computed("Codat's hosted link URL of the company."),
-			"created":  computed("When the company was created (RFC 3339)."),
+			"redirect": computedString("Codat's hosted link URL of the company."),
+			"created":  computedString("When the company was created (RFC 3339)."),
 		},
 	}
 }
@@ -64,12 +54,9 @@ func (d *companyDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	id := model.ID.ValueString()
 	company, err := d.data.companies.company(ctx, id)
-	if codat.IsNotFound(err) {
-		addAPIAttributeError(&resp.Diagnostics, path.Root("id"), fmt.Sprintf("Codat company %s not found", id), err)
-		return
-	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat company %s", id), err)
+		addReadError(&resp.Diagnostics, err, path.Root("id"), fmt.Sprintf("Codat company %s not found", id),
+			fmt.Sprintf("Unable to read Codat company %s", id))
 		return
 	}
 	setCompanyState(ctx, &model, company, &resp.Diagnostics)

@@ -177,12 +177,7 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	company, err := r.data.companies.company(ctx, state.ID.ValueString())
-	if codat.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat company %s", state.ID.ValueString()), err)
+	if readFailed(ctx, resp, err, fmt.Sprintf("Unable to read Codat company %s", state.ID.ValueString())) {
 		return
 	}
 	setCompanyState(ctx, &state, company, &resp.Diagnostics)

@@ -30,18 +30,11 @@ type connectionDataSource struct {
 }
 
 func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a company's connection, by `id` or by `platform_key` (for example `gbol` to find " +
 			"the company's Xero connection), to get its `link_url` and `status`.",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company, " + codatIDRule + ".",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-			},
+			"company_id": requiredCodatID("Id of the company"),
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Id of the connection, " + codatIDRule + ". Set this or `platform_key`.",
 				Optional:            true,
@@ -55,14 +48,14 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Computed:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
 			},
-			"status":         computed("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
-			"link_url":       computed("URL the SMB user opens to authorise the connection."),
-			"integration_id": computed("Codat's id of the integration."),
-			"integration_key": computed("Platform key of the integration: Codat's `integrationKey`, or, when Codat " +
+			"status":         computedString("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
+			"link_url":       computedString("URL the SMB user opens to authorise the connection."),
+			"integration_id": computedString("Codat's id of the integration."),
+			"integration_key": computedString("Platform key of the integration: Codat's `integrationKey`, or, when Codat " +
 				"leaves it out (it is optional since April 2026), the key of the integration whose id is `integration_id`."),
-			"source_type":   computed("Kind of platform, such as `Accounting`."),
-			"platform_name": computed("Name of the platform, such as `Xero`."),
-			"created":       computed("When the connection was created (RFC 3339)."),
+			"source_type":   computedString("Kind of platform, such as `Accounting`."),
+			"platform_name": computedString("Name of the platform, such as `Xero`."),
+			"created":       computedString("When the connection was created (RFC 3339)."),
 		},
 	}
 }
@@ -99,12 +92,9 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	} else {
 		key = model.PlatformKey.ValueString()
 		conns, err := d.data.client.ListConnections(ctx, companyID, codat.ListOptions{})
-		if codat.IsNotFound(err) {
-			addAPIAttributeError(&resp.Diagnostics, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID), err)
-			return
-		}
 		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to list the connections of Codat company %s", companyID), err)
+			addReadError(&resp.Diagnostics, err, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID),
+				fmt.Sprintf("Unable to list the connections of Codat company %s", companyID))
 			return
 		}
 		var ids []string

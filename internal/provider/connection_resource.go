@@ -174,13 +174,10 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
 	conn, err := r.data.companies.connection(ctx, companyID, id)
-	if codat.IsNotFound(err) {
+	if isNotFound(err) {
 		r.data.connections.forget(connectionKey{companyID, id})
-		resp.State.RemoveResource(ctx)
-		return
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
+	if readFailed(ctx, resp, err, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id)) {
 		return
 	}
 	r.data.connections.remember(companyID, conn)

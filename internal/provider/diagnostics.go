@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
@@ -45,4 +47,29 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 // addAPIAttributeError is addAPIError for a failure caused by one attribute's value.
 func addAPIAttributeError(diags *diag.Diagnostics, p path.Path, summary string, err error) {
 	diags.AddAttributeError(p, summary, apiErrorDetail(err))
+}
+
+// readFailed settles the error of a resource's Read: when Codat no longer has the object (isNotFound), the resource
+// leaves the state and Terraform plans to create it again; any other error is reported under summary. It reports
+// whether err ended the read.
+func readFailed(ctx context.Context, resp *resource.ReadResponse, err error, summary string) bool {
+	if isNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return true
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, summary, err)
+		return true
+	}
+	return false
+}
+
+// addReadError reports the failed read of the object that a data source's attribute at p names: Codat's answer
+// that it does not exist on that attribute, under notFound; any other error under summary.
+func addReadError(diags *diag.Diagnostics, err error, p path.Path, notFound, summary string) {
+	if codat.IsNotFound(err) {
+		addAPIAttributeError(diags, p, notFound, err)
+		return
+	}
+	addAPIError(diags, summary, err)
 }

@@ -46,26 +46,14 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the integration, such as `Xero`.",
-				Computed:            true,
-			},
+			"name": computedString("Name of the integration, such as `Xero`."),
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the integration is enabled for your customers to use.",
 				Computed:            true,
 			},
-			"integration_id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id (a UUID) of the integration.",
-				Computed:            true,
-			},
-			"logo_url": schema.StringAttribute{
-				MarkdownDescription: "Static URL of the integration's logo.",
-				Computed:            true,
-			},
-			"source_type": schema.StringAttribute{
-				MarkdownDescription: "Kind of platform: `Accounting`, `Banking`, `BankFeed`, `Commerce`, `Expense`, `Other` or `Unknown`.",
-				Computed:            true,
-			},
+			"integration_id": computedString("Codat's id (a UUID) of the integration."),
+			"logo_url":       computedString("Static URL of the integration's logo."),
+			"source_type":    computedString("Kind of platform: `Accounting`, `Banking`, `BankFeed`, `Commerce`, `Expense`, `Other` or `Unknown`."),
 		},
 	}
 }

@@ -75,18 +75,25 @@ func isNotFound(err error) bool {
 	return codat.IsNotFound(err) || errors.Is(err, errMissing)
 }
 
-// findSourceAccount reads one source account from the connection's shared list.
-func (d *providerData) findSourceAccount(ctx context.Context, key connectionKey, accountID string) (*codat.SourceAccount, error) {
-	accounts, err := d.connectionSourceAccounts(ctx, key)
+// findIn returns the first of the items a successful list call returned (err nil) that match accepts, or an error
+// wrapping errMissing that names the object, described by format and args, when none does.
+func findIn[T any](items []T, err error, match func(*T) bool, format string, args ...any) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range accounts {
-		if accounts[i].ID == accountID {
-			return &accounts[i], nil
+	for i := range items {
+		if match(&items[i]) {
+			return &items[i], nil
 		}
 	}
-	return nil, fmt.Errorf("source account %q of connection %s/%s: %w", accountID, key.companyID, key.connectionID, errMissing)
+	return nil, fmt.Errorf(format+": %w", append(args, errMissing)...)
+}
+
+// findSourceAccount reads one source account from the connection's shared list.
+func (d *providerData) findSourceAccount(ctx context.Context, key connectionKey, accountID string) (*codat.SourceAccount, error) {
+	accounts, err := d.connectionSourceAccounts(ctx, key)
+	return findIn(accounts, err, func(a *codat.SourceAccount) bool { return a.ID == accountID },
+		"source account %q of connection %s/%s", accountID, key.companyID, key.connectionID)
 }
 
 // connectionSourceAccounts lists the connection's source accounts once per provider operation (see listCache).
@@ -99,15 +106,8 @@ func (d *providerData) connectionSourceAccounts(ctx context.Context, key connect
 // findMapping reads one source account's mapping from the connection's shared mapping list.
 func (d *providerData) findMapping(ctx context.Context, key connectionKey, sourceAccountID string) (*codat.BankFeedMapping, error) {
 	mappings, err := d.connectionMappings(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	for i := range mappings {
-		if mappings[i].SourceAccountID == sourceAccountID {
-			return &mappings[i], nil
-		}
-	}
-	return nil, fmt.Errorf("mapping of source account %q of connection %s/%s: %w", sourceAccountID, key.companyID, key.connectionID, errMissing)
+	return findIn(mappings, err, func(m *codat.BankFeedMapping) bool { return m.SourceAccountID == sourceAccountID },
+		"mapping of source account %q of connection %s/%s", sourceAccountID, key.companyID, key.connectionID)
 }
 
 func (d *providerData) connectionMappings(ctx context.Context, key connectionKey) ([]codat.BankFeedMapping, error) {

@@ -204,12 +204,7 @@ func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	consumer, err := r.data.findWebhookConsumer(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat webhook consumer %s", state.ID.ValueString()), err)
+	if readFailed(ctx, resp, err, fmt.Sprintf("Unable to read Codat webhook consumer %s", state.ID.ValueString())) {
 		return
 	}
 	setWebhookConsumerState(ctx, &state, consumer, &resp.Diagnostics)
@@ -246,15 +241,8 @@ func (d *providerData) findWebhookConsumer(ctx context.Context, id string) (*cod
 	consumers, err := d.webhookConsumers.get(ctx, allWebhookConsumers, func(ctx context.Context) ([]codat.WebhookConsumer, error) {
 		return d.client.ListWebhookConsumers(ctx)
 	})
-	if err != nil {
-		return nil, err
-	}
-	for i := range consumers {
-		if strings.EqualFold(consumers[i].ID, id) {
-			return &consumers[i], nil
-		}
-	}
-	return nil, fmt.Errorf("webhook consumer %q: %w", id, errMissing)
+	return findIn(consumers, err, func(c *codat.WebhookConsumer) bool { return strings.EqualFold(c.ID, id) },
+		"webhook consumer %q", id)
 }
 
 func setWebhookConsumerState(ctx context.Context, m *webhookConsumerModel, c *codat.WebhookConsumer, diags *diag.Diagnostics) {
