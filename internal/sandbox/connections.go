@@ -121,10 +121,7 @@ func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
 		return resp
 	}
 	var v validator
-	key, ok := obj.str("platformKey", &v)
-	if !ok && v.ok() {
-		v.fail("platformKey", "Required", "'platformKey' is required.")
-	}
+	key, _ := required(obj, "platformKey", &v, object.str)
 	if !v.ok() {
 		return v.response()
 	}

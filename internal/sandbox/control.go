@@ -33,10 +33,10 @@ type controlTargetJSON struct {
 func (s *Sandbox) registerControl(mux *http.ServeMux) {
 	const conn = "/_sandbox/companies/{companyId}/connections/{connectionId}"
 	mux.HandleFunc("GET /_sandbox/counters", s.controlCounters)
-	mux.HandleFunc("POST /_sandbox/counters/reset", s.controlResetCounters)
+	mux.HandleFunc("POST /_sandbox/counters/reset", noContent(s.ResetCounts))
 	mux.HandleFunc("POST /_sandbox/faults", s.controlInjectFault)
 	mux.HandleFunc("PUT /_sandbox/faults/rate", s.controlFaultRate)
-	mux.HandleFunc("DELETE /_sandbox/faults", s.controlClearFaults)
+	mux.HandleFunc("DELETE /_sandbox/faults", noContent(s.ClearFaults))
 	mux.HandleFunc("POST /_sandbox/xero/apps", s.controlRegisterXeroApp)
 	mux.HandleFunc("PUT /_sandbox/integrations/credential-mask", s.controlCredentialMask)
 	mux.HandleFunc("POST "+conn+"/authorize", s.controlAuthorize)
@@ -66,6 +66,14 @@ func controlFailure(w http.ResponseWriter, err error) {
 	}
 }
 
+// noContent is a control endpoint that takes no body, does action and answers 204.
+func noContent(action func()) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		action()
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
 func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	dec.DisallowUnknownFields()
@@ -86,11 +94,6 @@ func (s *Sandbox) controlCounters(w http.ResponseWriter, _ *http.Request) {
 		"peakConcurrent": s.PeakConcurrent(),
 		"peakPerMinute":  s.PeakPerMinute(),
 	})
-}
-
-func (s *Sandbox) controlResetCounters(w http.ResponseWriter, _ *http.Request) {
-	s.ResetCounts()
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Sandbox) controlInjectFault(w http.ResponseWriter, r *http.Request) {
@@ -129,11 +132,6 @@ func (s *Sandbox) controlFaultRate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.SetFaultRate(body.Rate, body.Kinds...)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Sandbox) controlClearFaults(w http.ResponseWriter, _ *http.Request) {
-	s.ClearFaults()
 	w.WriteHeader(http.StatusNoContent)
 }
 

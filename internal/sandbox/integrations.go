@@ -185,10 +185,7 @@ func (s *Sandbox) setIntegrationEnabled(r *apiRequest) apiResponse {
 		return resp
 	}
 	var v validator
-	enabled, ok := obj.boolean("enabled", &v)
-	if !ok && v.ok() {
-		v.fail("enabled", "Required", "'enabled' is required.")
-	}
+	enabled, _ := required(obj, "enabled", &v, object.boolean)
 	if !v.ok() {
 		return v.response()
 	}

@@ -366,17 +366,10 @@ func (s *Sandbox) createMapping(r *apiRequest) apiResponse {
 			v.fail(key, "UnknownProperty", "'%s' is not a property of a bank feed account mapping.", key)
 		}
 	}
-	sourceID, ok := obj.str("sourceAccountId", &v)
-	if !ok && !obj.present("sourceAccountId") || ok && sourceID == "" {
-		v.fail("sourceAccountId", "Required", "'sourceAccountId' is required.")
-	}
+	sourceID := requiredText(obj, "sourceAccountId", &v)
 	targetID, _ := obj.str("targetAccountId", &v)
 	feedStart := s.now()
-	if raw, ok := obj.str("feedStartDate", &v); ok {
-		t, valid := parseDateTime(raw)
-		if !valid {
-			v.fail("feedStartDate", "DateTime", "'feedStartDate' must be an ISO 8601 date.")
-		}
+	if t, ok := obj.dateTime("feedStartDate", "date", &v); ok {
 		feedStart = t
 	}
 	if !v.ok() {

@@ -175,28 +175,23 @@ func clonePtr[T any](p *T) *T {
 
 // sortedCompanies returns the companies in creation order.
 func (s *Sandbox) sortedCompanies() []*company {
-	out := make([]*company, 0, len(s.companies))
-	for _, c := range s.companies {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
+	return inCreationOrder(s.companies, func(c *company) int64 { return c.seq })
 }
 
 func (c *company) sortedConnections() []*connection {
-	out := make([]*connection, 0, len(c.connections))
-	for _, conn := range c.connections {
-		out = append(out, conn)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
+	return inCreationOrder(c.connections, func(conn *connection) int64 { return conn.seq })
 }
 
 func (conn *connection) sortedAccounts() []*sourceAccount {
-	out := make([]*sourceAccount, 0, len(conn.accounts))
-	for _, a := range conn.accounts {
-		out = append(out, a)
+	return inCreationOrder(conn.accounts, func(a *sourceAccount) int64 { return a.seq })
+}
+
+// inCreationOrder lists the values of m by seq, the order in which the sandbox created them.
+func inCreationOrder[T any](m map[string]T, seq func(T) int64) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	sort.Slice(out, func(i, j int) bool { return seq(out[i]) < seq(out[j]) })
 	return out
 }

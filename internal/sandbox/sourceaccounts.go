@@ -175,19 +175,12 @@ func parseSourceAccount(raw []byte, now time.Time) (SourceAccount, apiResponse, 
 		return SourceAccount{}, resp, false
 	}
 	var v validator
-	required := func(key string) string {
-		val, ok := obj.str(key, &v)
-		if !ok && !obj.present(key) || ok && val == "" {
-			v.fail(key, "Required", "'%s' is required.", key)
-		}
-		return val
-	}
 	acc := SourceAccount{
-		ID:            required("id"),
-		AccountName:   required("accountName"),
-		AccountType:   required("accountType"),
-		AccountNumber: required("accountNumber"),
-		Currency:      required("currency"),
+		ID:            requiredText(obj, "id", &v),
+		AccountName:   requiredText(obj, "accountName", &v),
+		AccountType:   requiredText(obj, "accountType", &v),
+		AccountNumber: requiredText(obj, "accountNumber", &v),
+		Currency:      requiredText(obj, "currency", &v),
 		ModifiedDate:  now,
 		Status:        AccountPending,
 	}
@@ -244,11 +237,7 @@ func parseSourceAccount(raw []byte, now time.Time) (SourceAccount, apiResponse, 
 		}
 		v.merge("accountInfo", nested)
 	}
-	if m, ok := obj.str("modifiedDate", &v); ok {
-		t, valid := parseDateTime(m)
-		if !valid {
-			v.fail("modifiedDate", "DateTime", "'modifiedDate' must be an ISO 8601 date and time.")
-		}
+	if t, ok := obj.dateTime("modifiedDate", "date and time", &v); ok {
 		acc.ModifiedDate = t
 	}
 	if !v.ok() {
@@ -278,10 +267,7 @@ func parseSourceAccountV1(raw []byte, now time.Time) (SourceAccount, apiResponse
 			v.fail(key, "UnknownProperty", "'%s' is not a property of a source account (v1).", key)
 		}
 	}
-	id, ok := obj.str("id", &v)
-	if !ok && !obj.present("id") || ok && id == "" {
-		v.fail("id", "Required", "'id' is required.")
-	}
+	id := requiredText(obj, "id", &v)
 	text := func(key string) string {
 		val, _ := obj.str(key, &v)
 		return val
@@ -307,11 +293,7 @@ func parseSourceAccountV1(raw []byte, now time.Time) (SourceAccount, apiResponse
 	if acc.Currency == "GBP" && acc.SortCode == nil {
 		v.fail("sortCode", "Required", "'sortCode' is required for GBP bank accounts.")
 	}
-	if m, ok := obj.str("modifiedDate", &v); ok {
-		t, valid := parseDateTime(m)
-		if !valid {
-			v.fail("modifiedDate", "DateTime", "'modifiedDate' must be an ISO 8601 date and time.")
-		}
+	if t, ok := obj.dateTime("modifiedDate", "date and time", &v); ok {
 		acc.ModifiedDate = t
 	}
 	if !v.ok() {
@@ -421,11 +403,7 @@ func (s *Sandbox) updateSourceAccount(r *apiRequest) apiResponse {
 		v.fail("balance", "ConnectedAccount", "'balance' can only be updated on accounts that are not connected.")
 	}
 	modified := s.now()
-	if m, ok := obj.str("modifiedDate", &v); ok {
-		t, valid := parseDateTime(m)
-		if !valid {
-			v.fail("modifiedDate", "DateTime", "'modifiedDate' must be an ISO 8601 date and time.")
-		}
+	if t, ok := obj.dateTime("modifiedDate", "date and time", &v); ok {
 		modified = t
 	}
 	if !v.ok() {

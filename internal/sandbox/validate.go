@@ -54,16 +54,53 @@ func (o object) present(key string) bool {
 	return ok && !bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
 
-func (o object) str(key string, v *validator) (string, bool) {
+// member decodes the member key into a T; what names the type a value must have, for the "Type" failure.
+func member[T any](o object, key, what string, v *validator) (T, bool) {
+	var val T
 	if !o.present(key) {
-		return "", false
+		return val, false
 	}
-	var s string
-	if err := json.Unmarshal(o[key], &s); err != nil {
-		v.fail(key, "Type", "'%s' must be a string.", key)
-		return "", false
+	if err := json.Unmarshal(o[key], &val); err != nil {
+		var zero T
+		v.fail(key, "Type", "'%s' must be %s.", key, what)
+		return zero, false
 	}
-	return s, true
+	return val, true
+}
+
+func (o object) str(key string, v *validator) (string, bool) { return member[string](o, key, "a string", v) }
+
+// required reads, with read (object.str, object.boolean…), a member that Codat's schema requires: absent or
+// null, it fails as Codat does, "'<key>' is required.".
+func required[T any](o object, key string, v *validator, read func(object, string, *validator) (T, bool)) (T, bool) {
+	val, ok := read(o, key, v)
+	if !ok && !o.present(key) {
+		v.fail(key, "Required", "'%s' is required.", key)
+	}
+	return val, ok
+}
+
+// requiredText is required for a string member that must not be empty either.
+func requiredText(o object, key string, v *validator) string {
+	s, ok := o.str(key, v)
+	if !ok && !o.present(key) || ok && s == "" {
+		v.fail(key, "Required", "'%s' is required.", key)
+	}
+	return s
+}
+
+// dateTime reads a member of Codat's DateTime type; a string that is none fails "'<key>' must be an ISO 8601
+// <form>.", and reads as the zero time.
+func (o object) dateTime(key, form string, v *validator) (time.Time, bool) {
+	raw, ok := o.str(key, v)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, valid := parseDateTime(raw)
+	if !valid {
+		v.fail(key, "DateTime", "'%s' must be an ISO 8601 %s.", key, form)
+	}
+	return t, true
 }
 
 // decimal returns a number as written, so that 1234.50 is answered as 1234.50, as Codat's
@@ -92,39 +129,15 @@ func sameDecimal(a, b json.Number) bool {
 }
 
 func (o object) boolean(key string, v *validator) (bool, bool) {
-	if !o.present(key) {
-		return false, false
-	}
-	var b bool
-	if err := json.Unmarshal(o[key], &b); err != nil {
-		v.fail(key, "Type", "'%s' must be true or false.", key)
-		return false, false
-	}
-	return b, true
+	return member[bool](o, key, "true or false", v)
 }
 
 func (o object) object(key string, v *validator) (object, bool) {
-	if !o.present(key) {
-		return nil, false
-	}
-	var obj object
-	if err := json.Unmarshal(o[key], &obj); err != nil {
-		v.fail(key, "Type", "'%s' must be an object.", key)
-		return nil, false
-	}
-	return obj, true
+	return member[object](o, key, "an object", v)
 }
 
 func (o object) strings(key string, v *validator) (map[string]string, bool) {
-	if !o.present(key) {
-		return nil, false
-	}
-	var m map[string]string
-	if err := json.Unmarshal(o[key], &m); err != nil {
-		v.fail(key, "Type", "'%s' must be an object whose values are strings.", key)
-		return nil, false
-	}
-	return m, true
+	return member[map[string]string](o, key, "an object whose values are strings", v)
 }
 
 const dateLayout = "2006-01-02"

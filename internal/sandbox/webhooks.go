@@ -125,10 +125,8 @@ func (s *Sandbox) createWebhookConsumer(r *apiRequest) apiResponse {
 		return resp
 	}
 	var v validator
-	rawURL, ok := obj.str("url", &v)
-	if !ok && v.ok() {
-		v.fail("url", "Required", "'url' is required.")
-	} else if ok {
+	rawURL, ok := required(obj, "url", &v, object.str)
+	if ok {
 		if u, err := url.Parse(rawURL); err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			v.fail("url", "Uri", "'url' must be an absolute http or https URL.")
 		}
