@@ -217,11 +217,7 @@ func pushQuery(r *apiRequest) (*int32, apiResponse, bool) {
 func (s *Sandbox) pushBankTransactions(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
-	if !ok {
-		return resp
-	}
-	a, resp, ok := s.findSourceAccount(conn, r.param("accountId"))
+	conn, a, resp, ok := s.pathAccount(r)
 	if !ok {
 		return resp
 	}

@@ -176,18 +176,7 @@ func (s *Sandbox) listCompanies(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
-	page, info, resp, ok := paginate(r, companies, "Company", companyField)
-	if !ok {
-		return resp
-	}
-	out := make([]companyJSON, len(page))
-	for i, c := range page {
-		out[i] = s.companyJSON(r.base, c)
-	}
-	return jsonResponse(http.StatusOK, struct {
-		Results []companyJSON `json:"results"`
-		pagingInfo
-	}{out, info})
+	return pagedResults(r, companies, "Company", companyField, func(c *company) companyJSON { return s.companyJSON(r.base, c) })
 }
 
 func (s *Sandbox) createCompany(r *apiRequest) apiResponse {

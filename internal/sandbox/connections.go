@@ -75,6 +75,22 @@ func connectionField(prop string) (func(*connection) string, bool) {
 	return nil, false
 }
 
+// pathConnection is the connection that the request's path names (companyId, connectionId); s.mu must be held.
+func (s *Sandbox) pathConnection(r *apiRequest) (*connection, apiResponse, bool) {
+	return s.findConnection(r.param("companyId"), r.param("connectionId"))
+}
+
+// pathAccount is the source account that the request's path names (companyId, connectionId, accountId), with its
+// connection; s.mu must be held.
+func (s *Sandbox) pathAccount(r *apiRequest) (*connection, *sourceAccount, apiResponse, bool) {
+	conn, resp, ok := s.pathConnection(r)
+	if !ok {
+		return nil, nil, resp, false
+	}
+	a, resp, ok := s.findSourceAccount(conn, r.param("accountId"))
+	return conn, a, resp, ok
+}
+
 // findConnection must be called with s.mu held.
 func (s *Sandbox) findConnection(companyID, connectionID string) (*connection, apiResponse, bool) {
 	c, resp, ok := s.findCompany(companyID)
@@ -95,18 +111,8 @@ func (s *Sandbox) listConnections(r *apiRequest) apiResponse {
 	if !ok {
 		return resp
 	}
-	page, info, resp, ok := paginate(r, c.sortedConnections(), "Connection", connectionField)
-	if !ok {
-		return resp
-	}
-	out := make([]connectionJSON, len(page))
-	for i, conn := range page {
-		out[i] = s.apiConnectionJSON(r.base, conn)
-	}
-	return jsonResponse(http.StatusOK, struct {
-		Results []connectionJSON `json:"results"`
-		pagingInfo
-	}{out, info})
+	return pagedResults(r, c.sortedConnections(), "Connection", connectionField,
+		func(conn *connection) connectionJSON { return s.apiConnectionJSON(r.base, conn) })
 }
 
 func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
@@ -155,7 +161,7 @@ func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
 func (s *Sandbox) getConnection(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}
@@ -165,7 +171,7 @@ func (s *Sandbox) getConnection(r *apiRequest) apiResponse {
 func (s *Sandbox) deleteConnection(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}

@@ -149,18 +149,7 @@ func (s *Sandbox) integrationOr404(key string) (*integration, apiResponse, bool)
 func (s *Sandbox) listIntegrations(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	page, info, resp, ok := paginate(r, s.integrations, "Integration", integrationField)
-	if !ok {
-		return resp
-	}
-	out := make([]integrationJSON, len(page))
-	for i, integ := range page {
-		out[i] = integ.json()
-	}
-	return jsonResponse(http.StatusOK, struct {
-		Results []integrationJSON `json:"results"`
-		pagingInfo
-	}{out, info})
+	return pagedResults(r, s.integrations, "Integration", integrationField, (*integration).json)
 }
 
 func (s *Sandbox) getIntegration(r *apiRequest) apiResponse {

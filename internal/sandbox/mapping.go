@@ -323,7 +323,7 @@ func (s *Sandbox) targetOptions(conn *connection, a *sourceAccount) []targetOpti
 func (s *Sandbox) getMappings(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}
@@ -352,7 +352,7 @@ func (s *Sandbox) getMappings(r *apiRequest) apiResponse {
 func (s *Sandbox) createMapping(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}
@@ -402,7 +402,7 @@ func optional(s string) *string {
 func (s *Sandbox) getCompanyInformation(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}

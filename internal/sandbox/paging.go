@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -99,6 +100,23 @@ func paginate[T any](r *apiRequest, items []T, typeName string, field fieldFunc[
 		info.Links.Previous = &href{pageHref(r.URL, page-1, pageSize)}
 	}
 	return items[start:end], info, apiResponse{}, true
+}
+
+// pagedResults answers a list request with one page of items, each as toJSON writes it, and Codat's paging
+// information.
+func pagedResults[T, J any](r *apiRequest, items []T, typeName string, field fieldFunc[T], toJSON func(T) J) apiResponse {
+	page, info, resp, ok := paginate(r, items, typeName, field)
+	if !ok {
+		return resp
+	}
+	out := make([]J, len(page))
+	for i, item := range page {
+		out[i] = toJSON(item)
+	}
+	return jsonResponse(http.StatusOK, struct {
+		Results []J `json:"results"`
+		pagingInfo
+	}{out, info})
 }
 
 func pageHref(u *url.URL, page, pageSize int) string {

@@ -305,7 +305,7 @@ func parseSourceAccountV1(raw []byte, now time.Time) (SourceAccount, apiResponse
 func (s *Sandbox) createSourceAccount(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}
@@ -330,7 +330,7 @@ func (s *Sandbox) createSourceAccount(r *apiRequest) apiResponse {
 func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}
@@ -349,11 +349,7 @@ func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
 func (s *Sandbox) updateSourceAccount(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
-	if !ok {
-		return resp
-	}
-	a, resp, ok := s.findSourceAccount(conn, r.param("accountId"))
+	_, a, resp, ok := s.pathAccount(r)
 	if !ok {
 		return resp
 	}
@@ -434,11 +430,7 @@ func disconnectAccount(a *sourceAccount) {
 func (s *Sandbox) deleteSourceAccount(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
-	if !ok {
-		return resp
-	}
-	a, resp, ok := s.findSourceAccount(conn, r.param("accountId"))
+	conn, a, resp, ok := s.pathAccount(r)
 	if !ok {
 		return resp
 	}

@@ -49,7 +49,7 @@ const duplicateAccountError = "A bank account already exists with the same Id"
 func (s *Sandbox) createSourceAccountsBatch(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, resp, ok := s.findConnection(r.param("companyId"), r.param("connectionId"))
+	conn, resp, ok := s.pathConnection(r)
 	if !ok {
 		return resp
 	}

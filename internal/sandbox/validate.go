@@ -68,7 +68,9 @@ func member[T any](o object, key, what string, v *validator) (T, bool) {
 	return val, true
 }
 
-func (o object) str(key string, v *validator) (string, bool) { return member[string](o, key, "a string", v) }
+func (o object) str(key string, v *validator) (string, bool) {
+	return member[string](o, key, "a string", v)
+}
 
 // required reads, with read (object.str, object.boolean…), a member that Codat's schema requires: absent or
 // null, it fails as Codat does, "'<key>' is required.".
