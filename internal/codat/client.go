@@ -324,6 +324,25 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	return c.doWith(ctx, method, path, query, in, out, callOptions{})
 }
 
+// call sends one API call (see do) with the body in, when not nil, and returns the object Codat answered.
+func call[T any](ctx context.Context, c *Client, method, path string, in any) (*T, error) {
+	var out T
+	if err := c.do(ctx, method, path, nil, in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// callInto is call for an answer that is a list or a map, decoded into out, which is also the answer to an empty
+// body.
+func callInto[T any](ctx context.Context, c *Client, method, path string, in any, out T) (T, error) {
+	if err := c.do(ctx, method, path, nil, in, &out); err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
 // callOptions adjust one call of doWith.
 type callOptions struct {
 	// conflictResults takes a 409 whose body is a JSON array as an answer to decode into out, not an error: the

@@ -35,29 +35,17 @@ func (c *Client) ListCompanies(ctx context.Context, opts ListOptions) ([]Company
 
 // CreateCompany creates a company. Codat strips characters outside its name pattern rather than rejecting them.
 func (c *Client) CreateCompany(ctx context.Context, req CompanyRequest) (*Company, error) {
-	var out Company
-	if err := c.do(ctx, http.MethodPost, "/companies", nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Company](ctx, c, http.MethodPost, "/companies", req)
 }
 
 // GetCompany returns one company; IsNotFound(err) when it does not exist.
 func (c *Client) GetCompany(ctx context.Context, companyID string) (*Company, error) {
-	var out Company
-	if err := c.do(ctx, http.MethodGet, pathf("/companies/%s", companyID), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Company](ctx, c, http.MethodGet, pathf("/companies/%s", companyID), nil)
 }
 
 // ReplaceCompany replaces a company's name, description and tags (PUT): fields left empty are cleared.
 func (c *Client) ReplaceCompany(ctx context.Context, companyID string, req CompanyRequest) (*Company, error) {
-	var out Company
-	if err := c.do(ctx, http.MethodPut, pathf("/companies/%s", companyID), nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Company](ctx, c, http.MethodPut, pathf("/companies/%s", companyID), req)
 }
 
 // DeleteCompany deletes a company with its connections.

@@ -33,20 +33,12 @@ func (c *Client) CreateConnection(ctx context.Context, companyID, platformKey st
 	body := struct {
 		PlatformKey string `json:"platformKey"`
 	}{platformKey}
-	var out Connection
-	if err := c.do(ctx, http.MethodPost, pathf("/companies/%s/connections", companyID), nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Connection](ctx, c, http.MethodPost, pathf("/companies/%s/connections", companyID), body)
 }
 
 // GetConnection returns one connection; IsNotFound(err) when it or its company does not exist.
 func (c *Client) GetConnection(ctx context.Context, companyID, connectionID string) (*Connection, error) {
-	var out Connection
-	if err := c.do(ctx, http.MethodGet, pathf("/companies/%s/connections/%s", companyID, connectionID), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Connection](ctx, c, http.MethodGet, pathf("/companies/%s/connections/%s", companyID, connectionID), nil)
 }
 
 // DeleteConnection deletes a connection and revokes Codat's access to the platform.

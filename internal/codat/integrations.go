@@ -155,21 +155,13 @@ func (c *Client) ListIntegrations(ctx context.Context, opts ListOptions) ([]Inte
 
 // GetIntegration returns the integration with the given platform key.
 func (c *Client) GetIntegration(ctx context.Context, platformKey string) (*Integration, error) {
-	var out Integration
-	if err := c.do(ctx, http.MethodGet, pathf("/integrations/%s", platformKey), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Integration](ctx, c, http.MethodGet, pathf("/integrations/%s", platformKey), nil)
 }
 
 // GetIntegrationCredentials returns the integration's stored credentials (such as clientId and clientSecret) as
 // Codat shows them: masked, see IsMasked. It is empty when none are stored.
 func (c *Client) GetIntegrationCredentials(ctx context.Context, platformKey string) (map[string]string, error) {
-	out := map[string]string{}
-	if err := c.do(ctx, http.MethodGet, pathf("/integrations/credentials/%s", platformKey), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callInto(ctx, c, http.MethodGet, pathf("/integrations/credentials/%s", platformKey), nil, map[string]string{})
 }
 
 // PutIntegrationCredentials stores the integration's credentials and returns them masked. Register secret values
@@ -182,11 +174,7 @@ func (c *Client) PutIntegrationCredentials(ctx context.Context, platformKey stri
 				Err: fmt.Errorf("the %s sent would be a masked value, as Codat shows stored credentials, not the credential", k)}
 		}
 	}
-	out := map[string]string{}
-	if err := c.do(ctx, http.MethodPut, pathf("/integrations/credentials/%s", platformKey), nil, creds, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callInto(ctx, c, http.MethodPut, pathf("/integrations/credentials/%s", platformKey), creds, map[string]string{})
 }
 
 // DeleteIntegrationCredentials removes the integration's stored credentials.
@@ -199,27 +187,15 @@ func (c *Client) SetIntegrationEnabled(ctx context.Context, platformKey string, 
 	body := struct {
 		Enabled bool `json:"enabled"`
 	}{enabled}
-	var out Integration
-	if err := c.do(ctx, http.MethodPut, pathf("/integrations/%s/enabled", platformKey), nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Integration](ctx, c, http.MethodPut, pathf("/integrations/%s/enabled", platformKey), body)
 }
 
 // GetIntegrationSettings returns the sync settings of the integration with the given id (Integration.IntegrationID).
 func (c *Client) GetIntegrationSettings(ctx context.Context, integrationID string) (*IntegrationSettings, error) {
-	var out IntegrationSettings
-	if err := c.do(ctx, http.MethodGet, pathf("/settings/integrations/%s", integrationID), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[IntegrationSettings](ctx, c, http.MethodGet, pathf("/settings/integrations/%s", integrationID), nil)
 }
 
 // UpdateIntegrationSettings changes the sync settings set in update.
 func (c *Client) UpdateIntegrationSettings(ctx context.Context, integrationID string, update IntegrationSettingsUpdate) (*IntegrationSettings, error) {
-	var out IntegrationSettings
-	if err := c.do(ctx, http.MethodPatch, pathf("/settings/integrations/%s", integrationID), nil, update, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[IntegrationSettings](ctx, c, http.MethodPatch, pathf("/settings/integrations/%s", integrationID), update)
 }

@@ -61,31 +61,19 @@ type CompanyInformation struct {
 
 // GetBankAccountMapping returns the mapping state of every source account of a connection.
 func (c *Client) GetBankAccountMapping(ctx context.Context, companyID, connectionID string) ([]BankFeedMapping, error) {
-	out := []BankFeedMapping{}
 	path := pathf("/companies/%s/connections/%s/bankFeedAccounts/mapping", companyID, connectionID)
-	if err := c.do(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callInto(ctx, c, http.MethodGet, path, nil, []BankFeedMapping{})
 }
 
 // CreateBankAccountMapping maps a source account to a target account. A Xero organisation that does not support
 // bank feeds answers 403 with the problem type "invalid-organisation-bank-feeds" (see APIError.ProblemType).
 func (c *Client) CreateBankAccountMapping(ctx context.Context, companyID, connectionID string, mapping BankFeedAccountMapping) (*BankFeedAccountMappingResponse, error) {
-	var out BankFeedAccountMappingResponse
 	path := pathf("/companies/%s/connections/%s/bankFeedAccounts/mapping", companyID, connectionID)
-	if err := c.do(ctx, http.MethodPost, path, nil, mapping, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BankFeedAccountMappingResponse](ctx, c, http.MethodPost, path, mapping)
 }
 
 // GetBankFeedCompanyInfo returns the accounting platform's information about the connected organisation.
 func (c *Client) GetBankFeedCompanyInfo(ctx context.Context, companyID, connectionID string) (*CompanyInformation, error) {
-	var out CompanyInformation
 	path := pathf("/companies/%s/connections/%s/bankFeeds/info", companyID, connectionID)
-	if err := c.do(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CompanyInformation](ctx, c, http.MethodGet, path, nil)
 }

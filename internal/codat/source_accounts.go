@@ -60,20 +60,12 @@ func sourceAccountsPath(companyID, connectionID string) string {
 
 // CreateSourceAccount creates a source account on a bank-feed connection.
 func (c *Client) CreateSourceAccount(ctx context.Context, companyID, connectionID string, account SourceAccount) (*SourceAccount, error) {
-	var out SourceAccount
-	if err := c.do(ctx, http.MethodPost, sourceAccountsPath(companyID, connectionID), nil, account, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[SourceAccount](ctx, c, http.MethodPost, sourceAccountsPath(companyID, connectionID), account)
 }
 
 // ListSourceAccounts returns every source account of a connection; Codat has no call that reads just one.
 func (c *Client) ListSourceAccounts(ctx context.Context, companyID, connectionID string) ([]SourceAccount, error) {
-	out := []SourceAccount{}
-	if err := c.do(ctx, http.MethodGet, sourceAccountsPath(companyID, connectionID), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callInto(ctx, c, http.MethodGet, sourceAccountsPath(companyID, connectionID), nil, []SourceAccount{})
 }
 
 // UpdateSourceAccount changes the fields set in update.
@@ -83,12 +75,8 @@ func (c *Client) UpdateSourceAccount(ctx context.Context, companyID, connectionI
 		ID string `json:"id"`
 		SourceAccountUpdate
 	}{accountID, update}
-	var out SourceAccount
 	path := sourceAccountsPath(companyID, connectionID) + pathf("/%s", accountID)
-	if err := c.do(ctx, http.MethodPatch, path, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[SourceAccount](ctx, c, http.MethodPatch, path, body)
 }
 
 // DeleteSourceAccount deletes a source account, which also removes its bank feed.

@@ -40,11 +40,7 @@ func (c *Client) ListWebhookConsumers(ctx context.Context) ([]WebhookConsumer, e
 
 // CreateWebhookConsumer creates a webhook consumer. Codat has no operation that updates one.
 func (c *Client) CreateWebhookConsumer(ctx context.Context, req WebhookConsumerRequest) (*WebhookConsumer, error) {
-	var out WebhookConsumer
-	if err := c.do(ctx, http.MethodPost, "/webhooks", nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[WebhookConsumer](ctx, c, http.MethodPost, "/webhooks", req)
 }
 
 // DeleteWebhookConsumer deletes a webhook consumer, and with it any delivery Codat still had scheduled for it.
