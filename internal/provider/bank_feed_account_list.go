@@ -15,19 +15,12 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ list.ListResource              = (*bankFeedAccountListResource)(nil)
-	_ list.ListResourceWithConfigure = (*bankFeedAccountListResource)(nil)
-)
-
 func newBankFeedAccountListResource() list.ListResource {
 	return &bankFeedAccountListResource{resourceBase{typeName: "bank_feed_account"}}
 }
 
 // bankFeedAccountListResource lists source accounts for `terraform query`: list "codat_bank_feed_account".
-type bankFeedAccountListResource struct {
-	resourceBase
-}
+type bankFeedAccountListResource struct{ resourceBase }
 
 type bankFeedAccountListConfig struct {
 	CompanyID    types.String `tfsdk:"company_id"`

@@ -21,8 +21,6 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*bankFeedAccountMappingResource)(nil)
-	_ resource.ResourceWithConfigure   = (*bankFeedAccountMappingResource)(nil)
 	_ resource.ResourceWithImportState = (*bankFeedAccountMappingResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*bankFeedAccountMappingResource)(nil)
 )
@@ -89,23 +87,9 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 			"under another company using the same Xero app.\n\n" +
 			"Import ID: `<company_id>/<connection_id>/<source_account_id>`; the account must be mapped.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`<company_id>/<connection_id>/<source_account_id>`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company, " + codatIDRule + ". Changing it replaces the mapping.",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-				PlanModifiers:       replace,
-			},
-			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's Xero connection, " + codatIDRule + ". Changing it replaces the mapping.",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-				PlanModifiers:       replace,
-			},
+			"id":            setOnCreate("`<company_id>/<connection_id>/<source_account_id>`."),
+			"company_id":    parentCodatID("Id of the company", "mapping"),
+			"connection_id": parentCodatID("Id of the company's Xero connection", "mapping"),
 			"source_account_id": schema.StringAttribute{
 				MarkdownDescription: "`account_id` of the source account to map: " + sourceAccountIDRule + ". Changing it replaces the mapping.",
 				Required:            true,

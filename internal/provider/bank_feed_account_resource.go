@@ -24,8 +24,6 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*bankFeedAccountResource)(nil)
-	_ resource.ResourceWithConfigure      = (*bankFeedAccountResource)(nil)
 	_ resource.ResourceWithImportState    = (*bankFeedAccountResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*bankFeedAccountResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*bankFeedAccountResource)(nil)
@@ -35,9 +33,7 @@ func newBankFeedAccountResource() resource.Resource {
 	return &bankFeedAccountResource{resourceBase{typeName: "bank_feed_account"}}
 }
 
-type bankFeedAccountResource struct {
-	resourceBase
-}
+type bankFeedAccountResource struct{ resourceBase }
 
 type bankFeedAccountModel struct {
 	ID             types.String      `tfsdk:"id"`
@@ -108,23 +104,9 @@ func (r *bankFeedAccountResource) Schema(_ context.Context, _ resource.SchemaReq
 			"configuration matches; the exception is a connected account whose balance has moved since it was created, " +
 			"where the first plan records the configured opening balance in place, without an API call.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`<company_id>/<connection_id>/<account_id>`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company, " + codatIDRule + ". Changing it replaces the account.",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-				PlanModifiers:       replace,
-			},
-			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's connection the account feeds, " + codatIDRule + ". Changing it replaces the account.",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-				PlanModifiers:       replace,
-			},
+			"id":            setOnCreate("`<company_id>/<connection_id>/<account_id>`."),
+			"company_id":    parentCodatID("Id of the company", "account"),
+			"connection_id": parentCodatID("Id of the company's connection the account feeds", "account"),
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Your own unique id of the bank account: " + sourceAccountIDRule + ". Changing it replaces the account.",
 				Required:            true,

@@ -14,18 +14,11 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ datasource.DataSource              = (*bankFeedAccountsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*bankFeedAccountsDataSource)(nil)
-)
-
 func newBankFeedAccountsDataSource() datasource.DataSource {
 	return &bankFeedAccountsDataSource{dataSourceBase{typeName: "bank_feed_accounts"}}
 }
 
-type bankFeedAccountsDataSource struct {
-	dataSourceBase
-}
+type bankFeedAccountsDataSource struct{ dataSourceBase }
 
 type bankFeedAccountsDataSourceModel struct {
 	CompanyID    types.String           `tfsdk:"company_id"`

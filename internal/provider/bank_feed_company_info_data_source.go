@@ -15,18 +15,11 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ datasource.DataSource              = (*bankFeedCompanyInfoDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*bankFeedCompanyInfoDataSource)(nil)
-)
-
 func newBankFeedCompanyInfoDataSource() datasource.DataSource {
 	return &bankFeedCompanyInfoDataSource{dataSourceBase{typeName: "bank_feed_company_info"}}
 }
 
-type bankFeedCompanyInfoDataSource struct {
-	dataSourceBase
-}
+type bankFeedCompanyInfoDataSource struct{ dataSourceBase }
 
 type bankFeedCompanyInfoModel struct {
 	CompanyID            types.String `tfsdk:"company_id"`

@@ -14,18 +14,11 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ datasource.DataSource              = (*bankFeedMappingDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*bankFeedMappingDataSource)(nil)
-)
-
 func newBankFeedMappingDataSource() datasource.DataSource {
 	return &bankFeedMappingDataSource{dataSourceBase{typeName: "bank_feed_mapping"}}
 }
 
-type bankFeedMappingDataSource struct {
-	dataSourceBase
-}
+type bankFeedMappingDataSource struct{ dataSourceBase }
 
 type bankFeedMappingDataSourceModel struct {
 	CompanyID        types.String         `tfsdk:"company_id"`

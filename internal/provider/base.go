@@ -8,7 +8,8 @@ import (
 )
 
 // resourceBase is embedded by every resource and list resource: it names the type ("codat_" + typeName) and keeps
-// the providerData that the provider's Configure hands over.
+// the providerData that the provider's Configure hands over. With it a type has Metadata and Configure
+// (resource.ResourceWithConfigure, list.ListResourceWithConfigure); its constructor's result type checks the rest.
 type resourceBase struct {
 	typeName string
 	data     *providerData

@@ -20,18 +20,11 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ datasource.DataSource              = (*companiesDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*companiesDataSource)(nil)
-)
-
 func newCompaniesDataSource() datasource.DataSource {
 	return &companiesDataSource{dataSourceBase{typeName: "companies"}}
 }
 
-type companiesDataSource struct {
-	dataSourceBase
-}
+type companiesDataSource struct{ dataSourceBase }
 
 type companiesDataSourceModel struct {
 	Tags      types.Map            `tfsdk:"tags"`

@@ -10,18 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	_ datasource.DataSource              = (*companyDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*companyDataSource)(nil)
-)
-
 func newCompanyDataSource() datasource.DataSource {
 	return &companyDataSource{dataSourceBase{typeName: "company"}}
 }
 
-type companyDataSource struct {
-	dataSourceBase
-}
+type companyDataSource struct{ dataSourceBase }
 
 func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{

@@ -15,19 +15,12 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ list.ListResource              = (*companyListResource)(nil)
-	_ list.ListResourceWithConfigure = (*companyListResource)(nil)
-)
-
 func newCompanyListResource() list.ListResource {
 	return &companyListResource{resourceBase{typeName: "company"}}
 }
 
 // companyListResource lists companies for `terraform query`: list "codat_company".
-type companyListResource struct {
-	resourceBase
-}
+type companyListResource struct{ resourceBase }
 
 type companyListConfig struct {
 	Tags types.Map    `tfsdk:"tags"`

@@ -19,26 +19,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ resource.Resource                = (*companyResource)(nil)
-	_ resource.ResourceWithConfigure   = (*companyResource)(nil)
-	_ resource.ResourceWithImportState = (*companyResource)(nil)
-)
+var _ resource.ResourceWithImportState = (*companyResource)(nil)
 
 func newCompanyResource() resource.Resource {
 	return &companyResource{resourceBase{typeName: "company"}}
 }
 
-type companyResource struct {
-	resourceBase
-}
+type companyResource struct{ resourceBase }
 
 type companyModel struct {
 	ID          types.String `tfsdk:"id"`
@@ -59,11 +52,7 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"together with its connections and source accounts: the customer's bank feeds stop and the customer " +
 			"has to authorise Xero again on a new company.\n\nImport ID: `<company_id>`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the company (a UUID).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": setOnCreate("Codat's id of the company (a UUID)."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the company, usually your customer's business name. " + companyNameRule +
 					"; Codat would strip other characters, so they are refused at plan time, as is a name of white " +
@@ -117,16 +106,8 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 			},
-			"redirect": schema.StringAttribute{
-				MarkdownDescription: "Codat's hosted link URL where the customer can start authorising their connections.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "When the company was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"redirect": setOnCreate("Codat's hosted link URL where the customer can start authorising their connections."),
+			"created":  setOnCreate("When the company was created (RFC 3339)."),
 		},
 	}
 }

@@ -15,19 +15,13 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ datasource.DataSource                     = (*connectionDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*connectionDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*connectionDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigValidators = (*connectionDataSource)(nil)
 
 func newConnectionDataSource() datasource.DataSource {
 	return &connectionDataSource{dataSourceBase{typeName: "connection"}}
 }
 
-type connectionDataSource struct {
-	dataSourceBase
-}
+type connectionDataSource struct{ dataSourceBase }
 
 func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{

@@ -13,19 +13,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	_ list.ListResource              = (*connectionListResource)(nil)
-	_ list.ListResourceWithConfigure = (*connectionListResource)(nil)
-)
-
 func newConnectionListResource() list.ListResource {
 	return &connectionListResource{resourceBase{typeName: "connection"}}
 }
 
 // connectionListResource lists connections for `terraform query`: list "codat_connection".
-type connectionListResource struct {
-	resourceBase
-}
+type connectionListResource struct{ resourceBase }
 
 type connectionListConfig struct {
 	CompanyID   types.String `tfsdk:"company_id"`

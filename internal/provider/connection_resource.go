@@ -18,19 +18,13 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ resource.Resource                = (*connectionResource)(nil)
-	_ resource.ResourceWithConfigure   = (*connectionResource)(nil)
-	_ resource.ResourceWithImportState = (*connectionResource)(nil)
-)
+var _ resource.ResourceWithImportState = (*connectionResource)(nil)
 
 func newConnectionResource() resource.Resource {
 	return &connectionResource{resourceBase{typeName: "connection"}}
 }
 
-type connectionResource struct {
-	resourceBase
-}
+type connectionResource struct{ resourceBase }
 
 type connectionModel struct {
 	ID             types.String `tfsdk:"id"`
@@ -58,17 +52,8 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"connection.\n\n" +
 			"Import ID: `<company_id>/<connection_id>`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the connection (a UUID).",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company the connection belongs to, " + codatIDRule + ". Changing it replaces the connection.",
-				Required:            true,
-				Validators:          []validator.String{codatID()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":         setOnCreate("Codat's id of the connection (a UUID)."),
+			"company_id": parentCodatID("Id of the company the connection belongs to", "connection"),
 			"platform_key": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Platform key of the integration, %s. Defaults to `%s` (Xero). "+
 					"Changing it replaces the connection. A key Codat has no integration for fails the apply with an "+
@@ -85,16 +70,8 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"`Unlinked` or `Deauthorized`. Changes outside Terraform as the SMB user acts.",
 				Computed: true,
 			},
-			"link_url": schema.StringAttribute{
-				MarkdownDescription: "URL the SMB user opens to authorise the connection and map their bank accounts.",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
-			"integration_id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the integration behind the connection.",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
+			"link_url":       setOnCreate("URL the SMB user opens to authorise the connection and map their bank accounts."),
+			"integration_id": setOnCreate("Codat's id of the integration behind the connection."),
 			"integration_key": schema.StringAttribute{
 				MarkdownDescription: "Platform key of the connection's integration: Codat's `integrationKey`, or, " +
 					"when Codat leaves it out of a connection (it is optional since April 2026), the key of the " +
@@ -102,21 +79,9 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Computed:      true,
 				PlanModifiers: unchanging,
 			},
-			"source_type": schema.StringAttribute{
-				MarkdownDescription: "Kind of platform, such as `Accounting`.",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
-			"platform_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the platform, such as `Xero`.",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "When the connection was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
+			"source_type":   setOnCreate("Kind of platform, such as `Accounting`."),
+			"platform_name": setOnCreate("Name of the platform, such as `Xero`."),
+			"created":       setOnCreate("When the connection was created (RFC 3339)."),
 		},
 	}
 }

@@ -14,18 +14,11 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ datasource.DataSource              = (*integrationDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*integrationDataSource)(nil)
-)
-
 func newIntegrationDataSource() datasource.DataSource {
 	return &integrationDataSource{dataSourceBase{typeName: "integration"}}
 }
 
-type integrationDataSource struct {
-	dataSourceBase
-}
+type integrationDataSource struct{ dataSourceBase }
 
 type integrationDataSourceModel struct {
 	PlatformKey   types.String `tfsdk:"platform_key"`

@@ -27,11 +27,7 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ resource.Resource                = (*webhookConsumerResource)(nil)
-	_ resource.ResourceWithConfigure   = (*webhookConsumerResource)(nil)
-	_ resource.ResourceWithImportState = (*webhookConsumerResource)(nil)
-)
+var _ resource.ResourceWithImportState = (*webhookConsumerResource)(nil)
 
 // Webhook consumer rules from Codat's WebhookConsumer schema (companyTags: maxItems 10, items maxLength 128,
 // "Use the format tagKey:tagValue") and its documents ("You must specify a least one event type per endpoint",
@@ -50,9 +46,7 @@ func newWebhookConsumerResource() resource.Resource {
 	return &webhookConsumerResource{resourceBase{typeName: "webhook_consumer"}}
 }
 
-type webhookConsumerResource struct {
-	resourceBase
-}
+type webhookConsumerResource struct{ resourceBase }
 
 type webhookConsumerModel struct {
 	ID          types.String `tfsdk:"id"`
@@ -79,11 +73,7 @@ func (r *webhookConsumerResource) Schema(_ context.Context, _ resource.SchemaReq
 			"for one consumer: the provider reads them all with one `GET /webhooks` per Terraform operation, " +
 			"however many consumers the configuration has.\n\nImport ID: `<webhook_consumer_id>`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the webhook consumer (a UUID).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": setOnCreate("Codat's id of the webhook consumer (a UUID)."),
 			"url": schema.StringAttribute{
 				MarkdownDescription: "URL Codat posts events to: an absolute `https://` URL (`http://` only to a " +
 					"loopback host such as `127.0.0.1`, for local tests). It must answer `2XX` within 15 seconds; " +

@@ -12,20 +12,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-var (
-	_ resource.Resource                = (*xeroIntegrationResource)(nil)
-	_ resource.ResourceWithConfigure   = (*xeroIntegrationResource)(nil)
-	_ resource.ResourceWithImportState = (*xeroIntegrationResource)(nil)
-)
+var _ resource.ResourceWithImportState = (*xeroIntegrationResource)(nil)
 
 // Values of access, and the oneTimeSync setting each stands for.
 const (
@@ -101,9 +95,7 @@ func newXeroIntegrationResource() resource.Resource {
 	return &xeroIntegrationResource{resourceBase{typeName: "xero_integration"}}
 }
 
-type xeroIntegrationResource struct {
-	resourceBase
-}
+type xeroIntegrationResource struct{ resourceBase }
 
 type xeroIntegrationModel struct {
 	ID                    types.String `tfsdk:"id"`
@@ -121,15 +113,10 @@ type xeroIntegrationModel struct {
 }
 
 func (r *xeroIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	unchanging := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: xeroIntegrationDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Always `%s`, Xero's platform key in Codat.", xeroPlatformKey),
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
+			"id": setOnCreate(fmt.Sprintf("Always `%s`, Xero's platform key in Codat.", xeroPlatformKey)),
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client id of your Xero app (Xero Developer: My Apps > your app > Configuration). " +
 					"Changing it stores the credentials again. " + maskedInputRule,
@@ -214,16 +201,8 @@ func (r *xeroIntegrationResource) Schema(_ context.Context, _ resource.SchemaReq
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
-			"integration_id": schema.StringAttribute{
-				MarkdownDescription: "Codat's id of the Xero integration (a UUID).",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the integration, `Xero`.",
-				Computed:            true,
-				PlanModifiers:       unchanging,
-			},
+			"integration_id": setOnCreate("Codat's id of the Xero integration (a UUID)."),
+			"name":           setOnCreate("Name of the integration, `Xero`."),
 		},
 	}
 }
