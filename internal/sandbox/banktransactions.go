@@ -215,52 +215,48 @@ func pushQuery(r *apiRequest) (*int32, apiResponse, bool) {
 }
 
 func (s *Sandbox) pushBankTransactions(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, a, resp, ok := s.pathAccount(r)
-	if !ok {
-		return resp
-	}
-	timeout, resp, ok := pushQuery(r)
-	if !ok {
-		return resp
-	}
-	txs, warnings, resp, ok := parseBankTransactions(r.body, a.ID, s.now())
-	if !ok {
-		return resp
-	}
-	// "The source account must have connected status, where the SMB user has completed the step
-	// of mapping and connecting the account."
-	if a.Status != AccountConnected {
-		var v validator
-		v.fail("accountId", "AccountStatus", "Bank transactions can only be written to a connected source account; %s is %s.", a.ID, a.Status)
-		return v.response()
-	}
-	// "The balance of the last bank transaction in the array is used to update the balance of the
-	// specified bank account" (C7). Codat records it when it accepts the write; Xero processes the
-	// transactions afterwards, so the operation answers Pending.
-	if len(txs) > 0 {
-		a.Balance = txs[len(txs)-1].Balance
-		a.ModifiedDate = s.now()
-	}
-	a.pushed = append(a.pushed, txs...)
-	if warnings == nil {
-		warnings = []validationItem{}
-	}
-	// The page says the write "returns a write operation with a status of Pending (202)"; the
-	// OpenAPI operation declares only 200, which the sandbox answers, with statusCode 202 in the
-	// push operation.
-	return jsonResponse(http.StatusOK, pushOperationJSON{
-		Data:              json.RawMessage(bytes.TrimSpace(r.body)),
-		DataType:          "bankTransactions",
-		CompanyID:         conn.CompanyID,
-		PushOperationKey:  uuid.NewString(),
-		DataConnectionKey: conn.ID,
-		RequestedOnUtc:    formatTime(s.now()),
-		TimeoutInMinutes:  timeout,
-		Status:            "Pending",
-		StatusCode:        http.StatusAccepted,
-		Validation:        pushValidationJSON{Errors: []validationItem{}, Warnings: warnings},
+	return s.withAccount(r, func(conn *connection, a *sourceAccount) apiResponse {
+		timeout, resp, ok := pushQuery(r)
+		if !ok {
+			return resp
+		}
+		txs, warnings, resp, ok := parseBankTransactions(r.body, a.ID, s.now())
+		if !ok {
+			return resp
+		}
+		// "The source account must have connected status, where the SMB user has completed the step
+		// of mapping and connecting the account."
+		if a.Status != AccountConnected {
+			var v validator
+			v.fail("accountId", "AccountStatus", "Bank transactions can only be written to a connected source account; %s is %s.", a.ID, a.Status)
+			return v.response()
+		}
+		// "The balance of the last bank transaction in the array is used to update the balance of the
+		// specified bank account" (C7). Codat records it when it accepts the write; Xero processes the
+		// transactions afterwards, so the operation answers Pending.
+		if len(txs) > 0 {
+			a.Balance = txs[len(txs)-1].Balance
+			a.ModifiedDate = s.now()
+		}
+		a.pushed = append(a.pushed, txs...)
+		if warnings == nil {
+			warnings = []validationItem{}
+		}
+		// The page says the write "returns a write operation with a status of Pending (202)"; the
+		// OpenAPI operation declares only 200, which the sandbox answers, with statusCode 202 in the
+		// push operation.
+		return jsonResponse(http.StatusOK, pushOperationJSON{
+			Data:              json.RawMessage(bytes.TrimSpace(r.body)),
+			DataType:          "bankTransactions",
+			CompanyID:         conn.CompanyID,
+			PushOperationKey:  uuid.NewString(),
+			DataConnectionKey: conn.ID,
+			RequestedOnUtc:    formatTime(s.now()),
+			TimeoutInMinutes:  timeout,
+			Status:            "Pending",
+			StatusCode:        http.StatusAccepted,
+			Validation:        pushValidationJSON{Errors: []validationItem{}, Warnings: warnings},
+		})
 	})
 }
 

@@ -203,40 +203,28 @@ func (s *Sandbox) createCompany(r *apiRequest) apiResponse {
 }
 
 func (s *Sandbox) getCompany(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, resp, ok := s.findCompany(r.param("companyId"))
-	if !ok {
-		return resp
-	}
-	return jsonResponse(http.StatusOK, s.companyJSON(r.base, c))
+	return s.withCompany(r, func(c *company) apiResponse {
+		return jsonResponse(http.StatusOK, s.companyJSON(r.base, c))
+	})
 }
 
 // replaceCompany replaces name, description and tags: members absent from the body are cleared.
 func (s *Sandbox) replaceCompany(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, resp, ok := s.findCompany(r.param("companyId"))
-	if !ok {
-		return resp
-	}
-	body, resp, ok := parseCompanyBody(r.body)
-	if !ok {
-		return resp
-	}
-	c.Name, c.Description, c.Tags = body.name, body.description, body.tags
-	return jsonResponse(http.StatusOK, s.companyJSON(r.base, c))
+	return s.withCompany(r, func(c *company) apiResponse {
+		body, resp, ok := parseCompanyBody(r.body)
+		if !ok {
+			return resp
+		}
+		c.Name, c.Description, c.Tags = body.name, body.description, body.tags
+		return jsonResponse(http.StatusOK, s.companyJSON(r.base, c))
+	})
 }
 
 func (s *Sandbox) deleteCompany(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, resp, ok := s.findCompany(r.param("companyId"))
-	if !ok {
-		return resp
-	}
-	delete(s.companies, c.ID)
-	return emptyResponse(http.StatusNoContent)
+	return s.withCompany(r, func(c *company) apiResponse {
+		delete(s.companies, c.ID)
+		return emptyResponse(http.StatusNoContent)
+	})
 }
 
 func (s *Sandbox) addProduct(r *apiRequest) apiResponse {
@@ -259,20 +247,16 @@ func (s *Sandbox) setProduct(r *apiRequest, enabled bool) apiResponse {
 	if !s.opts.ProductsProgramme {
 		return errorResponse(http.StatusForbidden, forbiddenMessage)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, resp, ok := s.findCompany(r.param("companyId"))
-	if !ok {
-		return resp
-	}
-	product := r.param("productIdentifier")
-	if !slices.Contains(products, product) {
-		return notFound("Product %s was not found", product)
-	}
-	c.Products = slices.DeleteFunc(c.Products, func(p string) bool { return p == product })
-	if enabled {
-		c.Products = append(c.Products, product)
-		slices.Sort(c.Products)
-	}
-	return emptyResponse(http.StatusNoContent)
+	return s.withCompany(r, func(c *company) apiResponse {
+		product := r.param("productIdentifier")
+		if !slices.Contains(products, product) {
+			return notFound("Product %s was not found", product)
+		}
+		c.Products = slices.DeleteFunc(c.Products, func(p string) bool { return p == product })
+		if enabled {
+			c.Products = append(c.Products, product)
+			slices.Sort(c.Products)
+		}
+		return emptyResponse(http.StatusNoContent)
+	})
 }

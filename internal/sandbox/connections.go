@@ -105,78 +105,62 @@ func (s *Sandbox) findConnection(companyID, connectionID string) (*connection, a
 }
 
 func (s *Sandbox) listConnections(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, resp, ok := s.findCompany(r.param("companyId"))
-	if !ok {
-		return resp
-	}
-	return pagedResults(r, c.sortedConnections(), "Connection", connectionField,
-		func(conn *connection) connectionJSON { return s.apiConnectionJSON(r.base, conn) })
+	return s.withCompany(r, func(c *company) apiResponse {
+		return pagedResults(r, c.sortedConnections(), "Connection", connectionField,
+			func(conn *connection) connectionJSON { return s.apiConnectionJSON(r.base, conn) })
+	})
 }
 
 func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, resp, ok := s.findCompany(r.param("companyId"))
-	if !ok {
-		return resp
-	}
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	var v validator
-	key, _ := required(obj, "platformKey", &v, object.str)
-	if !v.ok() {
-		return v.response()
-	}
-	integ := s.findIntegration(key)
-	if integ == nil {
-		return notFound("Integration with platform key %s was not found", key)
-	}
-	conn := &connection{
-		Connection: Connection{
-			ID:                 uuid.NewString(),
-			CompanyID:          c.ID,
-			PlatformKey:        integ.key,
-			IntegrationID:      integ.integrationID,
-			SourceID:           integ.sourceID,
-			SourceType:         integ.sourceType,
-			PlatformName:       integ.name,
-			Status:             ConnectionPendingAuth,
-			Created:            s.now(),
-			BankFeedsSupported: true,
-		},
-		seq:      s.nextSeq(),
-		accounts: map[string]*sourceAccount{},
-	}
-	if integ.bankFeeds {
-		conn.org = newOrganisation(conn, seedTargetAccounts())
-	}
-	c.connections[conn.ID] = conn
-	return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
+	return s.withCompany(r, func(c *company) apiResponse {
+		obj, resp, ok := decodeObject(r.body)
+		if !ok {
+			return resp
+		}
+		var v validator
+		key, _ := required(obj, "platformKey", &v, object.str)
+		if !v.ok() {
+			return v.response()
+		}
+		integ := s.findIntegration(key)
+		if integ == nil {
+			return notFound("Integration with platform key %s was not found", key)
+		}
+		conn := &connection{
+			Connection: Connection{
+				ID:                 uuid.NewString(),
+				CompanyID:          c.ID,
+				PlatformKey:        integ.key,
+				IntegrationID:      integ.integrationID,
+				SourceID:           integ.sourceID,
+				SourceType:         integ.sourceType,
+				PlatformName:       integ.name,
+				Status:             ConnectionPendingAuth,
+				Created:            s.now(),
+				BankFeedsSupported: true,
+			},
+			seq:      s.nextSeq(),
+			accounts: map[string]*sourceAccount{},
+		}
+		if integ.bankFeeds {
+			conn.org = newOrganisation(conn, seedTargetAccounts())
+		}
+		c.connections[conn.ID] = conn
+		return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
+	})
 }
 
 func (s *Sandbox) getConnection(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
+	})
 }
 
 func (s *Sandbox) deleteConnection(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	delete(s.companies[conn.CompanyID].connections, conn.ID)
-	return emptyResponse(http.StatusOK)
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		delete(s.companies[conn.CompanyID].connections, conn.ID)
+		return emptyResponse(http.StatusOK)
+	})
 }
 
 // seedTargetAccounts gives a new Xero connection the bank accounts its organisation already
@@ -189,4 +173,50 @@ func seedTargetAccounts() []*TargetAccount {
 		{ID: uuid.NewString(), Name: "US Dollar Account", Currency: "USD", Type: XeroBank, AccountNumber: "81234569", Balance: 250.5},
 		{ID: uuid.NewString(), Name: "Business Credit Card", Currency: "GBP", Type: XeroCreditCard, AccountNumber: "5555444433331111", Balance: -320.4},
 	}
+}
+
+// withFound runs handle, with s.mu held, on the object that find looks up for a request (the one its path names),
+// or answers find's error response, such as Codat's 404 for an object that does not exist.
+func withFound[T any](s *Sandbox, find func() (T, apiResponse, bool), handle func(T) apiResponse) apiResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, resp, ok := find()
+	if !ok {
+		return resp
+	}
+	return handle(v)
+}
+
+// withCompany runs handle on the company that the request's path names (companyId).
+func (s *Sandbox) withCompany(r *apiRequest, handle func(*company) apiResponse) apiResponse {
+	return withFound(s, func() (*company, apiResponse, bool) { return s.findCompany(r.param("companyId")) }, handle)
+}
+
+// withConnection runs handle on the connection that the request's path names (companyId, connectionId).
+func (s *Sandbox) withConnection(r *apiRequest, handle func(*connection) apiResponse) apiResponse {
+	return withFound(s, func() (*connection, apiResponse, bool) { return s.pathConnection(r) }, handle)
+}
+
+// withAccount runs handle on the source account that the request's path names (companyId, connectionId,
+// accountId), and its connection.
+func (s *Sandbox) withAccount(r *apiRequest, handle func(*connection, *sourceAccount) apiResponse) apiResponse {
+	type found struct {
+		conn *connection
+		a    *sourceAccount
+	}
+	find := func() (found, apiResponse, bool) {
+		conn, a, resp, ok := s.pathAccount(r)
+		return found{conn, a}, resp, ok
+	}
+	return withFound(s, find, func(f found) apiResponse { return handle(f.conn, f.a) })
+}
+
+// withIntegration runs handle on the integration that the request's path names by its platform key.
+func (s *Sandbox) withIntegration(r *apiRequest, handle func(*integration) apiResponse) apiResponse {
+	return withFound(s, func() (*integration, apiResponse, bool) { return s.integrationOr404(r.param("platformKey")) }, handle)
+}
+
+// withIntegrationByID runs handle on the integration that the request's path names by its id (integrationId).
+func (s *Sandbox) withIntegrationByID(r *apiRequest, handle func(*integration) apiResponse) apiResponse {
+	return withFound(s, func() (*integration, apiResponse, bool) { return s.findIntegrationByID(r.param("integrationId")) }, handle)
 }

@@ -153,33 +153,25 @@ func (s *Sandbox) listIntegrations(r *apiRequest) apiResponse {
 }
 
 func (s *Sandbox) getIntegration(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.integrationOr404(r.param("platformKey"))
-	if !ok {
-		return resp
-	}
-	return jsonResponse(http.StatusOK, integ.json())
+	return s.withIntegration(r, func(integ *integration) apiResponse {
+		return jsonResponse(http.StatusOK, integ.json())
+	})
 }
 
 func (s *Sandbox) setIntegrationEnabled(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.integrationOr404(r.param("platformKey"))
-	if !ok {
-		return resp
-	}
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	var v validator
-	enabled, _ := required(obj, "enabled", &v, object.boolean)
-	if !v.ok() {
-		return v.response()
-	}
-	integ.enabled = enabled
-	return jsonResponse(http.StatusOK, integ.json())
+	return s.withIntegration(r, func(integ *integration) apiResponse {
+		obj, resp, ok := decodeObject(r.body)
+		if !ok {
+			return resp
+		}
+		var v validator
+		enabled, _ := required(obj, "enabled", &v, object.boolean)
+		if !v.ok() {
+			return v.response()
+		}
+		integ.enabled = enabled
+		return jsonResponse(http.StatusOK, integ.json())
+	})
 }
 
 // MaskStyle is how the credentials endpoints hide a stored value.
@@ -287,60 +279,48 @@ func (s *Sandbox) maskedCredentials(creds map[string]string) map[string]string {
 }
 
 func (s *Sandbox) getCredentials(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.integrationOr404(r.param("platformKey"))
-	if !ok {
-		return resp
-	}
-	return jsonResponse(http.StatusOK, s.maskedCredentials(integ.credentials))
+	return s.withIntegration(r, func(integ *integration) apiResponse {
+		return jsonResponse(http.StatusOK, s.maskedCredentials(integ.credentials))
+	})
 }
 
 func (s *Sandbox) putCredentials(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.integrationOr404(r.param("platformKey"))
-	if !ok {
-		return resp
-	}
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	var v validator
-	creds := make(map[string]string, len(obj))
-	for k := range obj {
-		if !obj.present(k) {
-			v.fail(k, "Type", "'%s' must be a string.", k)
-		} else if val, ok := obj.str(k, &v); ok {
-			creds[k] = val
+	return s.withIntegration(r, func(integ *integration) apiResponse {
+		obj, resp, ok := decodeObject(r.body)
+		if !ok {
+			return resp
 		}
-	}
-	if !v.ok() {
-		return v.response()
-	}
-	integ.credentialWrites = append(integ.credentialWrites, maps.Clone(creds))
-	// Codat's Plaid page PUTs the masked clientId it read back together with a new secret (CODAT-FACTS C2),
-	// so a value equal to the mask Codat shows for the stored value must keep the stored value. Anything
-	// else, including a mask of another value or in another style, is stored as sent.
-	for k, val := range creds {
-		if old, ok := integ.credentials[k]; ok && val == s.credentialMask.mask(old) {
-			creds[k] = old
+		var v validator
+		creds := make(map[string]string, len(obj))
+		for k := range obj {
+			if !obj.present(k) {
+				v.fail(k, "Type", "'%s' must be a string.", k)
+			} else if val, ok := obj.str(k, &v); ok {
+				creds[k] = val
+			}
 		}
-	}
-	integ.credentials = creds
-	return jsonResponse(http.StatusOK, s.maskedCredentials(creds))
+		if !v.ok() {
+			return v.response()
+		}
+		integ.credentialWrites = append(integ.credentialWrites, maps.Clone(creds))
+		// Codat's Plaid page PUTs the masked clientId it read back together with a new secret (CODAT-FACTS C2),
+		// so a value equal to the mask Codat shows for the stored value must keep the stored value. Anything
+		// else, including a mask of another value or in another style, is stored as sent.
+		for k, val := range creds {
+			if old, ok := integ.credentials[k]; ok && val == s.credentialMask.mask(old) {
+				creds[k] = old
+			}
+		}
+		integ.credentials = creds
+		return jsonResponse(http.StatusOK, s.maskedCredentials(creds))
+	})
 }
 
 func (s *Sandbox) deleteCredentials(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.integrationOr404(r.param("platformKey"))
-	if !ok {
-		return resp
-	}
-	integ.credentials = nil
-	return jsonResponse(http.StatusOK, map[string]string{})
+	return s.withIntegration(r, func(integ *integration) apiResponse {
+		integ.credentials = nil
+		return jsonResponse(http.StatusOK, map[string]string{})
+	})
 }
 
 // findIntegrationByID must be called with s.mu held.
@@ -354,52 +334,44 @@ func (s *Sandbox) findIntegrationByID(id string) (*integration, apiResponse, boo
 }
 
 func (s *Sandbox) getIntegrationSettings(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.findIntegrationByID(r.param("integrationId"))
-	if !ok {
-		return resp
-	}
-	return jsonResponse(http.StatusOK, integ.settingsJSON())
+	return s.withIntegrationByID(r, func(integ *integration) apiResponse {
+		return jsonResponse(http.StatusOK, integ.settingsJSON())
+	})
 }
 
 func (s *Sandbox) patchIntegrationSettings(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	integ, resp, ok := s.findIntegrationByID(r.param("integrationId"))
-	if !ok {
-		return resp
-	}
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	// The legacy patch model (CodatPublicApiModelsIntegrationSettingsPatchModel) has oneTimeSync only, a
-	// string (CODAT-FACTS C1): a strict server refuses any other member, and a boolean, with 400.
-	var v validator
-	for k := range obj {
-		if k != "oneTimeSync" {
-			v.fail(k, "UnknownProperty", "'%s' is not an integration setting.", k)
+	return s.withIntegrationByID(r, func(integ *integration) apiResponse {
+		obj, resp, ok := decodeObject(r.body)
+		if !ok {
+			return resp
 		}
-	}
-	raw, sent := obj["oneTimeSync"]
-	var oneTimeSync bool
-	switch {
-	case !sent || bytes.Equal(bytes.TrimSpace(raw), []byte("null")):
-		v.fail("oneTimeSync", "Required", "'oneTimeSync' is required.")
-	default:
-		var text string
-		if json.Unmarshal(raw, &text) != nil {
-			v.fail("oneTimeSync", "Type", "'oneTimeSync' must be a string.")
-		} else if b, ok := parseDotNetBool(text); !ok {
-			v.fail("oneTimeSync", "Boolean", "'oneTimeSync' must be 'True' or 'False'.")
-		} else {
-			oneTimeSync = b
+		// The legacy patch model (CodatPublicApiModelsIntegrationSettingsPatchModel) has oneTimeSync only, a
+		// string (CODAT-FACTS C1): a strict server refuses any other member, and a boolean, with 400.
+		var v validator
+		for k := range obj {
+			if k != "oneTimeSync" {
+				v.fail(k, "UnknownProperty", "'%s' is not an integration setting.", k)
+			}
 		}
-	}
-	if !v.ok() {
-		return v.response()
-	}
-	integ.oneTimeSync = oneTimeSync
-	return jsonResponse(http.StatusOK, integ.settingsJSON())
+		raw, sent := obj["oneTimeSync"]
+		var oneTimeSync bool
+		switch {
+		case !sent || bytes.Equal(bytes.TrimSpace(raw), []byte("null")):
+			v.fail("oneTimeSync", "Required", "'oneTimeSync' is required.")
+		default:
+			var text string
+			if json.Unmarshal(raw, &text) != nil {
+				v.fail("oneTimeSync", "Type", "'oneTimeSync' must be a string.")
+			} else if b, ok := parseDotNetBool(text); !ok {
+				v.fail("oneTimeSync", "Boolean", "'oneTimeSync' must be 'True' or 'False'.")
+			} else {
+				oneTimeSync = b
+			}
+		}
+		if !v.ok() {
+			return v.response()
+		}
+		integ.oneTimeSync = oneTimeSync
+		return jsonResponse(http.StatusOK, integ.settingsJSON())
+	})
 }

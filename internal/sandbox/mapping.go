@@ -321,67 +321,59 @@ func (s *Sandbox) targetOptions(conn *connection, a *sourceAccount) []targetOpti
 }
 
 func (s *Sandbox) getMappings(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	accounts := s.refreshedAccounts(conn)
-	out := make([]bankFeedMappingJSON, len(accounts))
-	for i, a := range accounts {
-		m := bankFeedMappingJSON{
-			SourceAccountID:      a.ID,
-			SourceAccountName:    a.AccountName,
-			SourceAccountNumber:  a.AccountNumber,
-			SourceBalance:        (*json.Number)(nonEmpty(string(a.Balance))),
-			SourceCurrency:       a.Currency,
-			TargetAccountID:      a.TargetAccountID,
-			TargetAccountName:    a.TargetAccountName,
-			Status:               a.Status,
-			TargetAccountOptions: s.targetOptions(conn, a),
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		accounts := s.refreshedAccounts(conn)
+		out := make([]bankFeedMappingJSON, len(accounts))
+		for i, a := range accounts {
+			m := bankFeedMappingJSON{
+				SourceAccountID:      a.ID,
+				SourceAccountName:    a.AccountName,
+				SourceAccountNumber:  a.AccountNumber,
+				SourceBalance:        (*json.Number)(nonEmpty(string(a.Balance))),
+				SourceCurrency:       a.Currency,
+				TargetAccountID:      a.TargetAccountID,
+				TargetAccountName:    a.TargetAccountName,
+				Status:               a.Status,
+				TargetAccountOptions: s.targetOptions(conn, a),
+			}
+			if !a.FeedStartDate.IsZero() {
+				m.FeedStartDate = formatTime(a.FeedStartDate)
+			}
+			out[i] = m
 		}
-		if !a.FeedStartDate.IsZero() {
-			m.FeedStartDate = formatTime(a.FeedStartDate)
-		}
-		out[i] = m
-	}
-	return jsonResponse(http.StatusOK, out)
+		return jsonResponse(http.StatusOK, out)
+	})
 }
 
 func (s *Sandbox) createMapping(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	var v validator
-	for key := range obj {
-		if key != "sourceAccountId" && key != "targetAccountId" && key != "feedStartDate" {
-			v.fail(key, "UnknownProperty", "'%s' is not a property of a bank feed account mapping.", key)
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		obj, resp, ok := decodeObject(r.body)
+		if !ok {
+			return resp
 		}
-	}
-	sourceID := requiredText(obj, "sourceAccountId", &v)
-	targetID, _ := obj.str("targetAccountId", &v)
-	feedStart := s.now()
-	if t, ok := obj.dateTime("feedStartDate", "date", &v); ok {
-		feedStart = t
-	}
-	if !v.ok() {
-		return v.response()
-	}
-	if err := s.mapAccountLocked(conn, sourceID, targetID, feedStart); err != nil {
-		return err.response(sourceID, targetID)
-	}
-	// The answer is about the request, not the mapping (C16: BF "Status of the POST request"). It is
-	// what D:bank-feeds/mapping/api-mapping.md shows: the target id as sent (null for a new account:
-	// the new account's id is read from the mapping list) and status "connecting".
-	return jsonResponse(http.StatusOK, mappingResponseJSON{SourceAccountID: sourceID, TargetAccountID: optional(targetID), Status: mappingRequestAccepted})
+		var v validator
+		for key := range obj {
+			if key != "sourceAccountId" && key != "targetAccountId" && key != "feedStartDate" {
+				v.fail(key, "UnknownProperty", "'%s' is not a property of a bank feed account mapping.", key)
+			}
+		}
+		sourceID := requiredText(obj, "sourceAccountId", &v)
+		targetID, _ := obj.str("targetAccountId", &v)
+		feedStart := s.now()
+		if t, ok := obj.dateTime("feedStartDate", "date", &v); ok {
+			feedStart = t
+		}
+		if !v.ok() {
+			return v.response()
+		}
+		if err := s.mapAccountLocked(conn, sourceID, targetID, feedStart); err != nil {
+			return err.response(sourceID, targetID)
+		}
+		// The answer is about the request, not the mapping (C16: BF "Status of the POST request"). It is
+		// what D:bank-feeds/mapping/api-mapping.md shows: the target id as sent (null for a new account:
+		// the new account's id is read from the mapping list) and status "connecting".
+		return jsonResponse(http.StatusOK, mappingResponseJSON{SourceAccountID: sourceID, TargetAccountID: optional(targetID), Status: mappingRequestAccepted})
+	})
 }
 
 // The statuses of a mapping request's answer (C16): the documents show "connecting" for an
@@ -400,28 +392,24 @@ func optional(s string) *string {
 }
 
 func (s *Sandbox) getCompanyInformation(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	if err := checkMappable(conn, s.findIntegration(conn.PlatformKey)); err != nil {
-		return err.response("", "")
-	}
-	currencies := []string{}
-	for _, t := range conn.org.targets {
-		if !slices.Contains(currencies, t.Currency) {
-			currencies = append(currencies, t.Currency)
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		if err := checkMappable(conn, s.findIntegration(conn.PlatformKey)); err != nil {
+			return err.response("", "")
 		}
-	}
-	slices.Sort(currencies)
-	return jsonResponse(http.StatusOK, companyInformationJSON{
-		CompanyName:          conn.org.name,
-		BaseCurrency:         "GBP",
-		PlanType:             "Standard",
-		MulticurrencyEnabled: len(currencies) > 1,
-		Currencies:           currencies,
+		currencies := []string{}
+		for _, t := range conn.org.targets {
+			if !slices.Contains(currencies, t.Currency) {
+				currencies = append(currencies, t.Currency)
+			}
+		}
+		slices.Sort(currencies)
+		return jsonResponse(http.StatusOK, companyInformationJSON{
+			CompanyName:          conn.org.name,
+			BaseCurrency:         "GBP",
+			PlanType:             "Standard",
+			MulticurrencyEnabled: len(currencies) > 1,
+			Currencies:           currencies,
+		})
 	})
 }
 

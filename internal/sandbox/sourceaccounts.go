@@ -303,43 +303,35 @@ func parseSourceAccountV1(raw []byte, now time.Time) (SourceAccount, apiResponse
 }
 
 func (s *Sandbox) createSourceAccount(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	parse := parseSourceAccount
-	if s.v1SourceAccounts() {
-		parse = parseSourceAccountV1
-	}
-	acc, resp, ok := parse(r.body, s.now())
-	if !ok {
-		return resp
-	}
-	if _, exists := conn.accounts[acc.ID]; exists {
-		var v validator
-		v.fail("id", "Unique", "A bank account already exists with the same Id")
-		return v.response()
-	}
-	a := &sourceAccount{SourceAccount: acc, seq: s.nextSeq()}
-	conn.accounts[a.ID] = a
-	return jsonResponse(http.StatusOK, s.accountJSON(a))
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		parse := parseSourceAccount
+		if s.v1SourceAccounts() {
+			parse = parseSourceAccountV1
+		}
+		acc, resp, ok := parse(r.body, s.now())
+		if !ok {
+			return resp
+		}
+		if _, exists := conn.accounts[acc.ID]; exists {
+			var v validator
+			v.fail("id", "Unique", "A bank account already exists with the same Id")
+			return v.response()
+		}
+		a := &sourceAccount{SourceAccount: acc, seq: s.nextSeq()}
+		conn.accounts[a.ID] = a
+		return jsonResponse(http.StatusOK, s.accountJSON(a))
+	})
 }
 
 func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	accounts := s.refreshedAccounts(conn)
-	out := make([]any, len(accounts))
-	for i, a := range accounts {
-		out[i] = s.accountJSON(a)
-	}
-	return jsonResponse(http.StatusOK, out)
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		accounts := s.refreshedAccounts(conn)
+		out := make([]any, len(accounts))
+		for i, a := range accounts {
+			out[i] = s.accountJSON(a)
+		}
+		return jsonResponse(http.StatusOK, out)
+	})
 }
 
 // updateSourceAccount applies Codat's update rules: accountName may change; status may only
@@ -347,77 +339,73 @@ func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
 // is the v1 SourceAccount schema, so clients send the account back; members other than those
 // three are accepted only when they repeat the stored value.
 func (s *Sandbox) updateSourceAccount(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, a, resp, ok := s.pathAccount(r)
-	if !ok {
-		return resp
-	}
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	var v validator
-	immutable := func(key, stored string) {
-		if val, ok := obj.str(key, &v); ok && val != stored {
-			v.fail(key, "Immutable", "'%s' cannot be updated.", key)
+	return s.withAccount(r, func(_ *connection, a *sourceAccount) apiResponse {
+		obj, resp, ok := decodeObject(r.body)
+		if !ok {
+			return resp
 		}
-	}
-	for key := range obj {
-		switch key {
-		case "id", "accountName", "accountType", "accountNumber", "sortCode", "currency", "balance", "modifiedDate", "status", "feedStartDate":
-		default:
-			v.fail(key, "UnknownProperty", "'%s' is not a property of a source account.", key)
+		var v validator
+		immutable := func(key, stored string) {
+			if val, ok := obj.str(key, &v); ok && val != stored {
+				v.fail(key, "Immutable", "'%s' cannot be updated.", key)
+			}
 		}
-	}
-	immutable("id", a.ID)
-	immutable("accountType", a.AccountType)
-	immutable("accountNumber", a.AccountNumber)
-	immutable("currency", a.Currency)
-	sortCode := ""
-	if a.SortCode != nil {
-		sortCode = *a.SortCode
-	}
-	immutable("sortCode", sortCode)
-	if fsd, ok := obj.str("feedStartDate", &v); ok {
-		if t, valid := parseDateTime(fsd); !valid || !t.Equal(a.FeedStartDate) {
-			v.fail("feedStartDate", "Immutable", "'feedStartDate' cannot be updated.")
+		for key := range obj {
+			switch key {
+			case "id", "accountName", "accountType", "accountNumber", "sortCode", "currency", "balance", "modifiedDate", "status", "feedStartDate":
+			default:
+				v.fail(key, "UnknownProperty", "'%s' is not a property of a source account.", key)
+			}
 		}
-	}
+		immutable("id", a.ID)
+		immutable("accountType", a.AccountType)
+		immutable("accountNumber", a.AccountNumber)
+		immutable("currency", a.Currency)
+		sortCode := ""
+		if a.SortCode != nil {
+			sortCode = *a.SortCode
+		}
+		immutable("sortCode", sortCode)
+		if fsd, ok := obj.str("feedStartDate", &v); ok {
+			if t, valid := parseDateTime(fsd); !valid || !t.Equal(a.FeedStartDate) {
+				v.fail("feedStartDate", "Immutable", "'feedStartDate' cannot be updated.")
+			}
+		}
 
-	name, nameSet := obj.str("accountName", &v)
-	if nameSet && name == "" {
-		v.fail("accountName", "Required", "'accountName' must not be empty.")
-	}
-	status, statusSet := obj.str("status", &v)
-	disconnect := statusSet && status != a.Status
-	if disconnect && status != AccountDisconnected {
-		v.fail("status", "StatusTransition", "'status' can only be updated to 'disconnected'.")
-	}
-	balance, balanceSet := obj.decimal("balance", &v)
-	if balanceSet && !sameDecimal(balance, a.Balance) && a.Status == AccountConnected {
-		v.fail("balance", "ConnectedAccount", "'balance' can only be updated on accounts that are not connected.")
-	}
-	modified := s.now()
-	if t, ok := obj.dateTime("modifiedDate", "date and time", &v); ok {
-		modified = t
-	}
-	if !v.ok() {
-		return v.response()
-	}
+		name, nameSet := obj.str("accountName", &v)
+		if nameSet && name == "" {
+			v.fail("accountName", "Required", "'accountName' must not be empty.")
+		}
+		status, statusSet := obj.str("status", &v)
+		disconnect := statusSet && status != a.Status
+		if disconnect && status != AccountDisconnected {
+			v.fail("status", "StatusTransition", "'status' can only be updated to 'disconnected'.")
+		}
+		balance, balanceSet := obj.decimal("balance", &v)
+		if balanceSet && !sameDecimal(balance, a.Balance) && a.Status == AccountConnected {
+			v.fail("balance", "ConnectedAccount", "'balance' can only be updated on accounts that are not connected.")
+		}
+		modified := s.now()
+		if t, ok := obj.dateTime("modifiedDate", "date and time", &v); ok {
+			modified = t
+		}
+		if !v.ok() {
+			return v.response()
+		}
 
-	if nameSet {
-		a.AccountName = name
-	}
-	if balanceSet {
-		a.Balance = balance
-	}
-	if disconnect {
-		disconnectAccount(a)
-	}
-	a.ModifiedDate = modified
-	s.sourceAccountStatusChanged(a)
-	return jsonResponse(http.StatusOK, a.v1JSON())
+		if nameSet {
+			a.AccountName = name
+		}
+		if balanceSet {
+			a.Balance = balance
+		}
+		if disconnect {
+			disconnectAccount(a)
+		}
+		a.ModifiedDate = modified
+		s.sourceAccountStatusChanged(a)
+		return jsonResponse(http.StatusOK, a.v1JSON())
+	})
 }
 
 // disconnectAccount ends the account's feed, which frees its target account for another.
@@ -428,12 +416,8 @@ func disconnectAccount(a *sourceAccount) {
 }
 
 func (s *Sandbox) deleteSourceAccount(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, a, resp, ok := s.pathAccount(r)
-	if !ok {
-		return resp
-	}
-	delete(conn.accounts, a.ID)
-	return emptyResponse(http.StatusNoContent)
+	return s.withAccount(r, func(conn *connection, a *sourceAccount) apiResponse {
+		delete(conn.accounts, a.ID)
+		return emptyResponse(http.StatusNoContent)
+	})
 }

@@ -47,68 +47,64 @@ const duplicateAccountError = "A bank account already exists with the same Id"
 //   - 201 when every item was created, 207 (multi-status) when some were, 409 when none was: the three answers
 //     the spec lists, each an array of the items' results in the order of the request.
 func (s *Sandbox) createSourceAccountsBatch(r *apiRequest) apiResponse {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, resp, ok := s.pathConnection(r)
-	if !ok {
-		return resp
-	}
-	var raws []json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	if err := dec.Decode(&raws); err != nil || raws == nil || dec.More() {
-		var v validator
-		v.fail("body", "Json", "The request body must be a JSON array of source accounts.")
-		return v.response()
-	}
-	if len(raws) == 0 {
-		var v validator
-		v.fail("body", "NotEmpty", "The request body must hold at least one source account.")
-		return v.response()
-	}
-	parse := parseSourceAccount
-	if s.v1SourceAccounts() {
-		parse = parseSourceAccountV1
-	}
-	accounts := make([]SourceAccount, len(raws))
-	var invalid validator
-	for i, raw := range raws {
-		acc, resp, ok := parse(raw, s.now())
-		if !ok {
-			var msg errorMessage
-			if err := json.Unmarshal(resp.body, &msg); err != nil || msg.Validation == nil {
-				invalid.fail(fmt.Sprintf("[%d]", i), "Invalid", "%s", msg.Error)
+	return s.withConnection(r, func(conn *connection) apiResponse {
+		var raws []json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(r.body))
+		if err := dec.Decode(&raws); err != nil || raws == nil || dec.More() {
+			var v validator
+			v.fail("body", "Json", "The request body must be a JSON array of source accounts.")
+			return v.response()
+		}
+		if len(raws) == 0 {
+			var v validator
+			v.fail("body", "NotEmpty", "The request body must hold at least one source account.")
+			return v.response()
+		}
+		parse := parseSourceAccount
+		if s.v1SourceAccounts() {
+			parse = parseSourceAccountV1
+		}
+		accounts := make([]SourceAccount, len(raws))
+		var invalid validator
+		for i, raw := range raws {
+			acc, resp, ok := parse(raw, s.now())
+			if !ok {
+				var msg errorMessage
+				if err := json.Unmarshal(resp.body, &msg); err != nil || msg.Validation == nil {
+					invalid.fail(fmt.Sprintf("[%d]", i), "Invalid", "%s", msg.Error)
+					continue
+				}
+				for _, item := range msg.Validation.Errors {
+					item.ItemID = fmt.Sprintf("[%d].%s", i, item.ItemID)
+					invalid.items = append(invalid.items, item)
+				}
 				continue
 			}
-			for _, item := range msg.Validation.Errors {
-				item.ItemID = fmt.Sprintf("[%d].%s", i, item.ItemID)
-				invalid.items = append(invalid.items, item)
-			}
-			continue
+			accounts[i] = acc
 		}
-		accounts[i] = acc
-	}
-	if !invalid.ok() {
-		return invalid.response()
-	}
+		if !invalid.ok() {
+			return invalid.response()
+		}
 
-	items := make([]batchItemJSON, len(accounts))
-	created := 0
-	for i, acc := range accounts {
-		if _, exists := conn.accounts[acc.ID]; exists {
-			items[i] = batchItemJSON{acc.ID, batchErrorJSON{strconv.Itoa(http.StatusConflict), duplicateAccountError}}
-			continue
+		items := make([]batchItemJSON, len(accounts))
+		created := 0
+		for i, acc := range accounts {
+			if _, exists := conn.accounts[acc.ID]; exists {
+				items[i] = batchItemJSON{acc.ID, batchErrorJSON{strconv.Itoa(http.StatusConflict), duplicateAccountError}}
+				continue
+			}
+			a := &sourceAccount{SourceAccount: acc, seq: s.nextSeq()}
+			conn.accounts[a.ID] = a
+			items[i] = batchItemJSON{acc.ID, batchCreatedJSON{http.StatusCreated, s.accountJSON(a)}}
+			created++
 		}
-		a := &sourceAccount{SourceAccount: acc, seq: s.nextSeq()}
-		conn.accounts[a.ID] = a
-		items[i] = batchItemJSON{acc.ID, batchCreatedJSON{http.StatusCreated, s.accountJSON(a)}}
-		created++
-	}
-	status := http.StatusMultiStatus
-	switch created {
-	case len(accounts):
-		status = http.StatusCreated
-	case 0:
-		status = http.StatusConflict
-	}
-	return jsonResponse(status, items)
+		status := http.StatusMultiStatus
+		switch created {
+		case len(accounts):
+			status = http.StatusCreated
+		case 0:
+			status = http.StatusConflict
+		}
+		return jsonResponse(status, items)
+	})
 }
