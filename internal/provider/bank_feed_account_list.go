@@ -61,11 +61,7 @@ const accountListWindow = codat.DefaultMaxConcurrentRequests
 
 func (r *bankFeedAccountListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config bankFeedAccountListConfig
-	if diags := req.Config.Get(ctx, &config); diags.HasError() {
-		resp.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream(ctx, req, resp, bankFeedAccountIdentity, func(results *listResults) {
+	stream(ctx, req, resp, &config, bankFeedAccountIdentity, func(results *listResults) {
 		var diags diag.Diagnostics
 		var keys []connectionKey
 		if !config.ConnectionID.IsNull() {

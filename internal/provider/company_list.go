@@ -56,16 +56,15 @@ func (r *companyListResource) ListResourceConfigSchema(_ context.Context, _ list
 
 func (r *companyListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config companyListConfig
-	diags := req.Config.Get(ctx, &config)
-	tags := stringMap(ctx, config.Tags, &diags)
-	if diags.HasError() {
-		resp.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream(ctx, req, resp, companyIdentity, func(results *listResults) {
+	stream(ctx, req, resp, &config, companyIdentity, func(results *listResults) {
+		var diags diag.Diagnostics
+		tags := stringMap(ctx, config.Tags, &diags)
+		if diags.HasError() {
+			results.fail(diags)
+			return
+		}
 		companies, err := r.data.listCompanies(ctx, codat.ListOptions{Tags: tagsFilter(tags)})
 		if err != nil {
-			var diags diag.Diagnostics
 			addAPIError(&diags, "Unable to list Codat companies", err)
 			results.fail(diags)
 			return

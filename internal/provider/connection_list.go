@@ -51,11 +51,7 @@ func (r *connectionListResource) ListResourceConfigSchema(_ context.Context, _ l
 
 func (r *connectionListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config connectionListConfig
-	if diags := req.Config.Get(ctx, &config); diags.HasError() {
-		resp.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream(ctx, req, resp, connectionIdentity, func(results *listResults) {
+	stream(ctx, req, resp, &config, connectionIdentity, func(results *listResults) {
 		var diags diag.Diagnostics
 		companies := r.data.companiesToList(ctx, config.CompanyID, &diags)
 		if diags.HasError() {

@@ -49,8 +49,13 @@ func (l *listResults) fail(diags diag.Diagnostics) {
 	l.push(list.ListResult{Diagnostics: diags})
 }
 
-// stream sets resp to run list when Terraform reads the results.
-func stream(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream, identity resourceIdentity, run func(*listResults)) {
+// stream reads the list block's configuration into config, then sets resp to run list when Terraform reads the
+// results.
+func stream(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream, config any, identity resourceIdentity, run func(*listResults)) {
+	if diags := req.Config.Get(ctx, config); diags.HasError() {
+		resp.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
 	resp.Results = func(push func(list.ListResult) bool) {
 		run(&listResults{ctx: ctx, req: req, identity: identity, push: push})
 	}
