@@ -240,7 +240,7 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 			// visible.
 			err = &codat.OutcomeUnknownError{Method: http.MethodPost, Stored: true,
 				Path: fmt.Sprintf("/companies/%s/connections/%s/connectionInfo/bankFeedAccounts/batch", key.companyID, key.connectionID),
-				Err:  errors.New("Codat's answer has no result for the source account")}
+				Err:  errors.New("Codat's answer has no result for the source account")} //nolint:staticcheck // starts with a name
 			pending = missing
 		}
 		var apiErr *codat.APIError
