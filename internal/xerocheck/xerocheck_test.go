@@ -1,4 +1,4 @@
-package xerocheck
+package xerocheck_test
 
 import (
 	"context"
@@ -14,20 +14,11 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/xerocheck"
 )
 
 const sandboxTokenRoute = "POST /xero/connect/token"
-
-// sandboxTokenURL serves a fresh sandbox and returns it with its fake Xero token endpoint.
-func sandboxTokenURL(t *testing.T) (*sandbox.Sandbox, string) {
-	t.Helper()
-	sb := sandbox.New(sandbox.Options{})
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	sb.SetBaseURL(srv.URL)
-	return sb, srv.URL + "/xero/connect/token"
-}
 
 // closedURL is the URL of a server that has stopped: nothing answers on its port.
 func closedURL(t *testing.T) string {
@@ -39,7 +30,8 @@ func closedURL(t *testing.T) string {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	sb, tokenURL := sandboxTokenURL(t)
+	env := acctest.New(t)
+	sb, tokenURL := env.Sandbox, env.XeroTokenURL()
 	const secret = "s3cretGeneratedInXeroDeveloper0123456789abcdef"
 	sb.RegisterXeroApp("WEBAPP00000000000000000000000001", secret)
 	sb.RegisterXeroCustomConnection("CUSTOM00000000000000000000000001", secret)
@@ -50,20 +42,20 @@ func TestCheck(t *testing.T) {
 
 	tests := []struct {
 		name, url, clientID, secret string
-		want                        Verdict
+		want                        xerocheck.Verdict
 		errContains                 string
 	}{
-		{"standard app answers unauthorized_client", tokenURL, "WEBAPP00000000000000000000000001", secret, Genuine, ""},
-		{"custom connection gets a token", tokenURL, "CUSTOM00000000000000000000000001", secret, Genuine, ""},
-		{"wrong secret", tokenURL, "WEBAPP00000000000000000000000001", "regenerated-in-xero-developer", Rejected, "invalid_client"},
-		{"unknown client id", tokenURL, "TYPO0000000000000000000000000001", secret, Rejected, "invalid_client"},
-		{"endpoint unreachable", closedURL(t), "WEBAPP00000000000000000000000001", secret, Unverified, "connect"},
-		{"endpoint answers 503", unavailable.URL, "WEBAPP00000000000000000000000001", secret, Unverified, "503"},
+		{"standard app answers unauthorized_client", tokenURL, "WEBAPP00000000000000000000000001", secret, xerocheck.Genuine, ""},
+		{"custom connection gets a token", tokenURL, "CUSTOM00000000000000000000000001", secret, xerocheck.Genuine, ""},
+		{"wrong secret", tokenURL, "WEBAPP00000000000000000000000001", "regenerated-in-xero-developer", xerocheck.Rejected, "invalid_client"},
+		{"unknown client id", tokenURL, "TYPO0000000000000000000000000001", secret, xerocheck.Rejected, "invalid_client"},
+		{"endpoint unreachable", closedURL(t), "WEBAPP00000000000000000000000001", secret, xerocheck.Unverified, "connect"},
+		{"endpoint answers 503", unavailable.URL, "WEBAPP00000000000000000000000001", secret, xerocheck.Unverified, "503"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := sb.Count(sandboxTokenRoute)
-			got, err := Check(context.Background(), tt.url, tt.clientID, tt.secret)
+			got, err := xerocheck.Check(context.Background(), tt.url, tt.clientID, tt.secret)
 			if got != tt.want {
 				t.Fatalf("verdict %s (error %v), want %s", got, err, tt.want)
 			}
@@ -119,8 +111,8 @@ func TestCheckHidesEchoedSecret(t *testing.T) {
 				_, _ = w.Write(raw)
 			}))
 			t.Cleanup(echo.Close)
-			verdict, err := Check(context.Background(), echo.URL, clientID, secret)
-			if verdict != Rejected || err == nil {
+			verdict, err := xerocheck.Check(context.Background(), echo.URL, clientID, secret)
+			if verdict != xerocheck.Rejected || err == nil {
 				t.Fatalf("verdict %s, error %v", verdict, err)
 			}
 			// golang.org/x/oauth2 quotes the endpoint's error_description in its error, Go-style.
