@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
@@ -47,16 +45,8 @@ func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.S
 			"`lifecycle { postcondition { condition = self.linked } }`. Any other failure is an error with Codat's " +
 			"message.",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the company's connection to the accounting platform, such as Xero.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"company_id":    requiredCodatID("Id of the company"),
+			"connection_id": requiredCodatID("Id of the company's connection to the accounting platform, such as Xero"),
 			"linked": schema.BoolAttribute{
 				MarkdownDescription: "Whether the SMB user has authorised the connection, so that Codat has the " +
 					"information; the attributes below are null while it is false.",

@@ -170,6 +170,8 @@ var idAttributes = []struct {
 	{"data codat_bank_feed_mapping", codatIssued, "connection_id", map[string]string{"company_id": strconv.Quote(testCompanyID)}},
 	{"data codat_bank_feed_accounts", codatIssued, "company_id", map[string]string{"connection_id": strconv.Quote(testConnectionID)}},
 	{"data codat_bank_feed_accounts", codatIssued, "connection_id", map[string]string{"company_id": strconv.Quote(testCompanyID)}},
+	{"data codat_bank_feed_company_info", codatIssued, "company_id", map[string]string{"connection_id": strconv.Quote(testConnectionID)}},
+	{"data codat_bank_feed_company_info", codatIssued, "connection_id", map[string]string{"company_id": strconv.Quote(testCompanyID)}},
 }
 
 var (
