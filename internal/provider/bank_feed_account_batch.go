@@ -240,7 +240,7 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 			// visible.
 			err = &codat.OutcomeUnknownError{Method: http.MethodPost, Stored: true,
 				Path: fmt.Sprintf("/companies/%s/connections/%s/connectionInfo/bankFeedAccounts/batch", key.companyID, key.connectionID),
-				Err:  errors.New("Codat's answer has no result for the source account")}
+				Err:  errors.New("the answer to the batch create has no result for the source account")}
 			pending = missing
 		}
 		var apiErr *codat.APIError
