@@ -66,8 +66,6 @@ type account struct {
 // customerKey names customer i (from 1) so that keys sort in creation order.
 func customerKey(i int) string { return fmt.Sprintf("c%04d", i) }
 
-func customers(n int) map[string]customer { return customersFrom(1, n) }
-
 // customersFrom is n customers numbered from first: the share of one state when customers are split over several.
 func customersFrom(first, n int) map[string]customer {
 	out := make(map[string]customer, n)

@@ -107,7 +107,7 @@ func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	rec := newRecorder(t, reply(http.StatusOK, companyJSON))
 	c := newTestClient(t, rec.srv, func(cfg *Config) { cfg.RequestsPerMinute = 3 })
 	// One request at once, the next an hour later: the second one is sure to be waiting when it is cancelled.
-	c.httpClient.Transport.(*attemptTransport).limit = &requestLimiter{perMinute: 3, lim: rate.NewLimiter(rate.Every(time.Hour), 1)}
+	transportOf(t, c).limit = &requestLimiter{perMinute: 3, lim: rate.NewLimiter(rate.Every(time.Hour), 1)}
 
 	var out syncBuffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
@@ -146,7 +146,7 @@ func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	for _, e := range entries {
 		if e["@message"] == "Waiting for the per-minute request limit" {
 			found = true
-			if e["@level"] != "debug" || e["max_requests_per_minute"] != float64(3) || e["wait_ms"].(float64) <= 0 {
+			if wait, _ := e["wait_ms"].(float64); e["@level"] != "debug" || e["max_requests_per_minute"] != float64(3) || wait <= 0 {
 				t.Errorf("unexpected wait log entry: %v", e)
 			}
 		}
@@ -172,8 +172,8 @@ func TestLimiterReportsLongWaitsAtInfo(t *testing.T) {
 		t.Fatalf("got %d log entries, want 1 (the second report falls within %s): %v", len(entries), longRateWaitEvery, entries)
 	}
 	e := entries[0]
-	if e["@level"] != "info" || !strings.Contains(e["@message"].(string), "max_requests_per_minute = 60") ||
-		!strings.Contains(e["@message"].(string), "waited 12s") {
+	msg, _ := e["@message"].(string)
+	if e["@level"] != "info" || !strings.Contains(msg, "max_requests_per_minute = 60") || !strings.Contains(msg, "waited 12s") {
 		t.Errorf("unexpected entry: %v", e)
 	}
 	l.mu.Lock()
@@ -188,7 +188,7 @@ func TestLimiterSizes(t *testing.T) {
 		t.Fatal("a limit that is not positive must pace nothing")
 	}
 	c := newTestClient(t, newRecorder(t).srv)
-	tr := c.httpClient.Transport.(*attemptTransport)
+	tr := transportOf(t, c)
 	if tr.limit == nil || tr.limit.perMinute != DefaultRequestsPerMinute {
 		t.Fatalf("the default client is not paced at Codat's %d a minute: %+v", DefaultRequestsPerMinute, tr.limit)
 	}
@@ -197,7 +197,16 @@ func TestLimiterSizes(t *testing.T) {
 		t.Errorf("limiterSize(1000) = %d, %.2f", burst, perSecond)
 	}
 	off := newTestClient(t, newRecorder(t).srv, func(cfg *Config) { cfg.RequestsPerMinute = -1 })
-	if off.httpClient.Transport.(*attemptTransport).limit != nil {
+	if transportOf(t, off).limit != nil {
 		t.Error("RequestsPerMinute -1 still paces")
 	}
+}
+
+func transportOf(t *testing.T, c *Client) *attemptTransport {
+	t.Helper()
+	tr, ok := c.httpClient.Transport.(*attemptTransport)
+	if !ok {
+		t.Fatalf("the client's transport is %T", c.httpClient.Transport)
+	}
+	return tr
 }

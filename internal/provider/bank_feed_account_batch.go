@@ -240,7 +240,7 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 			// visible.
 			err = &codat.OutcomeUnknownError{Method: http.MethodPost, Stored: true,
 				Path: fmt.Sprintf("/companies/%s/connections/%s/connectionInfo/bankFeedAccounts/batch", key.companyID, key.connectionID),
-				Err:  errors.New("Codat's answer has no result for the source account")} //nolint:staticcheck // starts with a name
+				Err:  errors.New("the answer to the batch create has no result for the source account")}
 			pending = missing
 		}
 		var apiErr *codat.APIError
@@ -253,8 +253,8 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 		}
 		var unknown *codat.OutcomeUnknownError
 		if !errors.As(err, &unknown) || ctx.Err() != nil {
-			for _, a := range pending {
-				out[a.ID] = accountOutcome{err: err}
+			for i, a := range pending {
+				out[a.ID] = accountOutcome{err: sharedError(err, i)}
 			}
 			return out
 		}
@@ -301,4 +301,16 @@ func (d *providerData) createSourceAccounts(ctx context.Context, key connectionK
 			map[string]any{"kind": "source accounts", "accounts": len(rest), "round": round + 1})
 		pending = rest
 	}
+}
+
+// sharedError is the error of the i-th resource of a batch whose request failed as a whole. Each resource reports
+// it, except that a used-up daily quota is explained once, as for requests sent apart: the others point to it.
+func sharedError(err error, i int) error {
+	var quota *codat.RateLimitError
+	if i == 0 || !errors.As(err, &quota) || !quota.DailyQuota || quota.Repeat {
+		return err
+	}
+	repeat := *quota
+	repeat.Repeat = true
+	return &repeat
 }

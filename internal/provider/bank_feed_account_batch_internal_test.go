@@ -20,10 +20,9 @@ const (
 )
 
 // sandboxConnection serves a sandbox and returns provider data whose client speaks to it, and a Xero connection.
-func sandboxConnection(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, *providerData, connectionKey) {
+func sandboxConnection(t *testing.T) (*sandbox.Sandbox, *providerData, connectionKey) {
 	t.Helper()
-	opts.RequestsPerMinute = -1
-	sb := sandbox.New(opts)
+	sb := sandbox.New(sandbox.Options{RequestsPerMinute: -1})
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)
 	client, err := codat.NewClient(codat.Config{BaseURL: srv.URL, APIKey: sb.APIKey(), MaxRetries: 2,
@@ -107,7 +106,7 @@ func createAsync(b *accountBatcher, ctx context.Context, key connectionKey, a co
 // Creates of one connection that arrive before the batch is due go in one batch create; once giveUpAfter batches in
 // a row held a single account (accounts do not meet: Terraform hands them over apart), later creates go at once.
 func TestAccountBatcherGathersUntilSettled(t *testing.T) {
-	sb, d, key := sandboxConnection(t, sandbox.Options{})
+	sb, d, key := sandboxConnection(t)
 	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), tick: make(chan time.Time)}
 	b := newAccountBatcher(d)
 	b.now, b.after, b.giveUpAfter = clock.now, clock.after, 2
@@ -156,7 +155,7 @@ func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 
 // v1 and v2 shapes wait in separate batches; a create whose resource is cancelled before its batch goes is left out.
 func TestAccountBatcherShapesAndCancellation(t *testing.T) {
-	sb, d, key := sandboxConnection(t, sandbox.Options{})
+	sb, d, key := sandboxConnection(t)
 	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), tick: make(chan time.Time)}
 	b := newAccountBatcher(d)
 	b.now, b.after = clock.now, clock.after
@@ -200,7 +199,7 @@ func TestAccountBatcherShapesAndCancellation(t *testing.T) {
 func TestCreateSourceAccountsOutcomes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("207", func(t *testing.T) {
-		sb, d, key := sandboxConnection(t, sandbox.Options{})
+		sb, d, key := sandboxConnection(t)
 		taken := usdAccount("taken")
 		taken.AccountName = "Someone else's"
 		if _, err := d.client.CreateSourceAccount(ctx, key.companyID, key.connectionID, taken); err != nil {
@@ -217,7 +216,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("500 after commit", func(t *testing.T) {
-		sb, d, key := sandboxConnection(t, sandbox.Options{})
+		sb, d, key := sandboxConnection(t)
 		sb.InjectFault(routeBatchCreate, sandbox.Fault500AfterCommit, 1)
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("a1"), usdAccount("a2")})
 		if out["a1"].account == nil || out["a2"].account == nil || out["a1"].err != nil || out["a2"].err != nil {
@@ -231,7 +230,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("500 before commit", func(t *testing.T) {
-		sb, d, key := sandboxConnection(t, sandbox.Options{})
+		sb, d, key := sandboxConnection(t)
 		other := usdAccount("other")
 		other.AccountName = "Someone else's"
 		if _, err := d.client.CreateSourceAccount(ctx, key.companyID, key.connectionID, other); err != nil {
@@ -250,7 +249,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("500 every time", func(t *testing.T) {
-		sb, d, key := sandboxConnection(t, sandbox.Options{})
+		sb, d, key := sandboxConnection(t)
 		sb.InjectFault(routeBatchCreate, sandbox.Fault500, 10)
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("a1"), usdAccount("a2")})
 		for _, id := range []string{"a1", "a2"} {
@@ -261,7 +260,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("refused whole", func(t *testing.T) {
-		sb, d, key := sandboxConnection(t, sandbox.Options{})
+		sb, d, key := sandboxConnection(t)
 		debit, credit := usdAccount("d"), usdAccount("c")
 		debit.AccountType, credit.AccountType = "Debit", "Credit"
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{debit, credit})
