@@ -283,7 +283,7 @@ func TestAccCompaniesDataSource_badInput(t *testing.T) {
 		"tag key too long":      {lookup(`tags = { ` + strings.Repeat("k", 28) + ` = "v" }`), []string{`tags`, `between 1 and 27`}},
 		"tag value too long":    {lookup(`tags = { k = "` + strings.Repeat("é", 101) + `" }`), []string{`tags`, `at most 100`}},
 		"eleven tags":           {lookup(`tags = { ` + strings.Join(eleven, ", ") + ` }`), []string{`tags`, `at most 10`}},
-		"company id empty":      {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"\"\n  connection_id = \"x\"\n}\n", []string{`company_id`, `at least 1`}},
+		"company id empty":      {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"\"\n  connection_id = \"x\"\n}\n", []string{`company_id`, `must not be empty`}},
 		"connection id missing": {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"c\"\n}\n", []string{`connection_id`, `is required`}},
 	}
 	for name, tc := range cases {
