@@ -18,11 +18,7 @@ import (
 
 // Sandbox route names of the creates that the provider reconciles after an unknown outcome.
 const (
-	routeCreateCompany       = "POST /companies"
-	routeCreateConnection    = "POST /companies/{companyId}/connections"
-	routeCreateSourceAccount = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	// routeCreateSourceAccounts is the batch create, which the accounts of one connection created together go through.
-	routeCreateSourceAccounts = routeCreateSourceAccount + "/batch"
+// sandbox.RouteCreateSourceAccountsBatch is the batch create, which the accounts of one connection created together go through.
 )
 
 // Codat stores a 500 for the request's Idempotency-Key and replays it to every retry with that key (C4), and the
@@ -35,10 +31,10 @@ func TestAccCreateAfterCached500(t *testing.T) {
 	t.Parallel()
 	acctest.PreCheck(t)
 	routes := map[string]string{
-		"company":         routeCreateCompany,
-		"connection":      routeCreateConnection,
-		"source account":  routeCreateSourceAccount,
-		"source accounts": routeCreateSourceAccounts,
+		"company":         sandbox.RouteCreateCompany,
+		"connection":      sandbox.RouteCreateConnection,
+		"source account":  sandbox.RouteCreateSourceAccount,
+		"source accounts": sandbox.RouteCreateSourceAccountsBatch,
 	}
 	var wg sync.WaitGroup
 	for what, route := range routes {
@@ -52,15 +48,15 @@ func TestAccCreateAfterCached500(t *testing.T) {
 					// the second; a 500 after commit once, as the object it leaves is then adopted.
 					faults := map[sandbox.FaultKind]int{sandbox.Fault500: 2, sandbox.Fault500AfterCommit: 1}[kind]
 					env.Sandbox.InjectFault(route, kind, faults)
-					if route == routeCreateSourceAccounts {
+					if route == sandbox.RouteCreateSourceAccountsBatch {
 						// Terraform hands both accounts over together, and they go in one batch; should a busy
 						// machine keep them apart, they go alone and meet the same faults there.
-						env.Sandbox.InjectFault(routeCreateSourceAccount, kind, faults)
+						env.Sandbox.InjectFault(sandbox.RouteCreateSourceAccount, kind, faults)
 					}
 
 					// One at a time, the two accounts go through the single create; together, through the batch.
 					var flags []string
-					if route == routeCreateSourceAccount {
+					if route == sandbox.RouteCreateSourceAccount {
 						flags = []string{"-parallelism=1"}
 					}
 					first := tf.apply(flags...)
@@ -109,8 +105,8 @@ func TestAccUpdateAfterCached500(t *testing.T) {
 	}
 	tf.writeConfig(strings.Replace(cfg, `account_name   = "${local.customers[each.value.customer]} ${each.value.account}"`,
 		`account_name   = "${local.customers[each.value.customer]} ${each.value.account} renamed"`, 1))
-	env.Sandbox.InjectFault(routeUpdateSourceAccount, sandbox.Fault500, 1)
-	env.Sandbox.InjectFault(routeUpdateSourceAccount, sandbox.Fault500AfterCommit, 1)
+	env.Sandbox.InjectFault(sandbox.RouteUpdateSourceAccount, sandbox.Fault500, 1)
+	env.Sandbox.InjectFault(sandbox.RouteUpdateSourceAccount, sandbox.Fault500AfterCommit, 1)
 	if run := tf.apply(); !run.ok() {
 		t.Fatalf("the update did not recover from the stored 500s: %s", run)
 	}
@@ -145,7 +141,7 @@ func TestAccCreateAfterCached500_olderNamesakeLeftAlone(t *testing.T) {
 
 			tf := newTFCLI(t)
 			tf.writeConfig(customersConfig(env, 1))
-			env.Sandbox.InjectFault(routeCreateCompany, kind, 1)
+			env.Sandbox.InjectFault(sandbox.RouteCreateCompany, kind, 1)
 			if run := tf.apply(); !run.ok() {
 				t.Fatalf("apply: %s", run)
 			}
@@ -186,7 +182,7 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 			if what == "company" {
 				rival = createSandboxCompany(t, env, "Customer 000")
 				address, resourceType = `codat_company.customer["c000"]`, "companies"
-				env.Sandbox.InjectFault(routeCreateCompany, sandbox.Fault500AfterCommit, 1)
+				env.Sandbox.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault500AfterCommit, 1)
 			} else {
 				if run := tf.run("apply", "-auto-approve", "-no-color", `-target=codat_company.customer["c000"]`); !run.ok() {
 					t.Fatalf("apply of the company: %s", run)
@@ -194,7 +190,7 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 				company := onlyCompany(t, env).ID
 				rival = company + "/" + createSandboxConnection(t, env, company)
 				address, resourceType = `codat_connection.xero["c000"]`, "connections"
-				env.Sandbox.InjectFault(routeCreateConnection, sandbox.Fault500AfterCommit, 1)
+				env.Sandbox.InjectFault(sandbox.RouteCreateConnection, sandbox.Fault500AfterCommit, 1)
 			}
 			env.Sandbox.ResetCounts()
 			run := tf.apply()
@@ -215,7 +211,7 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 			if ours == rival {
 				ours = ids[1]
 			}
-			if n := env.Sandbox.Count(routeCreateCompany) + env.Sandbox.Count(routeCreateConnection); n != 1 {
+			if n := env.Sandbox.Count(sandbox.RouteCreateCompany) + env.Sandbox.Count(sandbox.RouteCreateConnection); n != 1 {
 				t.Errorf("%d creates; the provider must not create again when candidates exist", n)
 			}
 			t.Logf("%d API calls in the failed apply: %v", env.Sandbox.TotalCalls(), env.Sandbox.Counts())

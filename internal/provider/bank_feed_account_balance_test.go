@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // pushTransactions writes bank transactions to a source account through Codat's create-bank-transactions
@@ -70,7 +71,7 @@ func TestAccBankFeedAccountResource_pushedTransactionsMoveBalance(t *testing.T) 
 	config := accountConfig(env, "Business Current", "12345678", "1234.56")
 	today := time.Now().UTC().Format("2006-01-02")
 	noBalanceWrite := func(*terraform.State) error {
-		if n := env.Sandbox.Count(routeUpdateSourceAccount); n != 0 {
+		if n := env.Sandbox.Count(sandbox.RouteUpdateSourceAccount); n != 0 {
 			return fmt.Errorf("%d source-account updates sent to a connected account", n)
 		}
 		return nil
@@ -210,7 +211,7 @@ func TestAccBankFeedAccountCLI_plansAfterPushedTransactions(t *testing.T) {
 		!regexp.MustCompile(`~ balance\s+= 1234\.56 -> 1300`).MatchString(run.output) || strings.Contains(run.output, "forces replacement") {
 		t.Fatalf("plan of a new opening balance: %s", run)
 	}
-	if n := env.Sandbox.Count(routeUpdateSourceAccount); n != 0 {
+	if n := env.Sandbox.Count(sandbox.RouteUpdateSourceAccount); n != 0 {
 		t.Errorf("%d source-account updates sent", n)
 	}
 	if run := tf.destroy(); !run.ok() {

@@ -42,7 +42,7 @@ func TestAccBankFeedAccountBatch_oneRequestPerConnection(t *testing.T) {
 			// Terraform hands the accounts over together and each connection's pair goes in one batch (the
 			// gathering itself is tested in TestAccountBatcherGathersUntilSettled; make bench counts it at scale).
 			// Whatever the timing, each account went in exactly one create.
-			batches, singles := env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount)
+			batches, singles := env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount)
 			t.Logf("%d batch and %d single creates", batches, singles)
 			if 2*batches+singles != customers*accountsPerCustomer {
 				t.Errorf("%d batch and %d single creates do not add up to %d accounts", batches, singles, customers*accountsPerCustomer)
@@ -119,7 +119,7 @@ resource "codat_bank_feed_account" %[1]q {
 	if n := strings.Count(run.output, "Error: "); n != 1 {
 		t.Errorf("%d errors, want only the taken account's: %s", n, run.output)
 	}
-	t.Logf("%d batch and %d single creates", env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount))
+	t.Logf("%d batch and %d single creates", env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount))
 	inState := map[string]bool{}
 	for _, o := range tf.state() {
 		if o.Type == "codat_bank_feed_account" {
@@ -151,7 +151,7 @@ func TestAccBankFeedAccountBatch_refusedBatchGoesOneByOne(t *testing.T) {
 	if n := len(v1Explanation.FindAllStringIndex(run.output, -1)); n != accountsPerCustomer {
 		t.Errorf("%d errors explain the v1 types, want one per account: %s", n, run.output)
 	}
-	if batches, singles := env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount); batches > 1 || singles != accountsPerCustomer {
+	if batches, singles := env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount); batches > 1 || singles != accountsPerCustomer {
 		t.Errorf("%d batch and %d single creates, want at most the refused batch, then each account alone", batches, singles)
 	}
 }
@@ -172,7 +172,7 @@ func TestAccBankFeedAccountBatch_shapesApart(t *testing.T) {
 	if n := strings.Count(run.output, "Error: "); n != 1 {
 		t.Errorf("%d errors, want one: %s", n, run.output)
 	}
-	if got := [2]int{env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount)}; got != [2]int{0, 2} {
+	if got := [2]int{env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount)}; got != [2]int{0, 2} {
 		t.Errorf("%d batch and %d single creates, want each account alone", got[0], got[1])
 	}
 	var created []string

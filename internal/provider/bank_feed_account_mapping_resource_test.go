@@ -449,8 +449,6 @@ func providerConfigNoRetries(t *testing.T, env *acctest.Env) string {
 	return out
 }
 
-const mappingRoute = "POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
-
 // A 5xx answer, or no answer at all, to the mapping POST: Codat may or may not have made the mapping, and
 // replays a 5xx for the same Idempotency-Key (C4). The provider reads the mapping list: it adopts a mapping
 // Codat made, and asks again (a new request, with a new key) only when there is none, so the Xero organisation
@@ -486,7 +484,7 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 						PreConfig: func() {
 							companyID, connectionID = authorizeOnlyConnection(t, env)
 							env.Sandbox.ResetCounts()
-							env.Sandbox.InjectFault(mappingRoute, tc.fault, tc.count)
+							env.Sandbox.InjectFault(sandbox.RouteCreateMapping, tc.fault, tc.count)
 						},
 						Config: cfg,
 						ConfigStateChecks: []statecheck.StateCheck{
@@ -498,7 +496,7 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 							if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
 								return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 							}
-							if got := env.Sandbox.Count(mappingRoute); got < tc.minPosts || got > tc.maxPosts {
+							if got := env.Sandbox.Count(sandbox.RouteCreateMapping); got < tc.minPosts || got > tc.maxPosts {
 								return fmt.Errorf("%d mapping POSTs, want %d to %d", got, tc.minPosts, tc.maxPosts)
 							}
 							if got := env.Sandbox.FaultCounts()[tc.fault]; got < 1 {
@@ -714,7 +712,7 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 			},
 			{
 				// Codat is down for the mapping, before and after the provider checks what it made.
-				PreConfig:   func() { env.Sandbox.InjectFault(mappingRoute, sandbox.Fault503, 2) },
+				PreConfig:   func() { env.Sandbox.InjectFault(sandbox.RouteCreateMapping, sandbox.Fault503, 2) },
 				Config:      cfg(second),
 				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-savings"`, `503`),
 			},

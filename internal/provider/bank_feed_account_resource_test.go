@@ -172,7 +172,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			{
 				// The connected account's name still updates in place, and its status shows.
 				PreConfig: func() {
-					if n := env.Sandbox.Count(routeUpdateSourceAccount); n != 0 {
+					if n := env.Sandbox.Count(sandbox.RouteUpdateSourceAccount); n != 0 {
 						t.Fatalf("a balance change of a connected account sent %d source-account updates", n)
 					}
 				},

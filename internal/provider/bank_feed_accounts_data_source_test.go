@@ -16,6 +16,7 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // apiConnectionWithAccounts makes, through Codat's API, a company with a Xero connection and three source accounts
@@ -188,7 +189,7 @@ output "none" {
 	if run := tf.apply(); !run.ok() {
 		t.Fatal(run)
 	}
-	if n, total := env.Sandbox.Count(routeListSourceAccounts), env.Sandbox.TotalCalls(); n != 2 || total != 2 {
+	if n, total := env.Sandbox.Count(sandbox.RouteListSourceAccounts), env.Sandbox.TotalCalls(); n != 2 || total != 2 {
 		t.Errorf("two reads made %d list calls and %d calls in all, want 2 and 2: %v", n, total, env.Sandbox.Counts())
 	}
 	run := tf.run("output", "-json")

@@ -12,9 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-const routeCompanyInfo = "GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info"
 
 // authorizeOnly lets the SMB user of the sandbox's only company authorise its only connection.
 func authorizeOnly(t *testing.T, env *acctest.Env) {
@@ -185,7 +184,7 @@ data "codat_bank_feed_company_info" "test" {
 		t.Fatalf("unlinked: %s", run)
 	}
 	t.Logf("read of an unlinked connection: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 2 || got[routeCompanyInfo] != 1 || got["GET /companies/{companyId}/connections/{connectionId}"] != 1 {
+	if got := env.Sandbox.Counts(); len(got) != 2 || got[sandbox.RouteGetCompanyInformation] != 1 || got[sandbox.RouteGetConnection] != 1 {
 		t.Errorf("read of an unlinked connection made %v; want the information and the connection, once each", got)
 	}
 
@@ -198,8 +197,8 @@ data "codat_bank_feed_company_info" "test" {
 		t.Fatalf("linked: %s", run)
 	}
 	t.Logf("read of a linked connection: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 1 || got[routeCompanyInfo] != 1 {
-		t.Errorf("read of a linked connection made %v; want one %s", got, routeCompanyInfo)
+	if got := env.Sandbox.Counts(); len(got) != 1 || got[sandbox.RouteGetCompanyInformation] != 1 {
+		t.Errorf("read of a linked connection made %v; want one %s", got, sandbox.RouteGetCompanyInformation)
 	}
 
 	run = read(ids["codat_connection.other"])

@@ -71,7 +71,7 @@ func TestAccCancellation_interruptedApply(t *testing.T) {
 	const customers = 10
 	env := acctest.New(t)
 	// The connections are held: the interrupt comes while they are being created.
-	entered, release := env.Sandbox.HoldRequests("POST /companies/{companyId}/connections")
+	entered, release := env.Sandbox.HoldRequests(sandbox.RouteCreateConnection)
 	defer release()
 	tf := newTFCLI(t)
 	tf.logProviderStops()
@@ -151,8 +151,6 @@ func mappingEnv(t *testing.T) (*acctest.Env, *testClock) {
 	return env, clock
 }
 
-const mappingListRoute = "GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
-
 // mappingObject is the state's one mapping.
 func mappingObject(t *testing.T, tf *tfCLI, when string) tfStateObject {
 	t.Helper()
@@ -172,7 +170,7 @@ func mappingObject(t *testing.T, tf *tfCLI, when string) tfStateObject {
 func TestAccCancellation_mappingInterruptedBeforeFirstPoll(t *testing.T) {
 	t.Parallel()
 	env, clock := mappingEnv(t)
-	entered, release := env.Sandbox.HoldRequests(mappingRoute)
+	entered, release := env.Sandbox.HoldRequests(sandbox.RouteCreateMapping)
 	defer release()
 	tf := newTFCLI(t)
 	tf.logProviderStops()
@@ -196,7 +194,7 @@ func TestAccCancellation_mappingInterruptedBeforeFirstPoll(t *testing.T) {
 	}
 	// One read of the list before the POST (to map to the account named after the source, if there is one), none
 	// after it: the interrupt came first.
-	if got := env.Sandbox.Count(mappingListRoute); got != 1 {
+	if got := env.Sandbox.Count(sandbox.RouteGetMappings); got != 1 {
 		t.Errorf("%d reads of the mapping list; want the one before the POST", got)
 	}
 	o := mappingObject(t, tf, "after the interrupt")
@@ -245,7 +243,7 @@ func TestAccCancellation_mappingInterruptedWhileWaiting(t *testing.T) {
 
 	// The read before the POST, the POST, then at least one poll: the feed stays connecting until the clock moves.
 	run := tf.interrupt(func() bool {
-		return env.Sandbox.Count(mappingRoute) == 1 && env.Sandbox.Count(mappingListRoute) >= 2
+		return env.Sandbox.Count(sandbox.RouteCreateMapping) == 1 && env.Sandbox.Count(sandbox.RouteGetMappings) >= 2
 	}, nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	t.Logf("interrupted %s", run)
 	if !acctest.ErrorRegexp("Warning: Stopped waiting for the mapping", `recorded in the state with status "connecting"`).MatchString(run.output) {

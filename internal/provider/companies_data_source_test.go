@@ -18,8 +18,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const routeListCompanies = "GET /companies"
-
 const companiesFixture = `
 resource "codat_company" "uk" {
   name        = "Bakery UK"
@@ -243,14 +241,14 @@ output "connections" {
 		counts := env.Sandbox.Counts()
 		t.Logf("integrationKey omitted %v: two reads (all %d companies; tag filter) made %v", omitted, total, counts)
 		// Two data sources: all companies in 2 pages, the tag-filtered half (1,025) in 1.
-		if counts[routeListCompanies] != 3 {
-			t.Errorf("%d GET /companies for 2,050 and 1,025 companies; want 3", counts[routeListCompanies])
+		if counts[sandbox.RouteListCompanies] != 3 {
+			t.Errorf("%d GET /companies for 2,050 and 1,025 companies; want 3", counts[sandbox.RouteListCompanies])
 		}
 		wantIntegrationCalls := 0
 		if omitted {
 			wantIntegrationCalls = 1
 		}
-		if got := env.Sandbox.TotalCalls() - counts[routeListCompanies]; got != wantIntegrationCalls || counts["GET /integrations/{platformKey}"] != wantIntegrationCalls {
+		if got := env.Sandbox.TotalCalls() - counts[sandbox.RouteListCompanies]; got != wantIntegrationCalls || counts[sandbox.RouteGetIntegration] != wantIntegrationCalls {
 			t.Errorf("%d calls besides the lists (%v); want %d", got, counts, wantIntegrationCalls)
 		}
 		out := outputs()
@@ -307,7 +305,7 @@ func TestAccCompaniesDataSource_badInput(t *testing.T) {
 			ExpectError: acctest.ErrorRegexp(`Codat refused the query`, `query = "colour=red"`, `Could not resolve property colour`, `correlation id`),
 		}},
 	})
-	if n := env.Sandbox.Count(routeListCompanies); n != 1 {
+	if n := env.Sandbox.Count(sandbox.RouteListCompanies); n != 1 {
 		t.Errorf("the refused query made %d list calls, want 1 (a 400 is not retried)", n)
 	}
 }

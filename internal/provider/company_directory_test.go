@@ -12,15 +12,13 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const routeGetConnection = "GET /companies/{companyId}/connections/{connectionId}"
-
 var customerKeyPattern = regexp.MustCompile(`\["(c\d{3})"\]$`)
 
 // refreshReads is what a refresh asked Codat for companies and connections.
 type refreshReads struct{ lists, companies, connections int }
 
 func readsOf(sb *sandbox.Sandbox) refreshReads {
-	return refreshReads{sb.Count(routeListCompanies), sb.Count(routeGetCompany), sb.Count(routeGetConnection)}
+	return refreshReads{sb.Count(sandbox.RouteListCompanies), sb.Count(sandbox.RouteGetCompany), sb.Count(sandbox.RouteGetConnection)}
 }
 
 // A refresh of a few customers in a Codat client with 50,000 companies reads each company on its own and takes

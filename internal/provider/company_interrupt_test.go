@@ -44,7 +44,7 @@ resource "codat_connection" "xero" {
   company_id = codat_company.customer.id
 }
 `)
-	run := interruptDuring(t, env, tf, "POST /companies", "apply", "-auto-approve", "-input=false", "-no-color")
+	run := interruptDuring(t, env, tf, sandbox.RouteCreateCompany, "apply", "-auto-approve", "-input=false", "-no-color")
 	t.Logf("interrupted %s", run)
 
 	companies := env.Sandbox.Companies()
@@ -55,7 +55,7 @@ resource "codat_connection" "xero" {
 	if len(company.Products) != 0 {
 		t.Fatalf("products %v were enabled: the interrupt did not land between the company and its products", company.Products)
 	}
-	if n := env.Sandbox.Count("PUT /companies/{companyId}/products/{productIdentifier}"); n != 0 {
+	if n := env.Sandbox.Count(sandbox.RouteAddProduct); n != 0 {
 		t.Errorf("the provider sent %d product requests after it was stopped", n)
 	}
 	if !acctest.ErrorRegexp(`Warning: Stopped before enabling the products of Codat company `+company.ID,
@@ -107,7 +107,7 @@ resource "codat_company" "customer" {
 		t.Fatalf("apply: %s", run)
 	}
 	tf.writeConfig(config("After Ltd", `"lending", "bank-feeds"`))
-	run := interruptDuring(t, env, tf, "PUT /companies/{companyId}", "apply", "-auto-approve", "-input=false", "-no-color")
+	run := interruptDuring(t, env, tf, sandbox.RouteReplaceCompany, "apply", "-auto-approve", "-input=false", "-no-color")
 	t.Logf("interrupted %s", run)
 
 	company := onlyCompany(t, env)

@@ -161,7 +161,7 @@ data "codat_connection" "by_id" {
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
 					// Xero's key is confirmed with GET /integrations/gbol; the catalogue is never listed for it.
-					if n := env.Sandbox.Count("GET /integrations"); n != 0 {
+					if n := env.Sandbox.Count(sandbox.RouteListIntegrations); n != 0 {
 						return fmt.Errorf("the integrations were listed %d times to resolve Xero's key", n)
 					}
 					return nil
@@ -251,7 +251,7 @@ variable "company_id" {
 			},
 		},
 	})
-	if n := env.Sandbox.Count("POST /companies/{companyId}/connections"); n != 2 {
+	if n := env.Sandbox.Count(sandbox.RouteCreateConnection); n != 2 {
 		t.Errorf("%d connection creates, want 2 (one per failing step)", n)
 	}
 }

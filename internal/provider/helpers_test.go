@@ -71,13 +71,6 @@ func decimal(s string) *big.Float {
 	return f
 }
 
-// Sandbox counter names of routes the tests count.
-const (
-	routeGetCompany          = "GET /companies/{companyId}"
-	routeListSourceAccounts  = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	routeUpdateSourceAccount = "PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
-)
-
 // lazyString is a configuration variable whose value is known only once earlier steps ran (say, an id the
 // sandbox chose); terraform-plugin-testing marshals variables when it runs the step.
 type lazyString func() string

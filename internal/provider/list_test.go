@@ -15,10 +15,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const (
-	routeListIntegrations = "GET /integrations"
-)
-
 // bigQuota lets a test make thousands of objects through the API, beyond Codat's daily quota and per-minute limit.
 func bigQuota(o *sandbox.Options) { o.DailyQuota, o.RequestsPerMinute = 100_000, 100_000 }
 
@@ -90,7 +86,7 @@ func TestProtocolList_companies(t *testing.T) {
 		t.Errorf("listed %d companies, want the sandbox's %d, each once", len(got), len(want))
 	}
 	// 2,046 companies: two pages of at most 2,000.
-	if counts := env.Sandbox.Counts(); counts[routeListCompanies] != 2 || env.Sandbox.TotalCalls() != 2 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteListCompanies] != 2 || env.Sandbox.TotalCalls() != 2 {
 		t.Errorf("listing 2,046 companies made %v, want 2 GET /companies", counts)
 	}
 
@@ -148,7 +144,7 @@ func TestProtocolList_connections(t *testing.T) {
 	if got := identityValues(all, "id"); !slices.Equal(got, slices.Sorted(slices.Values(append(want, quickBooks)))) {
 		t.Errorf("listed connections %v, want %v and %s", got, want, quickBooks)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeListCompanies] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteListCompanies] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing every connection made %v, want one GET /companies", counts)
 	}
 	for _, l := range all {
@@ -181,7 +177,7 @@ func TestProtocolList_connections(t *testing.T) {
 		}
 	}
 	counts := env.Sandbox.Counts()
-	if counts[routeListCompanies] != 1 || counts[routeListIntegrations]+counts[routeGetIntegration] > 2 {
+	if counts[sandbox.RouteListCompanies] != 1 || counts[sandbox.RouteListIntegrations]+counts[sandbox.RouteGetIntegration] > 2 {
 		t.Errorf("listing Xero connections without integrationKey made %v, want one GET /companies and at most two integration calls", counts)
 	}
 	quickBooksOnly, _ := p.list("codat_connection", map[string]any{"platform_key": "qhyg"}, true, 100)
@@ -195,7 +191,7 @@ func TestProtocolList_connections(t *testing.T) {
 	if len(ofOne) != 1 || ofOne[0].identity["company_id"] != companies[1] {
 		t.Errorf("connections of company %s: %+v", companies[1], ofOne)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeGetCompany] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteGetCompany] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing one company's connections made %v, want one GET /companies/{companyId}", counts)
 	}
 
@@ -247,7 +243,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 		}
 	}
 	counts := env.Sandbox.Counts()
-	if counts[routeListCompanies] != 1 || counts[routeListSourceAccounts] != len(companies) || env.Sandbox.TotalCalls() != 1+len(companies) {
+	if counts[sandbox.RouteListCompanies] != 1 || counts[sandbox.RouteListSourceAccounts] != len(companies) || env.Sandbox.TotalCalls() != 1+len(companies) {
 		t.Errorf("listing every account of %d connections made %v, want one GET /companies and one list per connection", len(companies), counts)
 	}
 	for _, l := range all[:4] {
@@ -264,7 +260,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	if got := identityValues(ofCompany, "account_id"); !slices.Equal(got, []string{"acc-1-0", "acc-1-1"}) {
 		t.Errorf("accounts of company 1: %v", got)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeGetCompany] != 1 || counts[routeListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 2 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteGetCompany] != 1 || counts[sandbox.RouteListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 2 {
 		t.Errorf("listing one company's accounts made %v, want its company and one list", counts)
 	}
 
@@ -274,7 +270,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	if got := identityValues(ofConnection, "account_id"); !slices.Equal(got, []string{"acc-3-0", "acc-3-1"}) {
 		t.Errorf("accounts of connection 3: %v", got)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing one connection's accounts made %v, want one list", counts)
 	}
 
@@ -285,7 +281,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	if len(one) != 1 {
 		t.Errorf("a list limited to 1 gave %d results", len(one))
 	}
-	if n := env.Sandbox.Count(routeListSourceAccounts); n > 10 {
+	if n := env.Sandbox.Count(sandbox.RouteListSourceAccounts); n > 10 {
 		t.Errorf("a list limited to 1 listed the accounts of %d connections", n)
 	}
 

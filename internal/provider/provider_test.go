@@ -14,6 +14,7 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 func TestAccProvider_configurationPlansAndApplies(t *testing.T) {
@@ -36,7 +37,7 @@ data "codat_integration" "xero" {
 			},
 		}},
 	})
-	if n := env.Sandbox.Count("GET /integrations/{platformKey}"); n == 0 {
+	if n := env.Sandbox.Count(sandbox.RouteGetIntegration); n == 0 {
 		t.Errorf("the data source never read the integration from the sandbox")
 	}
 }

@@ -145,7 +145,7 @@ func TestAccRateLimit_shortRetryAfterIsNotTheDailyQuota(t *testing.T) {
 	env := acctest.New(t, func(o *sandbox.Options) { o.FaultRetryAfter = time.Second })
 	tf := newTFCLI(t)
 	tf.writeConfig(customersConfig(env, 1, `max_retry_wait = "500ms"`))
-	env.Sandbox.InjectFault(routeCreateCompany, sandbox.Fault429, 1)
+	env.Sandbox.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault429, 1)
 	run := tf.apply()
 	if run.ok() {
 		t.Fatalf("apply waited out a Retry-After of 1s with max_retry_wait = 500ms: %s", run)

@@ -28,8 +28,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const routeListWebhooks = "GET /webhooks"
-
 // checkNoWebhookConsumers is a CheckDestroy: after destroy the sandbox holds no webhook consumer.
 func checkNoWebhookConsumers(env *acctest.Env) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -165,7 +163,7 @@ resource "codat_webhook_consumer" "test" {
 	if run := tf.apply(); !run.ok() {
 		t.Fatal(run)
 	}
-	if n := env.Sandbox.Count("POST /webhooks"); n != 5 || env.Sandbox.Count(routeListWebhooks) != 0 {
+	if n := env.Sandbox.Count(sandbox.RouteCreateWebhookConsumer); n != 5 || env.Sandbox.Count(sandbox.RouteListWebhookConsumers) != 0 {
 		t.Fatalf("apply of 5 consumers: %v", env.Sandbox.Counts())
 	}
 	env.Sandbox.ResetCounts()
@@ -173,8 +171,8 @@ resource "codat_webhook_consumer" "test" {
 		t.Fatalf("plan after apply is not empty: %s", run)
 	}
 	t.Logf("plan of 5 webhook consumers: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 1 || got[routeListWebhooks] != 1 {
-		t.Errorf("plan of 5 consumers made %v; want one %s", got, routeListWebhooks)
+	if got := env.Sandbox.Counts(); len(got) != 1 || got[sandbox.RouteListWebhookConsumers] != 1 {
+		t.Errorf("plan of 5 consumers made %v; want one %s", got, sandbox.RouteListWebhookConsumers)
 	}
 	if run := tf.destroy(); !run.ok() {
 		t.Fatal(run)
@@ -507,7 +505,7 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Both attempts are cut before Codat acts.
-				PreConfig:   func() { env.Sandbox.InjectFault("POST /webhooks", sandbox.FaultDropBefore, 2) },
+				PreConfig:   func() { env.Sandbox.InjectFault(sandbox.RouteCreateWebhookConsumer, sandbox.FaultDropBefore, 2) },
 				Config:      cfg,
 				ExpectError: acctest.ErrorRegexp(`Unable to create Codat webhook consumer`, `unknown outcome`, `did not create it: apply again`),
 			},
@@ -517,7 +515,7 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 					if n := len(env.Sandbox.WebhookConsumers()); n != 0 {
 						t.Fatalf("%d consumers after the failed apply", n)
 					}
-					env.Sandbox.InjectFault("POST /webhooks", sandbox.FaultDropAfter, 2)
+					env.Sandbox.InjectFault(sandbox.RouteCreateWebhookConsumer, sandbox.FaultDropAfter, 2)
 				},
 				Config: cfg,
 				Check: func(s *terraform.State) error {

@@ -23,8 +23,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const sandboxTokenRoute = "POST /xero/connect/token"
-
 // sandboxTokenURL serves a fresh sandbox and returns it with its fake Xero token endpoint.
 func sandboxTokenURL(t *testing.T) (*sandbox.Sandbox, string) {
 	t.Helper()
@@ -74,7 +72,7 @@ func TestCheckXeroCredentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := sb.Count(sandboxTokenRoute)
+			before := sb.Count(sandbox.RouteXeroToken)
 			got, err := checkXeroCredentials(context.Background(), tt.url, tt.clientID, tt.secret)
 			if got != tt.want {
 				t.Fatalf("verdict %s (error %v), want %s", got, err, tt.want)
@@ -90,7 +88,7 @@ func TestCheckXeroCredentials(t *testing.T) {
 			}
 			// One request per check: a refused pair is not tried again in another form.
 			if tt.url == tokenURL {
-				if n := sb.Count(sandboxTokenRoute) - before; n != 1 {
+				if n := sb.Count(sandbox.RouteXeroToken) - before; n != 1 {
 					t.Fatalf("%d token requests, want 1", n)
 				}
 			}

@@ -144,7 +144,7 @@ variable "xero_client_secret" {
 			if !acctest.ErrorRegexp(`Masked Xero credential`, `client_id has the form of a masked credential`).MatchString(run.output) {
 				t.Errorf("apply failed without naming the masked client id:\n%s", run)
 			}
-			if n := env.Sandbox.Count(routePutCredentials); n != 0 {
+			if n := env.Sandbox.Count(sandbox.RoutePutCredentials); n != 0 {
 				t.Errorf("%d credential writes reached Codat", n)
 			}
 			if err := expectXeroCredentials(env, xeroSecret1)(nil); err != nil {
@@ -345,7 +345,7 @@ resource "codat_xero_integration" "this" {
 			t.Errorf("codat.ClientCredentialForms lacks the %s", name)
 		}
 	}
-	if n := env.Sandbox.Count(routePutCredentials); n != 0 {
+	if n := env.Sandbox.Count(sandbox.RoutePutCredentials); n != 0 {
 		t.Errorf("%d credential writes reached the sandbox", n)
 	}
 }

@@ -34,20 +34,8 @@ const (
 	xeroSecret2 = "xs2-Lr5tG8kW2qZ7nC4vB9mX1pH6jD3fS0aE"
 )
 
-// Sandbox counter names of the routes the Xero integration uses.
-const (
-	routeXeroToken         = "POST /xero/connect/token"
-	routeGetIntegration    = "GET /integrations/{platformKey}"
-	routeSetEnabled        = "PUT /integrations/{platformKey}/enabled"
-	routeGetCredentials    = "GET /integrations/credentials/{platformKey}"
-	routePutCredentials    = "PUT /integrations/credentials/{platformKey}"
-	routeDeleteCredentials = "DELETE /integrations/credentials/{platformKey}"
-	routeGetSettings       = "GET /settings/integrations/{integrationId}"
-	routePatchSettings     = "PATCH /settings/integrations/{integrationId}"
-)
-
 // The requests of one refresh: integration, masked credentials, settings.
-var xeroRefresh = map[string]int{routeGetIntegration: 1, routeGetCredentials: 1, routeGetSettings: 1}
+var xeroRefresh = map[string]int{sandbox.RouteGetIntegration: 1, sandbox.RouteGetCredentials: 1, sandbox.RouteGetIntegrationSettings: 1}
 
 func xeroWriteOnly(version int, secret string, extra ...string) string {
 	return fmt.Sprintf(`
@@ -189,7 +177,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "create", map[string]int{
-						routeXeroToken: 1, routePutCredentials: 1, routeSetEnabled: 1, routePatchSettings: 1,
+						sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 					}),
 					expectXeroCredentials(env, xeroSecret1),
 					func(*terraform.State) error {
@@ -232,7 +220,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Int64Exact(2)),
 				),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "rotate", xeroRefresh, map[string]int{routeXeroToken: 1, routePutCredentials: 1}),
+					expectRequests(t, env, "rotate", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					expectXeroCredentials(env, xeroSecret2),
 				),
 			},
@@ -293,7 +281,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "repair removed credentials", xeroRefresh, map[string]int{routeXeroToken: 1, routePutCredentials: 1}),
+					expectRequests(t, env, "repair removed credentials", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					expectXeroCredentials(env, xeroSecret2),
 				),
 			},
@@ -339,7 +327,7 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if got := env.Sandbox.Counts(); !maps.Equal(got, map[string]int{routeXeroToken: 1}) {
+					if got := env.Sandbox.Counts(); !maps.Equal(got, map[string]int{sandbox.RouteXeroToken: 1}) {
 						t.Fatalf("a rejected create made requests %v", got)
 					}
 					if creds := env.Sandbox.XeroCredentials(); len(creds) != 0 {
@@ -357,10 +345,10 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if n := env.Sandbox.Count(routePutCredentials); n != 0 {
+					if n := env.Sandbox.Count(sandbox.RoutePutCredentials); n != 0 {
 						t.Fatalf("a rejected update sent the credentials %d times", n)
 					}
-					if n := env.Sandbox.Count(routeXeroToken); n != 1 {
+					if n := env.Sandbox.Count(sandbox.RouteXeroToken); n != 1 {
 						t.Fatalf("a rejected update asked the token endpoint %d times", n)
 					}
 					if err := expectXeroCredentials(env, xeroSecret1)(nil); err != nil {
@@ -419,7 +407,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectSandbox(true, false),
-					expectRequests(t, env, "enable and switch to continuous", xeroRefresh, map[string]int{routeSetEnabled: 1, routePatchSettings: 1}),
+					expectRequests(t, env, "enable and switch to continuous", xeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1}),
 				),
 			},
 			{
@@ -490,7 +478,7 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "change client_secret", xeroRefresh, map[string]int{routeXeroToken: 1, routePutCredentials: 1}),
+					expectRequests(t, env, "change client_secret", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					expectXeroCredentials(env, xeroSecret2),
 				),
 			},
@@ -549,7 +537,7 @@ provider "codat" {
 				PreConfig: func() {
 					env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret2)
 					// The legacy route documents no 5xx; a dropped connection fails the step as well.
-					env.Sandbox.InjectFault(routeSetEnabled, sandbox.FaultDropBefore, 1)
+					env.Sandbox.InjectFault(sandbox.RouteSetIntegrationEnabled, sandbox.FaultDropBefore, 1)
 				},
 				Config:      rotatedAndDisabled,
 				ExpectError: acctest.ErrorRegexp(`Unable to enable or disable the Codat Xero integration`),
@@ -569,7 +557,7 @@ provider "codat" {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectRequests(t, env, "finish a failed update", xeroRefresh, map[string]int{routeSetEnabled: 1}),
+				Check: expectRequests(t, env, "finish a failed update", xeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1}),
 			},
 		},
 	})
@@ -605,7 +593,7 @@ provider "codat" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				expectXeroCredentials(env, xeroSecret1),
 				expectRequests(t, env, "create, Xero unreachable", map[string]int{
-					routePutCredentials: 1, routeSetEnabled: 1, routePatchSettings: 1,
+					sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 				}),
 			),
 		}},
@@ -626,7 +614,7 @@ func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				expectXeroCredentials(env, xeroSecret1),
 				expectRequests(t, env, "create unverified", map[string]int{
-					routePutCredentials: 1, routeSetEnabled: 1, routePatchSettings: 1,
+					sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 				}),
 			),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -678,7 +666,7 @@ func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 				},
 				ConfigStateChecks: writeOnlyStateChecks(xeroSecret1),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "first apply after import", xeroRefresh, map[string]int{routeXeroToken: 1, routePutCredentials: 1}),
+					expectRequests(t, env, "first apply after import", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					expectXeroCredentials(env, xeroSecret1),
 				),
 			},
