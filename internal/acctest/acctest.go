@@ -26,7 +26,12 @@ const ProviderName = "codat"
 // Main prepares the environment terraform-plugin-testing needs and runs the package's tests: it finds the
 // terraform binary on PATH, keeps Terraform away from the network, and gives Terraform a CLI configuration of
 // its own so a machine-wide one (or a TF_CLI_CONFIG_FILE naming a missing file) cannot interfere.
+//
+// When terraform started the test binary as its provider plugin (see NewCLI), Main serves the provider instead.
 func Main(m *testing.M) {
+	if serveProviderIfAsked() {
+		return
+	}
 	os.Exit(run(m))
 }
 

@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // everyKindConfig holds one of every resource and data source, against baseURL. The resources name each other by
@@ -145,20 +146,20 @@ func authorisedAccount(t *testing.T, env *acctest.Env) objectIDs {
 func TestAccBaseURL_wrongServerNeverEmptiesTheState(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	tf := newTFCLI(t)
+	tf := acctest.NewCLI(t)
 	ids := authorisedAccount(t, env)
-	tf.writeConfig(everyKindConfig(env, env.URL, ids))
-	if run := tf.apply(); !run.ok() {
+	tf.WriteConfig(everyKindConfig(env, env.URL, ids))
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("apply: %s", run)
 	}
-	if empty, run := tf.planIsEmpty(); !empty {
+	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Fatalf("plan after apply is not empty: %s", run)
 	}
-	want := stateAddresses(tf.state())
+	want := stateAddresses(tf.State())
 	if len(want) != 5 {
 		t.Fatalf("state holds %v, want one object of each of the 5 resource types", want)
 	}
-	before := takeInventory(env.Sandbox, tf.state())
+	before := takeInventory(env.Sandbox, tf.State())
 	before.check(t, "after apply")
 
 	// The sandbox unwrapped by the contract check, which would rightly flag the prefixed paths as no operation.
@@ -188,27 +189,27 @@ func TestAccBaseURL_wrongServerNeverEmptiesTheState(t *testing.T) {
 	}
 	for _, w := range wrong {
 		env.Sandbox.ResetCounts()
-		tf.writeConfig(everyKindConfig(env, w.url, ids))
+		tf.WriteConfig(everyKindConfig(env, w.url, ids))
 		for _, args := range [][]string{
 			{"apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"},
 			{"plan", "-input=false", "-no-color"},
 			{"destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color"},
 		} {
-			run := tf.run(args...)
+			run := tf.Run(args...)
 			t.Logf("%s: %s", w.name, run)
-			if run.ok() {
+			if run.OK() {
 				t.Errorf("%s: terraform %s succeeded, want it to fail: %s", w.name, args[0], run)
 			}
-			out := strings.Join(strings.Fields(run.output), " ")
+			out := strings.Join(strings.Fields(run.Output), " ")
 			for _, s := range w.want {
 				if !strings.Contains(out, s) {
 					t.Errorf("%s: terraform %s output does not say %q: %s", w.name, args[0], s, run)
 				}
 			}
-			if got := stateAddresses(tf.state()); !slices.Equal(got, want) {
+			if got := stateAddresses(tf.State()); !slices.Equal(got, want) {
 				t.Errorf("%s: after terraform %s the state holds %v, want %v", w.name, args[0], got, want)
 			}
-			takeInventory(env.Sandbox, tf.state()).check(t, w.name+": after terraform "+args[0])
+			takeInventory(env.Sandbox, tf.State()).check(t, w.name+": after terraform "+args[0])
 		}
 		if n := env.Sandbox.TotalCalls(); n != 0 {
 			t.Errorf("%s: the sandbox answered %d API calls through the wrong base_url: %v", w.name, n, env.Sandbox.Counts())
@@ -216,24 +217,24 @@ func TestAccBaseURL_wrongServerNeverEmptiesTheState(t *testing.T) {
 	}
 
 	// Back on the right base URL nothing is missing, so nothing would be created twice.
-	tf.writeConfig(everyKindConfig(env, env.URL, ids))
-	if run := tf.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); !run.ok() {
+	tf.WriteConfig(everyKindConfig(env, env.URL, ids))
+	if run := tf.Run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); !run.OK() {
 		t.Fatalf("refresh through the right base_url: %s", run)
 	}
-	empty, run := tf.planIsEmpty()
+	empty, run := tf.PlanIsEmpty()
 	if !empty {
 		t.Errorf("plan after the wrong base_urls is not empty: %s", run)
 	}
-	if got := stateAddresses(tf.state()); !slices.Equal(got, want) {
+	if got := stateAddresses(tf.State()); !slices.Equal(got, want) {
 		t.Errorf("the state holds %v, want %v", got, want)
 	}
-	takeInventory(env.Sandbox, tf.state()).check(t, "back on the right base_url")
-	if run := tf.destroy(); !run.ok() {
+	takeInventory(env.Sandbox, tf.State()).check(t, "back on the right base_url")
+	if run := tf.Destroy(); !run.OK() {
 		t.Fatalf("destroy: %s", run)
 	}
 }
 
-func stateAddresses(objects []tfStateObject) []string {
+func stateAddresses(objects []tfdriver.StateObject) []string {
 	var out []string
 	for _, o := range objects {
 		out = append(out, o.Address)

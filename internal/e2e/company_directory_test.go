@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"encoding/json"
@@ -28,14 +28,14 @@ func TestAccCompanyDirectory_fewCustomersAmongManyCompanies(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.Sandbox.AddCompanies("Someone else's customer", 50_000)
-	tf := newTFCLI(t)
+	tf := acctest.NewCLI(t)
 	const customers = 5
-	tf.writeConfig(customersConfig(env, customers))
-	if run := tf.apply(); !run.ok() {
+	tf.WriteConfig(customersConfig(env, customers))
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("apply: %s", run)
 	}
 	env.Sandbox.ResetCounts()
-	if empty, run := tf.planIsEmpty(); !empty {
+	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Fatalf("the plan after apply is not empty: %s", run)
 	}
 	got := readsOf(env.Sandbox)
@@ -57,14 +57,14 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, func(o *sandbox.Options) { o.OmitIntegrationKey = omitKey })
 			env.Sandbox.AddCompanies("Someone else's customer", 30)
-			tf := newTFCLI(t)
+			tf := acctest.NewCLI(t)
 			const customers = 6
-			tf.writeConfig(customersConfig(env, customers))
-			if run := tf.apply(); !run.ok() {
+			tf.WriteConfig(customersConfig(env, customers))
+			if run := tf.Apply(); !run.OK() {
 				t.Fatalf("apply: %s", run)
 			}
 			env.Sandbox.ResetCounts()
-			if empty, run := tf.planIsEmpty(); !empty {
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Fatalf("the plan after apply is not empty: %s", run)
 			}
 			// The first read is a GET; the second asks for the count (a one-company page); one page answers the rest.
@@ -74,7 +74,7 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 
 			ids := map[string]string{} // customer key -> company id
 			conns := map[string]string{}
-			for _, o := range tf.state() {
+			for _, o := range tf.State() {
 				m := customerKeyPattern.FindStringSubmatch(o.Address)
 				if m == nil {
 					continue
@@ -82,9 +82,9 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 				key := m[1]
 				switch o.Type {
 				case "codat_company":
-					ids[key] = o.attr("id")
+					ids[key] = o.Attr("id")
 				case "codat_connection":
-					conns[key] = o.attr("id")
+					conns[key] = o.Attr("id")
 				}
 			}
 			if len(ids) != customers || len(conns) != customers {
@@ -102,7 +102,7 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 			must(env.Sandbox.AuthorizeConnection(ids["c003"], conns["c003"]))
 
 			env.Sandbox.ResetCounts()
-			if run := tf.run("plan", "-input=false", "-no-color", "-out=drift.tfplan"); !run.ok() {
+			if run := tf.Run("plan", "-input=false", "-no-color", "-out=drift.tfplan"); !run.OK() {
 				t.Fatalf("plan: %s", run)
 			}
 			// Read on their own: the first company (a GET), the deleted company's connection and the deleted
@@ -114,8 +114,8 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 					"connections on their own", reads)
 			}
 
-			show := tf.run("show", "-json", "drift.tfplan")
-			if !show.ok() {
+			show := tf.Run("show", "-json", "drift.tfplan")
+			if !show.OK() {
 				t.Fatalf("show: %s", show)
 			}
 			var plan struct {
@@ -136,8 +136,8 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 					} `json:"values"`
 				} `json:"prior_state"`
 			}
-			if err := json.Unmarshal([]byte(show.output), &plan); err != nil {
-				t.Fatalf("decoding the plan: %v\n%s", err, show.output)
+			if err := json.Unmarshal([]byte(show.Output), &plan); err != nil {
+				t.Fatalf("decoding the plan: %v\n%s", err, show.Output)
 			}
 			actions := map[string]string{}
 			for _, rc := range plan.ResourceChanges {
@@ -168,10 +168,10 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 				t.Errorf("the refreshed status of the authorised connection is %q, want %q", status, sandbox.ConnectionLinked)
 			}
 
-			if run := tf.run("apply", "-input=false", "-no-color", "drift.tfplan"); !run.ok() {
+			if run := tf.Run("apply", "-input=false", "-no-color", "drift.tfplan"); !run.OK() {
 				t.Fatalf("apply of the repairs: %s", run)
 			}
-			if empty, run := tf.planIsEmpty(); !empty {
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Fatalf("the plan after the repairs is not empty: %s", run)
 			}
 			if c, ok := env.Sandbox.Company(ids["c001"]); !ok || c.Name != "Customer 001" {

@@ -1,52 +1,22 @@
-package provider_test
+package e2e_test
 
 import (
-	"bytes"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-var (
-	buildOnce   sync.Once
-	pluginDir   string
-	buildOutput []byte
-	buildErr    error
-)
-
-// devOverrideConfig builds the provider once per test binary and returns a Terraform CLI configuration that
-// uses it through dev_overrides, so terraform runs offline without `terraform init`.
-func devOverrideConfig(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		pluginDir = filepath.Join(acctest.RunDir(), "plugins")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-codat"), "../..")
-		buildOutput, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("building the provider: %v\n%s", buildErr, buildOutput)
-	}
-	cfg := filepath.Join(t.TempDir(), "terraformrc")
-	body := "provider_installation {\n  dev_overrides {\n    \"terraform-codat/codat\" = \"" + pluginDir + "\"\n  }\n  direct {}\n}\ndisable_checkpoint = true\n"
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-// Every example folder is terraform fmt-clean and passes terraform validate against the built provider, import
-// blocks and the quickstart (with its local module) included.
+// Every example folder is terraform fmt-clean and passes terraform validate against the provider, import blocks and
+// the quickstart (with its local module) included.
 func TestExamplesValidate(t *testing.T) {
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		t.Skip("set TF_ACC_TERRAFORM_PATH or TF_ACC=1 (make test does) to validate the examples with terraform")
-	}
+	acctest.PreCheck(t)
 	var dirs []string
 	err := filepath.WalkDir("../../examples", func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tf") && !slices.Contains(dirs, filepath.Dir(path)) {
@@ -60,49 +30,108 @@ func TestExamplesValidate(t *testing.T) {
 	if len(dirs) < 11 {
 		t.Fatalf("found only %d example folders: %v", len(dirs), dirs)
 	}
-	cliConfig := devOverrideConfig(t)
 	for _, dir := range dirs {
 		rel, _ := filepath.Rel("../../examples", dir)
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
-			work := t.TempDir()
+			tf := acctest.NewCLI(t)
 			// The folder with its subfolders (the quickstart's local module), as .tf files.
-			files := map[string]string{}
-			err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-				if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tf") {
-					files[path], _ = filepath.Rel(dir, path)
-				}
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			copyExample(t, dir, tf.Dir)
 			// Resource and data-source examples leave the provider set-up to examples/provider, as the docs show.
 			if !strings.HasPrefix(rel, "provider") && !strings.HasPrefix(rel, "quickstart") {
-				files["../../examples/provider/provider.tf"] = "provider.tf"
-			}
-			for from, to := range files {
-				b, err := os.ReadFile(from)
-				if err != nil {
-					t.Fatal(err)
-				}
-				to = filepath.Join(work, to)
-				if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(to, b, 0o600); err != nil {
-					t.Fatal(err)
-				}
+				copyExample(t, "../../examples/provider", tf.Dir)
 			}
 			// terraform get installs local modules only, offline, and leaves providers to dev_overrides.
 			for _, args := range [][]string{{"fmt", "-check", "-diff", "-recursive"}, {"get", "-no-color"}, {"validate", "-no-color"}} {
-				cmd := exec.Command(bin, append([]string{"-chdir=" + work}, args...)...)
-				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
-				var out bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &out
-				if err := cmd.Run(); err != nil {
-					t.Errorf("terraform %s in examples/%s: %v\n%s", strings.Join(args, " "), rel, err, out.String())
+				if run := tf.Run(args...); !run.OK() {
+					t.Errorf("in examples/%s: %s", rel, run)
 				}
+			}
+		})
+	}
+}
+
+// The configurations users copy read the mapping after the mappings: the mapping example, and the quickstart's
+// customer module with mappings made outside it (read_mapping_after). Each is applied as a user does: the
+// customer's objects first, the SMB user authorises Xero, then the mappings, after which the read-back already
+// reports them connected.
+func TestAccBankFeedMappingDataSource_examplesReadAfterMappings(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../../examples/resources/codat_bank_feed_account_mapping/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, err := os.ReadFile("../../examples/quickstart/customer/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const quickstartRoot = `
+module "customer" {
+  source = "./customer"
+  key    = "acme"
+  name   = "Acme Bakery Ltd"
+  accounts = {
+    current = { type = "checking", number = "12345678", balance = 1520.35 }
+    savings = { type = "savings", number = "12345679", balance = 10000 }
+  }
+  read_mapping_after = [codat_bank_feed_account_mapping.account]
+}
+
+resource "codat_bank_feed_account_mapping" "account" {
+  for_each          = toset(["acme-current", "acme-savings"])
+  company_id        = module.customer.company_id
+  connection_id     = module.customer.connection_id
+  source_account_id = each.key
+}
+
+output "acme_feeds" {
+  value = { for a in module.customer.mapping.accounts : a.source_account_id => a.status }
+}
+`
+	for _, tc := range []struct {
+		name, config, setup string
+		module              bool
+		want                map[string]string
+	}{
+		{"mapping example", string(example), "codat_bank_feed_account.current", false,
+			map[string]string{"acme-current-001": "connected"}},
+		{"quickstart module", quickstartRoot, "module.customer.codat_bank_feed_account.account", true,
+			map[string]string{"acme-current": "connected", "acme-savings": "connected"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
+			tf := acctest.NewCLI(t)
+			tf.WriteConfig(cliProviderConfig(env) + tc.config)
+			if tc.module {
+				dir := filepath.Join(tf.Dir, "customer")
+				if err := os.Mkdir(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "main.tf"), module, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if run := tf.Run("get", "-no-color"); !run.OK() {
+					t.Fatalf("terraform get: %s", run)
+				}
+			}
+			if run := tf.Apply("-target=" + tc.setup); !run.OK() {
+				t.Fatalf("apply of the customer's objects: %s", run)
+			}
+			env.AuthorizeOnlyConnection(t)
+			if run := tf.Apply(); !run.OK() {
+				t.Fatalf("apply of the mappings: %s", run)
+			}
+			var got map[string]string
+			tf.Output("acme_feeds", &got)
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("after the apply that made the mappings the read-back reports %v, want %v", got, tc.want)
+			}
+			if empty, run := tf.PlanIsEmpty(); !empty {
+				t.Errorf("the plan after apply is not empty: %s", run)
+			}
+			if run := tf.Destroy(); !run.OK() {
+				t.Fatalf("destroy: %s", run)
 			}
 		})
 	}

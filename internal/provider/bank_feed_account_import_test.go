@@ -79,7 +79,7 @@ func variantsConfig(env *acctest.Env, variants map[string]string) string {
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	b.WriteString(env.ProviderConfig() + companyAndConnection)
+	b.WriteString(env.ProviderConfig() + acctest.CompanyAndConnection)
 	for _, name := range names {
 		fmt.Fprintf(&b, `
 resource "codat_bank_feed_account" %q {
@@ -115,7 +115,7 @@ func TestAccBankFeedAccountResource_importsEveryVariant(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -148,7 +148,7 @@ func TestAccBankFeedAccountResource_importsEveryV1Variant(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           variantsConfig(env, variants),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},

@@ -20,7 +20,7 @@ import (
 )
 
 // twoAccounts is a company, its Xero connection and two GBP source accounts.
-const twoAccounts = companyAndConnection + `
+const twoAccounts = acctest.CompanyAndConnection + `
 resource "codat_bank_feed_account" "current" {
   company_id     = codat_company.test.id
   connection_id  = codat_connection.test.id
@@ -45,31 +45,6 @@ resource "codat_bank_feed_account" "savings" {
   balance        = 2500
 }
 `
-
-// authorizeOnlyConnection plays the SMB user authorising the sandbox's single connection.
-func authorizeOnlyConnection(t *testing.T, env *acctest.Env) (companyID, connectionID string) {
-	t.Helper()
-	c := onlyCompany(t, env)
-	conns := env.Sandbox.Connections(c.ID)
-	if len(conns) != 1 {
-		t.Fatalf("sandbox holds %d connections, want 1", len(conns))
-	}
-	if err := env.Sandbox.AuthorizeConnection(c.ID, conns[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	return c.ID, conns[0].ID
-}
-
-func targetNamed(t *testing.T, env *acctest.Env, companyID, connectionID, name string) sandbox.TargetAccount {
-	t.Helper()
-	for _, ta := range env.Sandbox.TargetAccounts(companyID, connectionID) {
-		if ta.Name == name {
-			return ta
-		}
-	}
-	t.Fatalf("no Xero account named %q", name)
-	return sandbox.TargetAccount{}
-}
 
 func TestAccBankFeedAccountMappingResource_lifecycle(t *testing.T) {
 	t.Parallel()
@@ -107,14 +82,14 @@ resource "codat_bank_feed_account_mapping" "savings" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
 				// The SMB user authorised Xero; the API maps both accounts and waits until they are connected.
 				PreConfig: func() {
-					companyID, connectionID = authorizeOnlyConnection(t, env)
-					targetID = targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
+					companyID, connectionID = env.AuthorizeOnlyConnection(t)
+					targetID = env.TargetNamed(t, companyID, connectionID, "Business Current Account").ID
 				},
 				Config:          mappings,
 				ConfigVariables: vars,
@@ -175,7 +150,7 @@ resource "codat_bank_feed_account_mapping" "savings" {
 			{
 				// Another target account: updated in place (disconnect, then map to the new target).
 				PreConfig: func() {
-					targetID = targetNamed(t, env, companyID, connectionID, "Business Savings Account").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Business Savings Account").ID
 				},
 				Config:          mappings,
 				ConfigVariables: vars,
@@ -210,12 +185,12 @@ func TestAccBankFeedAccountMappingResource_bankFeedsUnsupported(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
 				PreConfig: func() {
-					companyID, connectionID := authorizeOnlyConnection(t, env)
+					companyID, connectionID := env.AuthorizeOnlyConnection(t)
 					if err := env.Sandbox.SetBankFeedsSupported(companyID, connectionID, false); err != nil {
 						t.Fatal(err)
 					}
@@ -265,17 +240,6 @@ func (a anyOf) CheckValue(v any) error {
 
 func (a anyOf) String() string { return fmt.Sprintf("any of %d values", len(a)) }
 
-// targetsNamed counts the Xero accounts of the connection's organisation with the given name.
-func targetsNamed(env *acctest.Env, companyID, connectionID, name string) int {
-	n := 0
-	for _, ta := range env.Sandbox.TargetAccounts(companyID, connectionID) {
-		if ta.Name == name {
-			n++
-		}
-	}
-	return n
-}
-
 // savingsMapping maps acc-savings without a target account ("create a new Xero account") from the given day.
 func savingsMapping(feedStart string) string {
 	return fmt.Sprintf(`
@@ -297,7 +261,7 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 	first, second := time.Now().AddDate(0, -2, 0).Format(time.DateOnly), time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 	var companyID, connectionID, targetID string
 	oneXeroAccount := func(*terraform.State) error {
-		if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+		if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 			return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 		}
 		a, _ := env.Sandbox.SourceAccount(companyID, connectionID, "acc-savings")
@@ -309,14 +273,14 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
-				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
+				PreConfig: func() { companyID, connectionID = env.AuthorizeOnlyConnection(t) },
 				Config:    env.ProviderConfig() + twoAccounts + savingsMapping(first),
 				Check: func(*terraform.State) error {
-					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Dave Savings").ID
 					return oneXeroAccount(nil)
 				},
 			},
@@ -365,7 +329,7 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 
   feed_start_date`, 1)
 	fedIntoSameAccount := func(*terraform.State) error {
-		if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+		if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 			return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 		}
 		if a, _ := env.Sandbox.SourceAccount(companyID, connectionID, "acc-savings"); a.Status != sandbox.AccountConnected || a.TargetAccountID != targetID {
@@ -380,14 +344,14 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + accounts("22222222")},
 			{
-				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
+				PreConfig: func() { companyID, connectionID = env.AuthorizeOnlyConnection(t) },
 				Config:    env.ProviderConfig() + accounts("22222222") + savingsMapping(feedStart),
 				Check: func(*terraform.State) error {
-					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Dave Savings").ID
 					return nil
 				},
 			},
@@ -477,12 +441,12 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkSandboxEmpty(env),
+				CheckDestroy:             env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{Config: providerConfigNoRetries(t, env) + twoAccounts},
 					{
 						PreConfig: func() {
-							companyID, connectionID = authorizeOnlyConnection(t, env)
+							companyID, connectionID = env.AuthorizeOnlyConnection(t)
 							env.Sandbox.ResetCounts()
 							env.Sandbox.InjectFault(sandbox.RouteCreateMapping, tc.fault, tc.count)
 						},
@@ -493,7 +457,7 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 						},
 						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 						Check: func(*terraform.State) error {
-							if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+							if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 								return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 							}
 							if got := env.Sandbox.Count(sandbox.RouteCreateMapping); got < tc.minPosts || got > tc.maxPosts {
@@ -516,60 +480,6 @@ type lazyExact func() string
 
 func (f lazyExact) CheckValue(v any) error { return knownvalue.StringExact(f()).CheckValue(v) }
 func (f lazyExact) String() string         { return f() }
-
-// Codat takes longer to connect the feed than timeouts.create allows: the apply succeeds with a warning and records
-// the mapping Codat accepted, not tainted, so that the next plan is empty and the next refresh reads its progress.
-// Failing, with nothing recorded, would leave the mapping outside Terraform, and a re-apply would be refused.
-func TestAccBankFeedAccountMappingResource_createTimeout(t *testing.T) {
-	t.Parallel()
-	env, clock := mappingEnv(t)
-	tf := newTFCLI(t)
-	base, mapped := mappingCustomer(env)
-	tf.writeConfig(base)
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply: %s", run)
-	}
-	companyID, connectionID := authorizeOnlyConnection(t, env)
-	// The feed connects a minute after mapping, on a clock that moves only below: the wait runs out, whatever the
-	// machine's speed.
-	tf.writeConfig(strings.Replace(mapped, `account_id
-}`, `account_id
-
-  timeouts {
-    create = "2s"
-  }
-}`, 1))
-
-	run := tf.apply()
-	if !run.ok() {
-		t.Fatalf("the apply failed although Codat accepted the mapping: %s", run)
-	}
-	if !acctest.ErrorRegexp(`Warning: Mapping of source account "c000-current"`, `not connected yet`, `within 2s`,
-		`recorded in the state with status "connecting"`).MatchString(run.output) {
-		t.Errorf("no warning that the feed has not connected yet:\n%s", run.output)
-	}
-	o := mappingObject(t, tf, "after the timeout")
-	if o.Tainted || o.attr("status") != "connecting" {
-		t.Errorf("the mapping is recorded as %+v (tainted %t); want it connecting, not tainted", o.Attributes, o.Tainted)
-	}
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Errorf("the plan after the timeout is not empty: %s", run)
-	}
-	clock.set(clock.now().Add(time.Minute))
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply after the feed connected: %s", run)
-	}
-	o = mappingObject(t, tf, "after the feed connected")
-	if target := targetNamed(t, env, companyID, connectionID, "Customer 000 current"); o.attr("status") != "connected" || o.attr("target_account_id") != target.ID {
-		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
-	}
-	if n := targetsNamed(env, companyID, connectionID, "Customer 000 current"); n != 1 {
-		t.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatalf("destroy: %s", run)
-	}
-}
 
 // Codat's rules on targets reach the user as clear errors at apply (C10): a Xero account that already takes a feed
 // under another company using the same Xero app is refused with Codat's 400 and its remedy; the read-back offers
@@ -630,7 +540,7 @@ resource "codat_bank_feed_account" "other" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
@@ -652,7 +562,7 @@ resource "codat_bank_feed_account" "other" {
 					if err := env.Sandbox.LinkSameOrganisation(otherID, otherConn, companyID, connectionID); err != nil {
 						t.Fatal(err)
 					}
-					fedTarget = targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
+					fedTarget = env.TargetNamed(t, companyID, connectionID, "Business Current Account").ID
 					if err := env.Sandbox.MapAccount(otherID, otherConn, "other-current", fedTarget, time.Now()); err != nil {
 						t.Fatal(err)
 					}
@@ -699,14 +609,14 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: providerConfigNoRetries(t, env) + twoAccounts},
 			{
-				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
+				PreConfig: func() { companyID, connectionID = env.AuthorizeOnlyConnection(t) },
 				Config:    cfg(first),
 				Check: func(*terraform.State) error {
-					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Dave Savings").ID
 					return nil
 				},
 			},
@@ -740,7 +650,7 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
 				},
 				Check: func(*terraform.State) error {
-					if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+					if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 						return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 					}
 					return nil

@@ -17,7 +17,7 @@ import (
 func TestAccBankFeedAccountResource_refreshSharesListCall(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	cfg := env.ProviderConfig() + companyAndConnection + `
+	cfg := env.ProviderConfig() + acctest.CompanyAndConnection + `
 resource "codat_bank_feed_account" "test" {
   count          = 50
   company_id     = codat_company.test.id
@@ -33,7 +33,7 @@ resource "codat_bank_feed_account" "test" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

@@ -22,7 +22,7 @@ func integratedBeforeV2(o *sandbox.Options) {
 }
 
 func v1AccountsConfig(env *acctest.Env, debitName string) string {
-	return env.ProviderConfig() + companyAndConnection + fmt.Sprintf(`
+	return env.ProviderConfig() + acctest.CompanyAndConnection + fmt.Sprintf(`
 resource "codat_bank_feed_account" "debit" {
   company_id     = codat_company.test.id
   connection_id  = codat_connection.test.id
@@ -58,7 +58,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: v1AccountsConfig(env, "Business account"),
@@ -71,7 +71,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					conn := env.Sandbox.Connections(c.ID)[0]
 					types := map[string]string{}
 					for _, a := range env.Sandbox.SourceAccounts(c.ID, conn.ID) {
@@ -96,7 +96,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 			{
 				// Mapped and fed, the v1 account keeps an empty plan while its balance moves.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					conn := env.Sandbox.Connections(c.ID)[0]
 					if err := env.Sandbox.AuthorizeConnection(c.ID, conn.ID); err != nil {
 						t.Fatal(err)
@@ -104,7 +104,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 					if err := env.Sandbox.MapAccount(c.ID, conn.ID, "acc-debit", "", time.Now().AddDate(0, 0, -3)); err != nil {
 						t.Fatal(err)
 					}
-					pushTransactions(t, env, c.ID, conn.ID, "acc-debit",
+					env.PushTransactions(t, c.ID, conn.ID, "acc-debit",
 						map[string]any{"id": "t1", "date": today, "description": "Sale", "amount": 10, "balance": 109.99, "transactionType": "Credit"})
 				},
 				Config: v1AccountsConfig(env, "Renamed"),
@@ -128,7 +128,7 @@ func TestAccBankFeedAccountResource_v1TypeOnV2Client(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{{
 			Config:      v1AccountsConfig(env, "Business account"),
 			ExpectError: acctest.ErrorRegexp(`Unable to create source account`, `accountType`, `Debit and Credit are account types of`, `v1`, `before 2024-08-01`),

@@ -28,7 +28,7 @@ resource "codat_connection" "test" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: managed + `

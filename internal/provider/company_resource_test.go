@@ -13,16 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
-	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-// productsProgramme makes the sandbox's Codat client a participant of Codat's development programme, the only
-// clients the alpha product endpoints serve.
-func productsProgramme(o *sandbox.Options) { o.ProductsProgramme = true }
 
 func TestAccCompanyResource_lifecycle(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t, productsProgramme)
+	env := acctest.New(t, acctest.ProductsProgramme)
 	const addr = "codat_company.test"
 
 	full := env.ProviderConfig() + `
@@ -48,7 +43,7 @@ resource "codat_company" "test" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: full,
@@ -67,7 +62,7 @@ resource "codat_company" "test" {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if c.Name != "Bank of Dave" || c.Description != "customer 42" || len(c.Tags) != 2 || len(c.Products) != 1 {
 						return fmt.Errorf("sandbox holds %+v", c)
 					}
@@ -87,7 +82,7 @@ resource "codat_company" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(2)),
 				},
 				Check: func(*terraform.State) error {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if c.Description != "" || len(c.Tags) != 1 || c.Tags["region"] != "eu" || len(c.Products) != 2 {
 						return fmt.Errorf("sandbox holds %+v", c)
 					}
@@ -107,7 +102,7 @@ resource "codat_company" "test" {
 			{
 				// Deleted outside Terraform: the next plan creates it again.
 				PreConfig: func() {
-					if err := env.Sandbox.DeleteCompany(onlyCompany(t, env).ID); err != nil {
+					if err := env.Sandbox.DeleteCompany(env.OnlyCompany(t).ID); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -120,7 +115,7 @@ resource "codat_company" "test" {
 			{
 				// Renamed outside Terraform: the plan puts the configured name back in place.
 				PreConfig: func() {
-					if err := env.Sandbox.SetCompanyName(onlyCompany(t, env).ID, "Someone Else"); err != nil {
+					if err := env.Sandbox.SetCompanyName(env.OnlyCompany(t).ID, "Someone Else"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -129,7 +124,7 @@ resource "codat_company" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
 				Check: func(*terraform.State) error {
-					if c := onlyCompany(t, env); c.Name != "Bank of Dave & Sons" {
+					if c := env.OnlyCompany(t); c.Name != "Bank of Dave & Sons" {
 						return fmt.Errorf("sandbox company name %q after repair", c.Name)
 					}
 					return nil
@@ -152,7 +147,7 @@ resource "codat_company" "test" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -164,7 +159,7 @@ resource "codat_company" "test" {
 			},
 			{
 				PreConfig: func() {
-					if err := env.Sandbox.UpdateCompany(onlyCompany(t, env).ID, func(c *sandboxCompany) {
+					if err := env.Sandbox.UpdateCompany(env.OnlyCompany(t).ID, func(c *sandboxCompany) {
 						c.Products = []string{"lending"}
 					}); err != nil {
 						t.Fatal(err)
@@ -200,12 +195,12 @@ func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 	for name, attrs := range configs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t, productsProgramme)
+			env := acctest.New(t, acctest.ProductsProgramme)
 			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkSandboxEmpty(env),
+				CheckDestroy:             env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{
 						Config:           config,
@@ -228,7 +223,7 @@ func TestAccCompanyResource_tagLengthsInCharacters(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "codat_company" "test" {
@@ -301,13 +296,13 @@ resource "codat_company" "test" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
 				ExpectNonEmptyPlan: true,
 				Check: func(*terraform.State) error {
-					companyID = onlyCompany(t, env).ID
+					companyID = env.OnlyCompany(t).ID
 					return nil
 				},
 			},
@@ -327,7 +322,7 @@ resource "codat_company" "test" {
 `,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
-					if c := onlyCompany(t, env); c.ID != companyID {
+					if c := env.OnlyCompany(t); c.ID != companyID {
 						return fmt.Errorf("the company was replaced: %s, first %s", c.ID, companyID)
 					}
 					return nil

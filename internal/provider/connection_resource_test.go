@@ -36,7 +36,7 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + `
@@ -75,7 +75,7 @@ resource "codat_connection" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("QuickBooks Online")),
 				},
 				Check: func(*terraform.State) error {
-					if conns := env.Sandbox.Connections(onlyCompany(t, env).ID); len(conns) != 1 || conns[0].PlatformKey != "qhyg" {
+					if conns := env.Sandbox.Connections(env.OnlyCompany(t).ID); len(conns) != 1 || conns[0].PlatformKey != "qhyg" {
 						return fmt.Errorf("sandbox connections after replace: %+v", conns)
 					}
 					return nil
@@ -90,7 +90,7 @@ resource "codat_connection" "test" {
 			{
 				// The SMB user authorises the connection: status follows, and nothing is planned.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if err := env.Sandbox.AuthorizeConnection(c.ID, env.Sandbox.Connections(c.ID)[0].ID); err != nil {
 						t.Fatal(err)
 					}
@@ -104,7 +104,7 @@ resource "codat_connection" "test" {
 			{
 				// Deleted outside Terraform: re-created.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if err := env.Sandbox.DeleteConnection(c.ID, env.Sandbox.Connections(c.ID)[0].ID); err != nil {
 						t.Fatal(err)
 					}
@@ -153,7 +153,7 @@ data "codat_connection" "by_id" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("gbol"),
@@ -213,7 +213,7 @@ func TestAccConnectionResource_notFoundNamesTheMissingObject(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+		CheckDestroy:             env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:      connectionConfig(env, "xero"),
@@ -227,7 +227,7 @@ resource "codat_company" "test" {
 }
 `,
 				Check: func(*terraform.State) error {
-					companyID = onlyCompany(t, env).ID
+					companyID = env.OnlyCompany(t).ID
 					return nil
 				},
 			},

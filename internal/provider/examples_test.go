@@ -74,7 +74,7 @@ resource "codat_connection" "seed" {
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkSandboxEmpty(env),
+				CheckDestroy:             env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{Config: env.ProviderConfig() + seed},
 					step,

@@ -6,39 +6,17 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
-	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 type sandboxCompany = sandbox.Company
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-// checkSandboxEmpty is a CheckDestroy: after destroy the sandbox holds no company (and so no connection or account).
-func checkSandboxEmpty(env *acctest.Env) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if cs := env.Sandbox.Companies(); len(cs) != 0 {
-			return fmt.Errorf("sandbox still holds %d companies after destroy: %+v", len(cs), cs)
-		}
-		return nil
-	}
-}
-
-// onlyCompany is the sandbox's single company.
-func onlyCompany(t *testing.T, env *acctest.Env) sandbox.Company {
-	t.Helper()
-	cs := env.Sandbox.Companies()
-	if len(cs) != 1 {
-		t.Fatalf("sandbox holds %d companies, want 1", len(cs))
-	}
-	return cs[0]
-}
 
 var linkURLPattern = regexp.MustCompile(`^http://127\.0\.0\.1:\d+/link/companies/[0-9a-f-]{36}/connections/[0-9a-f-]{36}/start$`)
 

@@ -38,7 +38,7 @@ func createCompanies(t *testing.T, env *acctest.Env, n int, prefix string, tags 
 					body["tags"] = tags
 				}
 				var c struct{ ID string }
-				sandboxRequest(t, env, http.MethodPost, "/companies", body, &c)
+				env.Call(t, http.MethodPost, "/companies", body, &c)
 				ids[i] = c.ID
 			}
 		})
@@ -69,7 +69,7 @@ func TestProtocolList_companies(t *testing.T) {
 	plain := createCompanies(t, env, 2040, "Customer", nil)
 	retail := createCompanies(t, env, 3, "Retailer", map[string]string{"segment": "retail", "region": "uk"})
 	createCompanies(t, env, 2, "Wholesaler", map[string]string{"segment": "wholesale", "region": "uk"})
-	named := createSandboxCompany(t, env, "Bakery Ltd")
+	named := env.CreateCompany(t, "Bakery Ltd")
 	p := newProtoServer(t, env)
 
 	env.Sandbox.ResetCounts()
@@ -129,10 +129,10 @@ func TestProtocolList_connections(t *testing.T) {
 	companies := createCompanies(t, env, 3, "Customer", nil)
 	xero := map[string]string{}
 	for _, c := range companies {
-		xero[createSandboxConnection(t, env, c)] = c
+		xero[env.CreateConnection(t, c)] = c
 	}
 	var quickBooks string
-	sandboxRequest(t, env, http.MethodPost, "/companies/"+companies[0]+"/connections", map[string]string{"platformKey": "qhyg"}, &struct{ ID *string }{&quickBooks})
+	env.Call(t, http.MethodPost, "/companies/"+companies[0]+"/connections", map[string]string{"platformKey": "qhyg"}, &struct{ ID *string }{&quickBooks})
 	p := newProtoServer(t, env)
 
 	env.Sandbox.ResetCounts()
@@ -195,9 +195,9 @@ func TestProtocolList_connections(t *testing.T) {
 		t.Errorf("listing one company's connections made %v, want one GET /companies/{companyId}", counts)
 	}
 
-	_, diags = p.list("codat_connection", map[string]any{"company_id": testCompanyID}, false, 100)
+	_, diags = p.list("codat_connection", map[string]any{"company_id": acctest.TestCompanyID}, false, 100)
 	if !slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool {
-		return d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary == "Codat company "+testCompanyID+" not found"
+		return d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary == "Codat company "+acctest.TestCompanyID+" not found"
 	}) {
 		t.Errorf("connections of a company that does not exist: %s", diagText(diags))
 	}
@@ -216,10 +216,10 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	type account struct{ company, connection, id string }
 	var accounts []account
 	for i, c := range companies {
-		conn := createSandboxConnection(t, env, c)
+		conn := env.CreateConnection(t, c)
 		for j := range 1 + i%2 {
 			id := fmt.Sprintf("acc-%d-%d", i, j)
-			sandboxRequest(t, env, http.MethodPost, "/companies/"+c+"/connections/"+conn+"/connectionInfo/bankFeedAccounts",
+			env.Call(t, http.MethodPost, "/companies/"+c+"/connections/"+conn+"/connectionInfo/bankFeedAccounts",
 				map[string]any{"id": id, "accountName": "Account " + id, "accountType": "checking", "accountNumber": "1234" + id,
 					"currency": "GBP", "sortCode": "400000", "balance": 10.5 + float64(j)}, nil)
 			accounts = append(accounts, account{c, conn, id})
@@ -285,7 +285,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 		t.Errorf("a list limited to 1 listed the accounts of %d connections", n)
 	}
 
-	_, diags = p.list("codat_bank_feed_account", map[string]any{"company_id": companies[0], "connection_id": testConnectionID}, false, 100)
+	_, diags = p.list("codat_bank_feed_account", map[string]any{"company_id": companies[0], "connection_id": acctest.TestConnectionID}, false, 100)
 	if !slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool {
 		return d.Severity == tfprotov6.DiagnosticSeverityError && strings.HasPrefix(d.Summary, "Unable to list the source accounts")
 	}) {
@@ -312,12 +312,12 @@ func TestProtocolList_validation(t *testing.T) {
 		{"codat_company", map[string]any{"tags": elevenTags}, "map must contain at most 10 elements"},
 		{"codat_company", map[string]any{"tags": map[string]string{strings.Repeat("k", 28): "v"}}, "character count must be between 1 and 27"},
 		{"codat_company", map[string]any{"name": ""}, "string length must be at least 1"},
-		{"codat_connection", map[string]any{"company_id": testCompanyID, "platform_key": "gbol"}, ""},
+		{"codat_connection", map[string]any{"company_id": acctest.TestCompanyID, "platform_key": "gbol"}, ""},
 		{"codat_connection", map[string]any{"company_id": "acme"}, "must be a UUID as Codat issues it"},
 		{"codat_connection", map[string]any{"platform_key": "Xero"}, "must be four lowercase letters"},
-		{"codat_bank_feed_account", map[string]any{"company_id": testCompanyID, "connection_id": testConnectionID}, ""},
-		{"codat_bank_feed_account", map[string]any{"connection_id": testConnectionID}, `"company_id" must be specified when "connection_id" is specified`},
-		{"codat_bank_feed_account", map[string]any{"company_id": testCompanyID, "connection_id": "../x"}, "must not contain a slash"},
+		{"codat_bank_feed_account", map[string]any{"company_id": acctest.TestCompanyID, "connection_id": acctest.TestConnectionID}, ""},
+		{"codat_bank_feed_account", map[string]any{"connection_id": acctest.TestConnectionID}, `"company_id" must be specified when "connection_id" is specified`},
+		{"codat_bank_feed_account", map[string]any{"company_id": acctest.TestCompanyID, "connection_id": "../x"}, "must not contain a slash"},
 	}
 	for _, c := range cases {
 		diags := p.validateList(c.typeName, c.config)

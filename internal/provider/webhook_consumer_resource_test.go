@@ -147,41 +147,6 @@ func TestAccWebhookConsumerResource(t *testing.T) {
 	})
 }
 
-// Refreshing any number of consumers costs one GET /webhooks: measured on a plan of 5 consumers, and on a plan
-// with none in the state, which lists nothing.
-func TestAccWebhookConsumerResource_oneListPerPlan(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	tf := newTFCLI(t)
-	tf.writeConfig(env.ProviderConfig() + `
-resource "codat_webhook_consumer" "test" {
-  count       = 5
-  url         = "https://hooks.example.com/codat/${count.index}"
-  event_types = ["connection.connected"]
-}
-`)
-	if run := tf.apply(); !run.ok() {
-		t.Fatal(run)
-	}
-	if n := env.Sandbox.Count(sandbox.RouteCreateWebhookConsumer); n != 5 || env.Sandbox.Count(sandbox.RouteListWebhookConsumers) != 0 {
-		t.Fatalf("apply of 5 consumers: %v", env.Sandbox.Counts())
-	}
-	env.Sandbox.ResetCounts()
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Fatalf("plan after apply is not empty: %s", run)
-	}
-	t.Logf("plan of 5 webhook consumers: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 1 || got[sandbox.RouteListWebhookConsumers] != 1 {
-		t.Errorf("plan of 5 consumers made %v; want one %s", got, sandbox.RouteListWebhookConsumers)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatal(run)
-	}
-	if n := len(env.Sandbox.WebhookConsumers()); n != 0 {
-		t.Errorf("%d consumers left after destroy", n)
-	}
-}
-
 // eventReceiver is a consumer endpoint that records each message and hands it to the test.
 type eventReceiver struct {
 	*httptest.Server
@@ -341,7 +306,7 @@ resource "codat_webhook_consumer" "paused" {
 			if err := checkNoWebhookConsumers(env)(s); err != nil {
 				return err
 			}
-			return checkSandboxEmpty(env)(s)
+			return env.CheckEmpty()(s)
 		},
 		Steps: []resource.TestStep{
 			{

@@ -26,16 +26,7 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const (
-	xeroAddr     = "codat_xero_integration.test"
-	xeroClientID = "C0FFEE0000000000000000000000A1B2"
-	// Secrets as Xero Developer generates them; each test registers the ones its Xero app accepts.
-	xeroSecret1 = "xs1-9fK2mQ7vTzR4wL8pN3bH6cJ0dY5eA1sU"
-	xeroSecret2 = "xs2-Lr5tG8kW2qZ7nC4vB9mX1pH6jD3fS0aE"
-)
-
-// The requests of one refresh: integration, masked credentials, settings.
-var xeroRefresh = map[string]int{sandbox.RouteGetIntegration: 1, sandbox.RouteGetCredentials: 1, sandbox.RouteGetIntegrationSettings: 1}
+const xeroAddr = "codat_xero_integration.test"
 
 func xeroWriteOnly(version int, secret string, extra ...string) string {
 	return fmt.Sprintf(`
@@ -45,16 +36,7 @@ resource "codat_xero_integration" "test" {
   client_secret_wo_version = %d
 %s
 }
-`, xeroClientID, secret, version, strings.Join(extra, "\n"))
-}
-
-func xeroStoredSecret(secret string) string {
-	return fmt.Sprintf(`
-resource "codat_xero_integration" "test" {
-  client_id     = %q
-  client_secret = %q
-}
-`, xeroClientID, secret)
+`, acctest.XeroClientID, secret, version, strings.Join(extra, "\n"))
 }
 
 // expectRequests checks that the step's plan and apply (since the PreConfig that called ResetCounts) made exactly
@@ -77,31 +59,6 @@ func expectRequests(t *testing.T, env *acctest.Env, label string, want ...map[st
 }
 
 func resetCounts(env *acctest.Env) func() { return env.Sandbox.ResetCounts }
-
-// expectXeroCredentials checks what the sandbox stores, unmasked.
-func expectXeroCredentials(env *acctest.Env, secret string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		want := map[string]string{"clientId": xeroClientID, "clientSecret": secret}
-		if got := env.Sandbox.XeroCredentials(); !maps.Equal(got, want) {
-			return fmt.Errorf("sandbox stores Xero credentials %q, want %q", got, want)
-		}
-		return nil
-	}
-}
-
-// checkXeroIntegrationKept is the CheckDestroy of a configuration without disable_on_destroy and
-// delete_credentials_on_destroy: destroy left the integration as it was, enabled or not, with its credentials.
-func checkXeroIntegrationKept(env *acctest.Env, enabled bool, secret string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if err := expectXeroCredentials(env, secret)(nil); err != nil {
-			return fmt.Errorf("after destroy: %w", err)
-		}
-		if got := env.Sandbox.IntegrationEnabled(sandbox.XeroPlatformKey); got != enabled {
-			return fmt.Errorf("after destroy the Xero integration is enabled = %v, want it left at %v", got, enabled)
-		}
-		return nil
-	}
-}
 
 // checkXeroIntegrationDestroyed is the CheckDestroy of a configuration that opts in to both destroy actions: destroy
 // disabled the integration and removed the credentials.
@@ -154,19 +111,19 @@ func writeOnlyStateChecks(secrets ...string) []statecheck.StateCheck {
 func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret2),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: resetCounts(env),
-				Config:    env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1),
-				ConfigStateChecks: append(writeOnlyStateChecks(xeroSecret1),
+				Config:    env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1),
+				ConfigStateChecks: append(writeOnlyStateChecks(acctest.XeroSecret1),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("id"), knownvalue.StringExact("gbol")),
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(xeroClientID)),
+					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("continuous")),
@@ -179,7 +136,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					expectRequests(t, env, "create", map[string]int{
 						sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 					}),
-					expectXeroCredentials(env, xeroSecret1),
+					env.ExpectXeroCredentials(acctest.XeroSecret1),
 					func(*terraform.State) error {
 						if !env.Sandbox.IntegrationEnabled(sandbox.XeroPlatformKey) {
 							return fmt.Errorf("the Xero integration is not enabled")
@@ -192,23 +149,23 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 				// The version did not change, so a different secret in the configuration is not sent: Terraform
 				// cannot compare write-only values, the version stands for them.
 				PreConfig: resetCounts(env),
-				Config:    env.ProviderConfig() + xeroWriteOnly(1, xeroSecret2),
+				Config:    env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "no-op apply", xeroRefresh),
-					expectXeroCredentials(env, xeroSecret1),
+					expectRequests(t, env, "no-op apply", acctest.XeroRefresh),
+					env.ExpectXeroCredentials(acctest.XeroSecret1),
 				),
 			},
 			{
 				// Rotation: a new secret generated in Xero Developer replaces the old one there; bumping the
 				// version sends it to Codat exactly once.
 				PreConfig: func() {
-					env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret2)
+					env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret2)
 					env.Sandbox.ResetCounts()
 				},
-				Config: env.ProviderConfig() + xeroWriteOnly(2, xeroSecret2),
+				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
@@ -216,12 +173,12 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: append(writeOnlyStateChecks(xeroSecret1, xeroSecret2),
+				ConfigStateChecks: append(writeOnlyStateChecks(acctest.XeroSecret1, acctest.XeroSecret2),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Int64Exact(2)),
 				),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "rotate", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
-					expectXeroCredentials(env, xeroSecret2),
+					expectRequests(t, env, "rotate", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
+					env.ExpectXeroCredentials(acctest.XeroSecret2),
 				),
 			},
 			{
@@ -237,7 +194,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 						return fmt.Errorf("import gave %d instances", len(states))
 					}
 					attrs := states[0].Attributes
-					if want := strings.Repeat("X", len(xeroClientID)-4) + xeroClientID[len(xeroClientID)-4:]; attrs["client_id"] != want {
+					if want := strings.Repeat("X", len(acctest.XeroClientID)-4) + acctest.XeroClientID[len(acctest.XeroClientID)-4:]; attrs["client_id"] != want {
 						return fmt.Errorf("imported client_id %q, want the masked %q", attrs["client_id"], want)
 					}
 					if v, ok := attrs["client_secret_wo_version"]; ok && v != "" {
@@ -254,7 +211,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(xeroClientID)),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
 					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Int64Exact(2)),
 				}},
 			},
@@ -272,17 +229,17 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					}
 					env.Sandbox.ResetCounts()
 				},
-				Config: env.ProviderConfig() + xeroWriteOnly(2, xeroSecret2),
+				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(xeroClientID)),
+						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "repair removed credentials", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
-					expectXeroCredentials(env, xeroSecret2),
+					expectRequests(t, env, "repair removed credentials", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
+					env.ExpectXeroCredentials(acctest.XeroSecret2),
 				),
 			},
 			{
@@ -295,12 +252,12 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + xeroWriteOnly(2, xeroSecret2),
+				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectXeroCredentials(env, xeroSecret2),
+				Check: env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 		},
 	})
@@ -310,19 +267,19 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 	rejected := acctest.ErrorRegexp(`Xero rejected the client id and secret`, `client_id`, `answered invalid_client`,
 		`regenerated in Xero Developer`, `Nothing was stored in Codat`)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				// On create: the token endpoint is the only request.
 				PreConfig:   resetCounts(env),
-				Config:      env.ProviderConfig() + xeroWriteOnly(1, xeroSecret2),
+				Config:      env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
 				ExpectError: rejected,
 			},
 			{
@@ -334,13 +291,13 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 						t.Fatalf("a rejected create stored credentials")
 					}
 				},
-				Config: env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1),
-				Check:  expectXeroCredentials(env, xeroSecret1),
+				Config: env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1),
+				Check:  env.ExpectXeroCredentials(acctest.XeroSecret1),
 			},
 			{
 				// On update: the stored credentials stay as they were.
 				PreConfig:   resetCounts(env),
-				Config:      env.ProviderConfig() + xeroWriteOnly(2, xeroSecret2),
+				Config:      env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
 				ExpectError: rejected,
 			},
 			{
@@ -351,12 +308,12 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 					if n := env.Sandbox.Count(sandbox.RouteXeroToken); n != 1 {
 						t.Fatalf("a rejected update asked the token endpoint %d times", n)
 					}
-					if err := expectXeroCredentials(env, xeroSecret1)(nil); err != nil {
+					if err := env.ExpectXeroCredentials(acctest.XeroSecret1)(nil); err != nil {
 						t.Fatal(err)
 					}
 				},
 				// The failed update left the state as it was: the old configuration plans nothing.
-				Config:   env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1),
+				Config:   env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1),
 				PlanOnly: true,
 			},
 		},
@@ -366,7 +323,7 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 	integrationID := func() string {
 		i, _ := env.Sandbox.Integration(sandbox.XeroPlatformKey)
 		return i.IntegrationID
@@ -380,13 +337,13 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 			return nil
 		}
 	}
-	oneOff := env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1, `  enabled = false`, `  access  = "one-off"`)
-	continuous := env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1, `  enabled = true`, `  access  = "continuous"`)
+	oneOff := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, `  enabled = false`, `  access  = "one-off"`)
+	continuous := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, `  enabled = true`, `  access  = "continuous"`)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				Config: oneOff,
@@ -407,7 +364,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectSandbox(true, false),
-					expectRequests(t, env, "enable and switch to continuous", xeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1}),
+					expectRequests(t, env, "enable and switch to continuous", acctest.XeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1}),
 				),
 			},
 			{
@@ -433,7 +390,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 			},
 			{
 				// Defaults: enabled and continuous.
-				Config:           env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1),
+				Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
@@ -444,32 +401,32 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret2),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfig() + xeroStoredSecret(xeroSecret1),
+				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret"))},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret"), knownvalue.StringExact(xeroSecret1)),
+					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret"), knownvalue.StringExact(acctest.XeroSecret1)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Null()),
 				},
-				Check: expectXeroCredentials(env, xeroSecret1),
+				Check: env.ExpectXeroCredentials(acctest.XeroSecret1),
 			},
 			{
 				// A changed secret is sent once.
 				PreConfig: func() {
-					env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret2)
+					env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret2)
 					env.Sandbox.ResetCounts()
 				},
-				Config: env.ProviderConfig() + xeroStoredSecret(xeroSecret2),
+				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
@@ -478,35 +435,35 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "change client_secret", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
-					expectXeroCredentials(env, xeroSecret2),
+					expectRequests(t, env, "change client_secret", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
+					env.ExpectXeroCredentials(acctest.XeroSecret2),
 				),
 			},
 			{
 				// Changed outside Terraform: the mask no longer fits the stored secret, so the plan sends it again.
 				PreConfig: func() {
 					if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
-						"clientId": xeroClientID, "clientSecret": "short-other",
+						"clientId": acctest.XeroClientID, "clientSecret": "short-other",
 					}); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + xeroStoredSecret(xeroSecret2),
+				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectXeroCredentials(env, xeroSecret2),
+				Check: env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 			{
 				// Moving to the write-only form sends the secret once more and drops it from state.
-				Config: env.ProviderConfig() + xeroWriteOnly(1, xeroSecret2),
+				Config: env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: writeOnlyStateChecks(xeroSecret1, xeroSecret2),
-				Check:             expectXeroCredentials(env, xeroSecret2),
+				ConfigStateChecks: writeOnlyStateChecks(acctest.XeroSecret1, acctest.XeroSecret2),
+				Check:             env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 		},
 	})
@@ -516,7 +473,7 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 func TestAccXeroIntegrationResource_partialUpdate(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 	noRetries := fmt.Sprintf(`
 provider "codat" {
   base_url       = %q
@@ -525,17 +482,17 @@ provider "codat" {
   max_retries    = 0
 }
 `, env.URL, env.APIKey, env.XeroTokenURL())
-	rotatedAndDisabled := noRetries + xeroWriteOnly(2, xeroSecret2, `  enabled = false`)
+	rotatedAndDisabled := noRetries + xeroWriteOnly(2, acctest.XeroSecret2, `  enabled = false`)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, false, xeroSecret2),
+		CheckDestroy:             env.CheckXeroIntegrationKept(false, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
-			{Config: noRetries + xeroWriteOnly(1, xeroSecret1)},
+			{Config: noRetries + xeroWriteOnly(1, acctest.XeroSecret1)},
 			{
 				PreConfig: func() {
-					env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret2)
+					env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret2)
 					// The legacy route documents no 5xx; a dropped connection fails the step as well.
 					env.Sandbox.InjectFault(sandbox.RouteSetIntegrationEnabled, sandbox.FaultDropBefore, 1)
 				},
@@ -544,7 +501,7 @@ provider "codat" {
 			},
 			{
 				PreConfig: func() {
-					if err := expectXeroCredentials(env, xeroSecret2)(nil); err != nil {
+					if err := env.ExpectXeroCredentials(acctest.XeroSecret2)(nil); err != nil {
 						t.Fatal(err)
 					}
 					env.Sandbox.ResetCounts()
@@ -557,7 +514,7 @@ provider "codat" {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: expectRequests(t, env, "finish a failed update", xeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1}),
+				Check: expectRequests(t, env, "finish a failed update", acctest.XeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1}),
 			},
 		},
 	})
@@ -586,12 +543,12 @@ provider "codat" {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
 			PreConfig: resetCounts(env),
-			Config:    providerConfig + xeroWriteOnly(1, xeroSecret1),
+			Config:    providerConfig + xeroWriteOnly(1, acctest.XeroSecret1),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				expectXeroCredentials(env, xeroSecret1),
+				env.ExpectXeroCredentials(acctest.XeroSecret1),
 				expectRequests(t, env, "create, Xero unreachable", map[string]int{
 					sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 				}),
@@ -607,12 +564,12 @@ func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
 			PreConfig: resetCounts(env),
-			Config:    env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1, `  verify_credentials = false`),
+			Config:    env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, `  verify_credentials = false`),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				expectXeroCredentials(env, xeroSecret1),
+				env.ExpectXeroCredentials(acctest.XeroSecret1),
 				expectRequests(t, env, "create unverified", map[string]int{
 					sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 				}),
@@ -627,21 +584,21 @@ func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 	if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
-		"clientId": xeroClientID, "clientSecret": xeroSecret1,
+		"clientId": acctest.XeroClientID, "clientSecret": acctest.XeroSecret1,
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := env.Sandbox.SetIntegrationEnabled(sandbox.XeroPlatformKey, true); err != nil {
 		t.Fatal(err)
 	}
-	cfg := env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1)
+	cfg := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				Config:             cfg,
@@ -664,10 +621,10 @@ func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: writeOnlyStateChecks(xeroSecret1),
+				ConfigStateChecks: writeOnlyStateChecks(acctest.XeroSecret1),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectRequests(t, env, "first apply after import", xeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
-					expectXeroCredentials(env, xeroSecret1),
+					expectRequests(t, env, "first apply after import", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
+					env.ExpectXeroCredentials(acctest.XeroSecret1),
 				),
 			},
 		},
@@ -681,7 +638,7 @@ func TestAccXeroIntegrationResource_invalidConfig(t *testing.T) {
 	resourceWith := func(attrs ...string) string {
 		return "resource \"codat_xero_integration\" \"bad\" {\n  " + strings.Join(attrs, "\n  ") + "\n}\n"
 	}
-	id := fmt.Sprintf("client_id = %q", xeroClientID)
+	id := fmt.Sprintf("client_id = %q", acctest.XeroClientID)
 	cases := map[string]struct {
 		config string
 		want   []string
@@ -739,17 +696,17 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 		t.Run(string(style), func(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
-			env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
-			cfg := env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1)
+			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+			cfg := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+				CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 				Steps: []resource.TestStep{
 					{
 						Config:           cfg,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-						Check:            expectXeroCredentials(env, xeroSecret1),
+						Check:            env.ExpectXeroCredentials(acctest.XeroSecret1),
 					},
 					{
 						// A plain refresh and plan: no request beyond the reads.
@@ -758,7 +715,7 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
-						Check: expectRequests(t, env, "unchanged "+string(style)+"-masked integration", xeroRefresh),
+						Check: expectRequests(t, env, "unchanged "+string(style)+"-masked integration", acctest.XeroRefresh),
 					},
 					{
 						// Another app's id stored outside Terraform: its mask shows other last four characters.
@@ -773,11 +730,11 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{
 								plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-								plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(xeroClientID)),
+								plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
 							},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
-						Check: expectXeroCredentials(env, xeroSecret1),
+						Check: env.ExpectXeroCredentials(acctest.XeroSecret1),
 					},
 				},
 			})
@@ -793,10 +750,12 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 		extra []string
 		check func(*acctest.Env) resource.TestCheckFunc
 	}{
-		"default": {nil, func(env *acctest.Env) resource.TestCheckFunc { return checkXeroIntegrationKept(env, true, xeroSecret1) }},
-		"both":    {[]string{"  disable_on_destroy = true", "  delete_credentials_on_destroy = true"}, checkXeroIntegrationDestroyed},
+		"default": {nil, func(env *acctest.Env) resource.TestCheckFunc {
+			return env.CheckXeroIntegrationKept(true, acctest.XeroSecret1)
+		}},
+		"both": {[]string{"  disable_on_destroy = true", "  delete_credentials_on_destroy = true"}, checkXeroIntegrationDestroyed},
 		"disable only": {[]string{"  disable_on_destroy = true"}, func(env *acctest.Env) resource.TestCheckFunc {
-			return checkXeroIntegrationKept(env, false, xeroSecret1)
+			return env.CheckXeroIntegrationKept(false, acctest.XeroSecret1)
 		}},
 		"delete credentials only": {[]string{"  delete_credentials_on_destroy = true"}, func(env *acctest.Env) resource.TestCheckFunc {
 			return func(*terraform.State) error {
@@ -813,13 +772,13 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t)
-			env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 				CheckDestroy:             tc.check(env),
 				Steps: []resource.TestStep{{
-					Config:           env.ProviderConfig() + xeroWriteOnly(1, xeroSecret1, tc.extra...),
+					Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, tc.extra...),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				}},
 			})
@@ -835,20 +794,20 @@ func TestAccXeroIntegrationResource_example(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret1),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + string(body),
 			ConfigVariables: config.Variables{
-				"xero_client_id":     config.StringVariable(xeroClientID),
-				"xero_client_secret": config.StringVariable(xeroSecret1),
+				"xero_client_id":     config.StringVariable(acctest.XeroClientID),
+				"xero_client_secret": config.StringVariable(acctest.XeroSecret1),
 			},
-			ConfigStateChecks: []statecheck.StateCheck{noSecretInState{xeroSecret1}},
+			ConfigStateChecks: []statecheck.StateCheck{noSecretInState{acctest.XeroSecret1}},
 			ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			Check:             expectXeroCredentials(env, xeroSecret1),
+			Check:             env.ExpectXeroCredentials(acctest.XeroSecret1),
 		}},
 	})
 }
@@ -869,8 +828,8 @@ func TestAccXeroIntegrationResource_secretNotInStateOrLogs(t *testing.T) {
 	t.Setenv("TF_LOG_PATH", logFile)
 
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
-	forbidden := append(secretForms(xeroClientID, xeroSecret1), secretForms(xeroClientID, xeroSecret2)...)
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	forbidden := append(secretForms(acctest.XeroClientID, acctest.XeroSecret1), secretForms(acctest.XeroClientID, acctest.XeroSecret2)...)
 
 	stateFiles := func(*terraform.State) error {
 		found := 0
@@ -916,28 +875,28 @@ resource "codat_xero_integration" "test" {
   client_secret_wo         = var.secret
   client_secret_wo_version = var.secret_version
 }
-`, xeroClientID)
+`, acctest.XeroClientID)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkXeroIntegrationKept(env, true, xeroSecret2),
+		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
 				ConfigVariables: config.Variables{
-					"secret": config.StringVariable(xeroSecret1), "secret_version": config.IntegerVariable(1),
+					"secret": config.StringVariable(acctest.XeroSecret1), "secret_version": config.IntegerVariable(1),
 				},
 				ConfigStateChecks: []statecheck.StateCheck{noSecretInState(forbidden)},
-				Check:             resource.ComposeAggregateTestCheckFunc(stateFiles, expectXeroCredentials(env, xeroSecret1)),
+				Check:             resource.ComposeAggregateTestCheckFunc(stateFiles, env.ExpectXeroCredentials(acctest.XeroSecret1)),
 			},
 			{
-				PreConfig: func() { env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret2) },
+				PreConfig: func() { env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret2) },
 				Config:    cfg,
 				ConfigVariables: config.Variables{
-					"secret": config.StringVariable(xeroSecret2), "secret_version": config.IntegerVariable(2),
+					"secret": config.StringVariable(acctest.XeroSecret2), "secret_version": config.IntegerVariable(2),
 				},
 				ConfigStateChecks: []statecheck.StateCheck{noSecretInState(forbidden)},
-				Check:             resource.ComposeAggregateTestCheckFunc(stateFiles, expectXeroCredentials(env, xeroSecret2)),
+				Check:             resource.ComposeAggregateTestCheckFunc(stateFiles, env.ExpectXeroCredentials(acctest.XeroSecret2)),
 			},
 		},
 	})
