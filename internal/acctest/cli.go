@@ -67,8 +67,9 @@ func selfPlugin() (string, error) {
 // Result to check.
 type CLI struct {
 	tfdriver.Terraform
-	t   testing.TB
-	log string // the provider's log, once LogClient or LogStops enabled it
+	t       testing.TB
+	log     string // the provider's log, once LogClient or LogStops enabled it
+	logKind string
 }
 
 // NewCLI prepares a working directory and a CLI configuration whose dev_overrides point at the test binary. It skips
@@ -104,19 +105,24 @@ func (c *CLI) Setenv(kv ...string) { c.Env = append(c.Env, kv...) }
 
 // LogClient writes the provider's own log lines, the Codat client's requests among them, to a file that ClientLog
 // and CountInLog read.
-func (c *CLI) LogClient() {
-	c.log = filepath.Join(filepath.Dir(c.Dir), "provider.log")
-	c.Setenv(tfdriver.ClientLogEnv(c.log)...)
-}
+func (c *CLI) LogClient() { c.logTo("client", tfdriver.ClientLogEnv) }
 
-// LogStops writes the provider's protocol log, which records when Terraform stops the provider, to the file that
-// Stops reads.
-func (c *CLI) LogStops() {
-	if c.log != "" {
+// LogStops writes the provider's protocol log, which records when Terraform stops the provider, to a file that
+// Stops and CountInLog read.
+func (c *CLI) LogStops() { c.logTo("stops", tfdriver.StopLogEnv) }
+
+// logTo sends the provider's log of one kind to a file, once; a test reads one kind of log.
+func (c *CLI) logTo(kind string, env func(path string) []string) {
+	c.t.Helper()
+	switch c.logKind {
+	case kind:
 		return
+	case "":
+	default:
+		c.t.Fatalf("the provider already logs %s lines; a test reads one kind of log", c.logKind)
 	}
-	c.log = filepath.Join(filepath.Dir(c.Dir), "provider.log")
-	c.Setenv(tfdriver.StopLogEnv(c.log)...)
+	c.logKind, c.log = kind, filepath.Join(filepath.Dir(c.Dir), "provider.log")
+	c.Setenv(env(c.log)...)
 }
 
 // WriteConfig replaces the working directory's configuration.
