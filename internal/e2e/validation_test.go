@@ -224,10 +224,8 @@ func TestAccValidation_importIDs(t *testing.T) {
 		t.Errorf("malformed import IDs made %d API calls: %v", n, env.Sandbox.Counts())
 	}
 
-	importStep := func(t *testing.T, resourceType, id string, want ...string) resource.TestCase {
+	importStep := func(resourceType, id string, want ...string) resource.TestCase {
 		return resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 			Steps: []resource.TestStep{{
 				Config:        env.ProviderConfig() + fmt.Sprintf("resource %q \"imported\" {\n  %s\n}\n", resourceType, resources[resourceType]),
 				ResourceName:  resourceType + ".imported",
@@ -245,7 +243,7 @@ func TestAccValidation_importIDs(t *testing.T) {
 			"codat_bank_feed_account_mapping": acctest.TestCompanyID + "/" + acctest.TestConnectionID + "/a",
 		}[resourceType]
 		t.Run("unknown "+resourceType, func(t *testing.T) {
-			resource.UnitTest(t, importStep(t, resourceType, id, `Cannot import non-existent remote object`))
+			acctest.UnitTest(t, importStep(resourceType, id, `Cannot import non-existent remote object`))
 		})
 	}
 }

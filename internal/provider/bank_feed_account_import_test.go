@@ -112,10 +112,8 @@ func TestAccBankFeedAccountResource_importsEveryVariant(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	config := variantsConfig(env, accountVariants)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -145,10 +143,8 @@ func TestAccBankFeedAccountResource_importsEveryV1Variant(t *testing.T) {
   currency = "USD"
   balance = 5`,
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           variantsConfig(env, variants),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -203,9 +199,7 @@ resource "codat_bank_feed_account" "bad" {
 		"empty routing type":        {usd + `routing_info = { bank_code = "1", type = "" }`, []string{`routing_info.type`, `value must be one of`}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			acctest.UnitTest(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:      account(tc.attrs),
 					PlanOnly:    true,

@@ -79,10 +79,8 @@ resource "codat_bank_feed_account_mapping" "savings" {
 }
 `, feedStart)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
@@ -182,10 +180,8 @@ resource "codat_bank_feed_account_mapping" "savings" {
 func TestAccBankFeedAccountMappingResource_bankFeedsUnsupported(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
@@ -270,10 +266,8 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
@@ -341,10 +335,8 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + accounts("22222222")},
 			{
@@ -438,10 +430,8 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 			const addr = "codat_bank_feed_account_mapping.savings"
 			var companyID, connectionID string
 			cfg := providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(time.Now().Format(time.DateOnly))
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             env.CheckEmpty(),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{Config: providerConfigNoRetries(t, env) + twoAccounts},
 					{
@@ -537,10 +527,8 @@ resource "codat_bank_feed_account" "other" {
 	}
 	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
 	var fedTarget string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
@@ -606,10 +594,8 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 	cfg := func(start string) string {
 		return providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(start)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: providerConfigNoRetries(t, env) + twoAccounts},
 			{

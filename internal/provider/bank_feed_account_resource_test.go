@@ -20,10 +20,8 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_bank_feed_account.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.AccountConfig(env, "Business Current", "12345678", "1234.56"),

@@ -55,10 +55,8 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 	env := acctest.New(t, integratedBeforeV2)
 	const debit, credit = "codat_bank_feed_account.debit", "codat_bank_feed_account.credit"
 	today := time.Now().UTC().Format("2006-01-02")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: v1AccountsConfig(env, "Business account"),
@@ -125,10 +123,8 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 func TestAccBankFeedAccountResource_v1TypeOnV2Client(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{{
 			Config:      v1AccountsConfig(env, "Business account"),
 			ExpectError: acctest.ErrorRegexp(`Unable to create source account`, `accountType`, `Debit and Credit are account types of`, `v1`, `before 2024-08-01`),

@@ -87,9 +87,7 @@ resource "codat_bank_feed_account" "test" {
 		statecheck.ExpectKnownValue(ds, account(2).AtMapKey("feed_start_date"),
 			knownvalue.StringExact(time.Now().AddDate(0, 0, -7).UTC().Format("2006-01-02"))),
 	)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -33,10 +33,8 @@ data "codat_bank_feed_company_info" "test" {
   connection_id = codat_connection.test.id
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -97,10 +95,8 @@ func TestAccBankFeedCompanyInfoDataSource_example(t *testing.T) {
 	env := acctest.New(t)
 	cfg := env.ProviderConfig() + string(example)
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.codat_bank_feed_company_info.acme", tfjsonpath.New("linked"), knownvalue.Bool(false)),

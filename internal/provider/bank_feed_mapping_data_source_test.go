@@ -55,10 +55,8 @@ check "all_connected" {
 }
 `
 	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -141,9 +139,7 @@ func TestAccBankFeedMappingDataSource_noAccounts(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const ds = "data.codat_bank_feed_mapping.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + acctest.CompanyAndConnection + `
 data "codat_bank_feed_mapping" "test" {
@@ -207,10 +203,8 @@ resource "codat_bank_feed_account_mapping" "savings" {
 }
 `
 	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + twoAccounts + strings.Replace(readBack, ", codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings", "", 1),

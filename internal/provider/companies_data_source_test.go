@@ -103,10 +103,8 @@ func TestAccCompaniesDataSource(t *testing.T) {
 				"link_url":     knownvalue.StringRegexp(linkURLPattern),
 			})}))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -180,10 +178,8 @@ func TestAccCompaniesDataSource_badInput(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			acctest.UnitTest(t, resource.TestCase{
+				Steps: []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
 			})
 		})
 	}
@@ -191,9 +187,7 @@ func TestAccCompaniesDataSource_badInput(t *testing.T) {
 		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
 	}
 
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + lookup(`query = "colour=red"`),
 			ExpectError: acctest.ErrorRegexp(`Codat refused the query`, `query = "colour=red"`, `Could not resolve property colour`, `correlation id`),

@@ -40,10 +40,8 @@ resource "codat_company" "test" {
   products = ["bank-feeds", "lending"]
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: full,
@@ -144,10 +142,8 @@ resource "codat_company" "test" {
   name = "Toft stores"
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -197,10 +193,8 @@ func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, acctest.ProductsProgramme)
 			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             env.CheckEmpty(),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{
 						Config:           config,
@@ -220,10 +214,8 @@ func TestAccCompanyResource_tagLengthsInCharacters(t *testing.T) {
 	env := acctest.New(t)
 	const addr = "codat_company.test"
 	key, value := strings.Repeat("é", 27), strings.Repeat("ü", 100)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "codat_company" "test" {
@@ -267,10 +259,8 @@ func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			acctest.UnitTest(t, resource.TestCase{
+				Steps: []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
 			})
 		})
 	}
@@ -293,10 +283,8 @@ resource "codat_company" "test" {
 }
 `
 	var companyID string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:             config,

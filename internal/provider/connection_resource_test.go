@@ -33,10 +33,8 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_connection.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + `
@@ -150,10 +148,8 @@ data "codat_connection" "by_id" {
 			statecheck.ExpectKnownValue("data.codat_connection.by_id", tfjsonpath.New("integration_key"), knownvalue.StringExact(platform)),
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("gbol"),
@@ -210,10 +206,8 @@ func TestAccConnectionResource_notFoundNamesTheMissingObject(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	var companyID string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:      connectionConfig(env, "xero"),

@@ -20,9 +20,7 @@ import (
 func TestAccProvider_configurationPlansAndApplies(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + `
 data "codat_integration" "xero" {
@@ -47,9 +45,7 @@ data "codat_integration" "xero" {
 func TestAccProvider_missingAPIKey(t *testing.T) {
 	t.Setenv("CODAT_API_KEY", "")
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: `
 provider "codat" {
@@ -143,9 +139,7 @@ func expectProviderError(t *testing.T, attrs map[string]string, want *regexp.Reg
 	for k, v := range attrs {
 		fmt.Fprintf(&block, "  %s = %s\n", k, v)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: "provider \"codat\" {\n" + block.String() + "}\n" + `
 data "codat_integration" "xero" {

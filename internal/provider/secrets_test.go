@@ -53,10 +53,8 @@ data "codat_bank_feed_mapping" "test" {
   depends_on    = [codat_bank_feed_account.test]
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckEmpty(),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:            cfg,
@@ -101,9 +99,7 @@ func TestAccSecrets_echoedKeyRedactedInDiagnostics(t *testing.T) {
 		})
 	}))
 	defer echo.Close()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "codat" {

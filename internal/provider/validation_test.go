@@ -90,9 +90,7 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			acctest.UnitTest(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:      env.ProviderConfig() + tc.config,
 					PlanOnly:    true,

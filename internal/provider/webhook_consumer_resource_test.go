@@ -63,10 +63,8 @@ func TestAccWebhookConsumerResource(t *testing.T) {
   company_tags = ["region:uk", "tier:gold"]
 `)
 	var firstID string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkNoWebhookConsumers(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: checkNoWebhookConsumers(env),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -299,9 +297,7 @@ resource "codat_webhook_consumer" "paused" {
 		"all_url": config.StringVariable(all.URL + "/codat"),
 		"off_url": config.StringVariable(off.URL + "/codat"),
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		CheckDestroy: func(s *terraform.State) error {
 			if err := checkNoWebhookConsumers(env)(s); err != nil {
 				return err
@@ -410,10 +406,8 @@ func TestAccWebhookConsumer_docsReceiver(t *testing.T) {
 	if !ok {
 		t.Fatal("the receiver did not say its port")
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkNoWebhookConsumers(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: checkNoWebhookConsumers(env),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "codat_company" "acme" {
@@ -463,10 +457,8 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 	if !strings.Contains(cfg, "max_retries    = 1") {
 		t.Fatal("the provider configuration no longer sets max_retries = 3")
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkNoWebhookConsumers(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: checkNoWebhookConsumers(env),
 		Steps: []resource.TestStep{
 			{
 				// Both attempts are cut before Codat acts.
@@ -527,27 +519,21 @@ func TestAccWebhookConsumerResource_badInputFailsAtPlan(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			acctest.UnitTest(t, resource.TestCase{
+				Steps: []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
 			})
 		})
 	}
 	// 128 characters pass, however many bytes they take.
 	t.Run("company tag of 128 characters", func(t *testing.T) {
-		resource.UnitTest(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		acctest.UnitTest(t, resource.TestCase{
 			Steps: []resource.TestStep{{Config: env.ProviderConfig() + consumer(`company_tags = ["k:`+strings.Repeat("é", 126)+`"]`),
 				PlanOnly: true, ExpectNonEmptyPlan: true}},
 		})
 	})
 	for _, id := range []string{"not-a-uuid", "8a210b68-6988-11ed-a1eb-0242ac120002/x"} {
 		t.Run("import "+id, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			acctest.UnitTest(t, resource.TestCase{
 				Steps: []resource.TestStep{{Config: env.ProviderConfig() + consumer(""), ResourceName: "codat_webhook_consumer.bad",
 					ImportState: true, ImportStateId: id, ExpectError: acctest.ErrorRegexp(`Invalid import ID`)}},
 			})

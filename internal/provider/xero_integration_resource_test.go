@@ -113,10 +113,8 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 	env := acctest.New(t)
 	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: resetCounts(env),
@@ -271,10 +269,8 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 	rejected := acctest.ErrorRegexp(`Xero rejected the client id and secret`, `client_id`, `answered invalid_client`,
 		`regenerated in Xero Developer`, `Nothing was stored in Codat`)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				// On create: the token endpoint is the only request.
@@ -340,10 +336,8 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 	oneOff := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, `  enabled = false`, `  access  = "one-off"`)
 	continuous := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, `  enabled = true`, `  access  = "continuous"`)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				Config: oneOff,
@@ -403,10 +397,8 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 	env := acctest.New(t)
 	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
@@ -484,10 +476,8 @@ provider "codat" {
 `, env.URL, env.APIKey, env.XeroTokenURL())
 	rotatedAndDisabled := noRetries + xeroWriteOnly(2, acctest.XeroSecret2, `  enabled = false`)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(false, acctest.XeroSecret2),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(false, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{Config: noRetries + xeroWriteOnly(1, acctest.XeroSecret1)},
 			{
@@ -540,10 +530,8 @@ provider "codat" {
 }
 `, env.URL, env.APIKey, closed)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
 			PreConfig: resetCounts(env),
 			Config:    providerConfig + xeroWriteOnly(1, acctest.XeroSecret1),
@@ -561,10 +549,8 @@ provider "codat" {
 func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
 			PreConfig: resetCounts(env),
 			Config:    env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, `  verify_credentials = false`),
@@ -595,10 +581,8 @@ func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 	}
 	cfg := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{
 			{
 				Config:             cfg,
@@ -671,9 +655,7 @@ func TestAccXeroIntegrationResource_invalidConfig(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			acctest.UnitTest(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:      env.ProviderConfig() + tc.config,
 					PlanOnly:    true,
@@ -698,10 +680,8 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
 			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 			cfg := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 				Steps: []resource.TestStep{
 					{
 						Config:           cfg,
@@ -773,10 +753,8 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t)
 			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             tc.check(env),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: tc.check(env),
 				Steps: []resource.TestStep{{
 					Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, tc.extra...),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -795,10 +773,8 @@ func TestAccXeroIntegrationResource_example(t *testing.T) {
 	}
 	env := acctest.New(t)
 	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + string(body),
 			ConfigVariables: config.Variables{
@@ -876,10 +852,8 @@ resource "codat_xero_integration" "test" {
   client_secret_wo_version = var.secret_version
 }
 `, acctest.XeroClientID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
