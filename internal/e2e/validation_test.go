@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
@@ -54,3 +55,9 @@ func decimal(s string) *big.Float {
 type lazyString func() string
 
 func (f lazyString) MarshalJSON() ([]byte, error) { return json.Marshal(f()) }
+
+// lazyExact checks a string known only once an earlier step has run.
+type lazyExact func() string
+
+func (f lazyExact) CheckValue(v any) error { return knownvalue.StringExact(f()).CheckValue(v) }
+func (f lazyExact) String() string         { return f() }
