@@ -51,14 +51,13 @@ resource "codat_bank_feed_account" "test" {
 `, name, number, balance)
 }
 
-// ScriptedConnection makes, through Codat's API, a company with a Xero connection and three source accounts that a
-// script could have made: EUR with routing and account information and no sort code, GBP savings with account
-// information, and GBP checking whose feed is live and whose balance pushed bank transactions moved.
-func (e *Env) ScriptedConnection(t testing.TB) (companyID, connectionID string) {
+// ScriptedCompany makes, through Codat's API as a team's own script would, a company with a Xero connection and the
+// given source accounts, and has its SMB user authorise the connection.
+func (e *Env) ScriptedCompany(t testing.TB, name string, accounts ...codat.SourceAccount) (companyID, connectionID string) {
 	t.Helper()
 	ctx := context.Background()
 	client := e.Client(t)
-	company, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: "Scripted Customer Ltd"})
+	company, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,17 +65,7 @@ func (e *Env) ScriptedConnection(t testing.TB) (companyID, connectionID string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	sortCode := "040004"
-	for _, a := range []codat.SourceAccount{
-		// Created out of order: the data source lists them by id.
-		{ID: "gbp-2", AccountName: "Current", AccountType: "checking", AccountNumber: "12345678", SortCode: &sortCode,
-			Currency: "GBP", Balance: "1234.56"},
-		{ID: "eur-1", AccountName: "Euro", AccountType: "checking", AccountNumber: "DE89370400440532013000", Currency: "EUR",
-			Balance: "0", RoutingInfo: &codat.RoutingInfo{BankCode: "DEUTDEFF", Type: "swift"},
-			AccountInfo: &codat.AccountInfo{Description: "Euro collections", AvailableBalance: "120.50"}},
-		{ID: "gbp-1", AccountName: "Savings", AccountType: "savings", AccountNumber: "87654321", SortCode: &sortCode,
-			Currency: "GBP", Balance: "10.50", AccountInfo: &codat.AccountInfo{Nickname: "Rainy day", AccountOpenDate: "2021-03-01"}},
-	} {
+	for _, a := range accounts {
 		if _, err := client.CreateSourceAccount(ctx, company.ID, conn.ID, a); err != nil {
 			t.Fatal(err)
 		}
@@ -84,11 +73,30 @@ func (e *Env) ScriptedConnection(t testing.TB) (companyID, connectionID string) 
 	if err := e.Sandbox.AuthorizeConnection(company.ID, conn.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Sandbox.MapAccount(company.ID, conn.ID, "gbp-2", "", time.Now().AddDate(0, 0, -7)); err != nil {
+	return company.ID, conn.ID
+}
+
+// ScriptedConnection is a ScriptedCompany with three source accounts: EUR with routing and account information and
+// no sort code, GBP savings with account information, and GBP checking whose feed is live and whose balance pushed
+// bank transactions moved.
+func (e *Env) ScriptedConnection(t testing.TB) (companyID, connectionID string) {
+	t.Helper()
+	sortCode := "040004"
+	companyID, connectionID = e.ScriptedCompany(t, "Scripted Customer Ltd",
+		// Created out of order: the data source lists them by id.
+		codat.SourceAccount{ID: "gbp-2", AccountName: "Current", AccountType: "checking", AccountNumber: "12345678",
+			SortCode: &sortCode, Currency: "GBP", Balance: "1234.56"},
+		codat.SourceAccount{ID: "eur-1", AccountName: "Euro", AccountType: "checking", AccountNumber: "DE89370400440532013000",
+			Currency: "EUR", Balance: "0", RoutingInfo: &codat.RoutingInfo{BankCode: "DEUTDEFF", Type: "swift"},
+			AccountInfo: &codat.AccountInfo{Description: "Euro collections", AvailableBalance: "120.50"}},
+		codat.SourceAccount{ID: "gbp-1", AccountName: "Savings", AccountType: "savings", AccountNumber: "87654321",
+			SortCode: &sortCode, Currency: "GBP", Balance: "10.50",
+			AccountInfo: &codat.AccountInfo{Nickname: "Rainy day", AccountOpenDate: "2021-03-01"}})
+	if err := e.Sandbox.MapAccount(companyID, connectionID, "gbp-2", "", time.Now().AddDate(0, 0, -7)); err != nil {
 		t.Fatal(err)
 	}
-	e.PushTransactions(t, company.ID, conn.ID, "gbp-2", map[string]any{"id": "t1",
+	e.PushTransactions(t, companyID, connectionID, "gbp-2", map[string]any{"id": "t1",
 		"date": time.Now().UTC().Format("2006-01-02"), "description": "Invoice 17", "amount": 1495.44, "balance": 2730,
 		"transactionType": "Credit"})
-	return company.ID, conn.ID
+	return companyID, connectionID
 }

@@ -206,7 +206,7 @@ func (r *run) start(ctx context.Context) func() (string, error) {
 		r.tf.Env = append(r.tf.Env,
 			"CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+srv.APIKey(), "XERO_TOKEN_URL="+srv.URL+"/xero/connect/token",
 			"TF_VAR_xero_client_id="+clientID, "TF_VAR_xero_client_secret="+secret)
-		if err := copyConfig(filepath.Join(r.opts.RepoDir, "examples", "quickstart"), r.tf.Dir); err != nil {
+		if err := tfdriver.CopyConfig(filepath.Join(r.opts.RepoDir, "examples", "quickstart"), r.tf.Dir); err != nil {
 			return "", err
 		}
 		// The quickstart's customer module is local: terraform get installs it without touching providers.
@@ -215,28 +215,6 @@ func (r *run) start(ctx context.Context) func() (string, error) {
 		}
 		return "serving at " + srv.URL, nil
 	}
-}
-
-// copyConfig copies the .tf files of a configuration, its local modules' included, and nothing else (no state or
-// .terraform directory someone may have left there).
-func copyConfig(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
 }
 
 func randomHex(n int) string {

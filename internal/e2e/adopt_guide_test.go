@@ -35,13 +35,9 @@ const adoptGuidePage = "../../docs/guides/adopting-existing-customers.md"
 func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 	env := acctest.New(t)
 	tf := acctest.NewCLI(t)
-	page, err := os.ReadFile(adoptGuidePage)
+	_, blocks, err := guide.ReadPage(adoptGuidePage)
 	if err != nil {
 		t.Fatal(err)
-	}
-	blocks, err := guide.ParseBlocks(string(page))
-	if err != nil {
-		t.Fatalf("%s: %v", adoptGuidePage, err)
 	}
 
 	// The reader's shell: the provider set up through the environment, as for `make demo`, and Terraform from the
@@ -316,31 +312,6 @@ func onboardByScript(t *testing.T, env *acctest.Env, client *codat.Client, n int
 	return customers
 }
 
-// copyExample copies an example folder's .tf files, subfolders (local modules) included, to dst.
-func copyExample(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o700); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // runShellBlock runs a page's shell block in the configuration's folder, as the reader's shell would, stopping at
 // the first failing command.
 func runShellBlock(tf *acctest.CLI, body string) (string, error) {
@@ -398,32 +369,14 @@ func checkStateHolds(t *testing.T, tf *acctest.CLI, want map[string]string) {
 // action is a no-op, and a data source may only be read.
 func checkImportOnlyPlan(t *testing.T, tf *acctest.CLI, planFile string, n int) {
 	t.Helper()
-	run := tf.Run("show", "-json", planFile)
-	if !run.OK() {
-		t.Fatal(run)
-	}
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Mode    string `json:"mode"`
-			Change  struct {
-				Actions   []string        `json:"actions"`
-				Importing json.RawMessage `json:"importing"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	// The JSON is the last line: dev_overrides warnings come before it.
-	lines := strings.Split(strings.TrimSpace(run.Output), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &plan); err != nil {
-		t.Fatalf("terraform show -json %s: %v\n%s", planFile, err, run.Output)
-	}
+	plan := tf.ShowPlan(planFile)
 	imported := 0
 	for _, rc := range plan.ResourceChanges {
 		actions := strings.Join(rc.Change.Actions, ",")
 		switch {
 		case rc.Mode == "data" && actions == "read":
 		case rc.Mode == "managed" && actions == "no-op":
-			if len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null" {
+			if rc.Imports() {
 				imported++
 			}
 		default:

@@ -1,9 +1,6 @@
 package e2e_test
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -233,53 +230,4 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 			}
 		})
 	}
-}
-
-// sandboxRequest sends one API request to the sandbox as another Codat client of the same tenant would.
-func sandboxRequest(t *testing.T, env *acctest.Env, method, path string, body any, out any) {
-	t.Helper()
-	var buf bytes.Buffer
-	if body != nil {
-		if err := json.NewEncoder(&buf).Encode(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	req, err := http.NewRequest(method, env.URL+path, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(env.APIKey)))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: status %d", method, path, resp.StatusCode)
-	}
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func createSandboxCompany(t *testing.T, env *acctest.Env, name string) string {
-	t.Helper()
-	var c struct{ ID string }
-	env.Call(t, http.MethodPost, "/companies", map[string]string{"name": name}, &c)
-	return c.ID
-}
-
-func createSandboxConnection(t *testing.T, env *acctest.Env, companyID string) string {
-	t.Helper()
-	var c struct{ ID string }
-	env.Call(t, http.MethodPost, "/companies/"+companyID+"/connections", map[string]string{"platformKey": "gbol"}, &c)
-	return c.ID
-}
-
-func deleteSandbox(t *testing.T, env *acctest.Env, path string) {
-	t.Helper()
-	env.Call(t, http.MethodDelete, path, nil, nil)
 }

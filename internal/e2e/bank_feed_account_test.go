@@ -32,8 +32,7 @@ func TestAccBankFeedAccountBatch_oneRequestPerConnection(t *testing.T) {
 			const customers = 3
 			cfg := customersConfig(env, customers)
 			if v1 {
-				cfg = strings.Replace(cfg, `each.value.account == "current" ? "checking" : "savings"`,
-					`each.value.account == "current" ? "Debit" : "Credit"`, 1)
+				cfg = withAccountTypes(cfg, "Debit", "Credit")
 			}
 			tf.WriteConfig(cfg)
 			if run := tf.Apply(); !run.OK() {
@@ -141,8 +140,7 @@ func TestAccBankFeedAccountBatch_refusedBatchGoesOneByOne(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	tf := acctest.NewCLI(t)
-	cfg := strings.Replace(customersConfig(env, 1), `each.value.account == "current" ? "checking" : "savings"`,
-		`each.value.account == "current" ? "Debit" : "Credit"`, 1)
+	cfg := withAccountTypes(customersConfig(env, 1), "Debit", "Credit")
 	tf.WriteConfig(cfg)
 	run := tf.Apply()
 	if run.OK() {
@@ -162,8 +160,7 @@ func TestAccBankFeedAccountBatch_shapesApart(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	tf := acctest.NewCLI(t)
-	cfg := strings.Replace(customersConfig(env, 1), `each.value.account == "current" ? "checking" : "savings"`,
-		`each.value.account == "current" ? "checking" : "Credit"`, 1)
+	cfg := withAccountTypes(customersConfig(env, 1), "checking", "Credit")
 	tf.WriteConfig(cfg)
 	run := tf.Apply()
 	if run.OK() || !v1Explanation.MatchString(run.Output) {

@@ -65,24 +65,26 @@ func TestAccCancellation_interruptedApply(t *testing.T) {
 	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after apply is not empty: %s", run)
 	}
-	if run := tf.Destroy(); !run.OK() {
-		t.Fatalf("destroy: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 0 {
-		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
-	}
+	destroyAll(t, env, tf)
 }
 
-// mappingCustomer is customersConfig's one customer with its current account mapped to a new Xero account.
-func mappingCustomer(env *acctest.Env) (base, mapped string) {
-	base = customersConfig(env, 1)
-	return base, base + `
+// applyBeforeMapping applies customersConfig's one customer and has its SMB user authorise the connection; the
+// mapping of its current account to a new Xero account is the configuration it returns, for the test to apply.
+func applyBeforeMapping(t *testing.T, env *acctest.Env, tf *acctest.CLI) (mapped, companyID, connectionID string) {
+	t.Helper()
+	base := customersConfig(env, 1)
+	tf.WriteConfig(base)
+	if run := tf.Apply(); !run.OK() {
+		t.Fatalf("apply: %s", run)
+	}
+	companyID, connectionID = env.AuthorizeOnlyConnection(t)
+	return base + `
 resource "codat_bank_feed_account_mapping" "current" {
   company_id        = codat_company.customer["c000"].id
   connection_id     = codat_connection.xero["c000"].id
   source_account_id = codat_bank_feed_account.account["c000/current"].account_id
 }
-`
+`, companyID, connectionID
 }
 
 // mappingEnv is a sandbox whose feeds connect a minute after they are mapped, on a clock that moves only when the
@@ -118,12 +120,7 @@ func TestAccCancellation_mappingInterruptedBeforeFirstPoll(t *testing.T) {
 	entered, release := env.Sandbox.HoldRequests(sandbox.RouteCreateMapping)
 	defer release()
 	tf := acctest.NewCLI(t)
-	base, mapped := mappingCustomer(env)
-	tf.WriteConfig(base)
-	if run := tf.Apply(); !run.OK() {
-		t.Fatalf("apply: %s", run)
-	}
-	companyID, connectionID := env.AuthorizeOnlyConnection(t)
+	mapped, companyID, connectionID := applyBeforeMapping(t, env, tf)
 	tf.WriteConfig(mapped)
 	env.Sandbox.ResetCounts()
 
@@ -158,12 +155,7 @@ func TestAccCancellation_mappingInterruptedBeforeFirstPoll(t *testing.T) {
 	if o.Attr("status") != "connected" || o.Attr("target_account_id") != target.ID {
 		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
 	}
-	if run := tf.Destroy(); !run.OK() {
-		t.Fatalf("destroy: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 0 {
-		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
-	}
+	destroyAll(t, env, tf)
 }
 
 // Ctrl-C while the provider polls a mapping that is connecting: it is recorded as last read (with a warning, not
@@ -172,12 +164,7 @@ func TestAccCancellation_mappingInterruptedWhileWaiting(t *testing.T) {
 	t.Parallel()
 	env, _ := mappingEnv(t)
 	tf := acctest.NewCLI(t)
-	base, mapped := mappingCustomer(env)
-	tf.WriteConfig(base)
-	if run := tf.Apply(); !run.OK() {
-		t.Fatalf("apply: %s", run)
-	}
-	env.AuthorizeOnlyConnection(t)
+	mapped, _, _ := applyBeforeMapping(t, env, tf)
 	tf.WriteConfig(mapped)
 	env.Sandbox.ResetCounts()
 
@@ -197,12 +184,7 @@ func TestAccCancellation_mappingInterruptedWhileWaiting(t *testing.T) {
 	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after the interrupted apply is not empty: %s", run)
 	}
-	if run := tf.Destroy(); !run.OK() {
-		t.Fatalf("destroy: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 0 {
-		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
-	}
+	destroyAll(t, env, tf)
 }
 
 // Codat takes longer to connect the feed than timeouts.create allows: the apply succeeds with a warning and records
@@ -212,12 +194,7 @@ func TestAccBankFeedAccountMappingResource_createTimeout(t *testing.T) {
 	t.Parallel()
 	env, clock := mappingEnv(t)
 	tf := acctest.NewCLI(t)
-	base, mapped := mappingCustomer(env)
-	tf.WriteConfig(base)
-	if run := tf.Apply(); !run.OK() {
-		t.Fatalf("apply: %s", run)
-	}
-	companyID, connectionID := env.AuthorizeOnlyConnection(t)
+	mapped, companyID, connectionID := applyBeforeMapping(t, env, tf)
 	// The feed connects a minute after mapping, on a clock that moves only below: the wait runs out, whatever the
 	// machine's speed.
 	tf.WriteConfig(strings.Replace(mapped, `account_id

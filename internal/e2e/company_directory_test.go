@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -17,6 +16,21 @@ var customerKeyPattern = regexp.MustCompile(`\["(c\d{3})"\]$`)
 // refreshReads is what a refresh asked Codat for companies and connections.
 type refreshReads struct{ lists, companies, connections int }
 
+// refreshAfterApply applies n customers and returns what the refresh of the plan right after asked for; the plan
+// must be empty.
+func refreshAfterApply(t *testing.T, env *acctest.Env, tf *acctest.CLI, n int) refreshReads {
+	t.Helper()
+	tf.WriteConfig(customersConfig(env, n))
+	if run := tf.Apply(); !run.OK() {
+		t.Fatalf("apply: %s", run)
+	}
+	env.Sandbox.ResetCounts()
+	if empty, run := tf.PlanIsEmpty(); !empty {
+		t.Fatalf("the plan after apply is not empty: %s", run)
+	}
+	return readsOf(env.Sandbox)
+}
+
 func readsOf(sb *sandbox.Sandbox) refreshReads {
 	return refreshReads{sb.Count(sandbox.RouteListCompanies), sb.Count(sandbox.RouteGetCompany), sb.Count(sandbox.RouteGetConnection)}
 }
@@ -30,15 +44,7 @@ func TestAccCompanyDirectory_fewCustomersAmongManyCompanies(t *testing.T) {
 	env.Sandbox.AddCompanies("Someone else's customer", 50_000)
 	tf := acctest.NewCLI(t)
 	const customers = 5
-	tf.WriteConfig(customersConfig(env, customers))
-	if run := tf.Apply(); !run.OK() {
-		t.Fatalf("apply: %s", run)
-	}
-	env.Sandbox.ResetCounts()
-	if empty, run := tf.PlanIsEmpty(); !empty {
-		t.Fatalf("the plan after apply is not empty: %s", run)
-	}
-	got := readsOf(env.Sandbox)
+	got := refreshAfterApply(t, env, tf, customers)
 	t.Logf("refresh of %d customers among 50,005 companies: %+v, %d calls in all", customers, got, env.Sandbox.TotalCalls())
 	if want := (refreshReads{lists: 1, companies: customers}); got != want {
 		t.Errorf("the refresh read %+v; want %+v: the count of companies once, each company on its own, each "+
@@ -59,16 +65,9 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 			env.Sandbox.AddCompanies("Someone else's customer", 30)
 			tf := acctest.NewCLI(t)
 			const customers = 6
-			tf.WriteConfig(customersConfig(env, customers))
-			if run := tf.Apply(); !run.OK() {
-				t.Fatalf("apply: %s", run)
-			}
-			env.Sandbox.ResetCounts()
-			if empty, run := tf.PlanIsEmpty(); !empty {
-				t.Fatalf("the plan after apply is not empty: %s", run)
-			}
+			got := refreshAfterApply(t, env, tf, customers)
 			// The first read is a GET; the second asks for the count (a one-company page); one page answers the rest.
-			if got, want := readsOf(env.Sandbox), (refreshReads{lists: 2, companies: 1}); got != want {
+			if want := (refreshReads{lists: 2, companies: 1}); got != want {
 				t.Errorf("the refresh of %d customers read %+v, want %+v", customers, got, want)
 			}
 
@@ -114,31 +113,7 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 					"connections on their own", reads)
 			}
 
-			show := tf.Run("show", "-json", "drift.tfplan")
-			if !show.OK() {
-				t.Fatalf("show: %s", show)
-			}
-			var plan struct {
-				ResourceChanges []struct {
-					Address string `json:"address"`
-					Change  struct {
-						Actions []string `json:"actions"`
-					} `json:"change"`
-				} `json:"resource_changes"`
-				PriorState struct {
-					Values struct {
-						RootModule struct {
-							Resources []struct {
-								Address string         `json:"address"`
-								Values  map[string]any `json:"values"`
-							} `json:"resources"`
-						} `json:"root_module"`
-					} `json:"values"`
-				} `json:"prior_state"`
-			}
-			if err := json.Unmarshal([]byte(show.Output), &plan); err != nil {
-				t.Fatalf("decoding the plan: %v\n%s", err, show.Output)
-			}
+			plan := tf.ShowPlan("drift.tfplan")
 			actions := map[string]string{}
 			for _, rc := range plan.ResourceChanges {
 				if a := fmt.Sprint(rc.Change.Actions); a != "[no-op]" {

@@ -168,10 +168,5 @@ func carryOn(t *testing.T, env *acctest.Env, tf *acctest.CLI, want func(sandbox.
 	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after apply is not empty: %s", run)
 	}
-	if run := tf.Destroy(); !run.OK() {
-		t.Fatalf("destroy: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 0 {
-		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
-	}
+	destroyAll(t, env, tf)
 }

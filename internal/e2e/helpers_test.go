@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
-	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
@@ -54,29 +53,16 @@ resource "codat_bank_feed_account" "account" {
 `, n)
 }
 
-// cliProviderConfig is the terraform and provider blocks of a configuration the CLI helpers run against env.
+// withAccountTypes gives customersConfig's current and savings accounts other account types.
+func withAccountTypes(config, current, savings string) string {
+	return strings.Replace(config, `each.value.account == "current" ? "checking" : "savings"`,
+		fmt.Sprintf("each.value.account == \"current\" ? %q : %q", current, savings), 1)
+}
+
+// cliProviderConfig is the terraform and provider blocks of a configuration the CLI helpers run against env: the
+// provider's defaults but for the settings given.
 func cliProviderConfig(env *acctest.Env, providerSettings ...string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    codat = {
-      source = %q
-    }
-  }
-}
-
-provider "codat" {
-  base_url = %q
-  api_key  = %q
-%s}
-`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), env.URL, env.APIKey, indentLines(providerSettings))
-}
-
-func indentLines(lines []string) string {
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString("  " + l + "\n")
-	}
-	return b.String()
+	return acctest.ProviderBlock(append(env.Settings(), providerSettings...)...)
 }
 
 // inventory compares what the sandbox holds with what the state records, by object key: "company <id>",
@@ -151,5 +137,24 @@ func (inv inventory) check(t testing.TB, when string) {
 	}
 	if p := inv.phantoms(); len(p) > 0 {
 		t.Errorf("%s: %d objects in the state are not in the sandbox: %v", when, len(p), p)
+	}
+}
+
+// copyExample copies an example folder's configuration (tfdriver.CopyConfig) to dst.
+func copyExample(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := tfdriver.CopyConfig(src, dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// destroyAll runs terraform destroy, which must succeed and leave no company in the sandbox.
+func destroyAll(t *testing.T, env *acctest.Env, tf *acctest.CLI) {
+	t.Helper()
+	if run := tf.Destroy(); !run.OK() {
+		t.Fatalf("destroy: %s", run)
+	}
+	if cs := env.Sandbox.Companies(); len(cs) != 0 {
+		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
 	}
 }

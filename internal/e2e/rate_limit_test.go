@@ -108,12 +108,7 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after apply is not empty: %s", run)
 	}
-	if run := tf.Destroy(); !run.OK() {
-		t.Fatalf("destroy: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 0 {
-		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
-	}
+	destroyAll(t, env, tf)
 	t.Logf("%d requests in all, %d refused for the quota; the sandbox clock ended on %s", env.Sandbox.TotalCalls(),
 		rejected(), clock.Now().Format(time.RFC3339))
 }

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
-	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
 )
 
 // Terraform writes every variable that is not ephemeral into a saved plan, sensitive or not: `terraform show -json`
@@ -53,20 +52,13 @@ func TestAccSecrets_apiKeyKeptOutOfSavedPlans(t *testing.T) {
 			env := acctest.New(t)
 			tf := acctest.NewCLI(t)
 			tf.Setenv(c.env+"="+env.APIKey, "CODAT_BASE_URL="+env.URL)
-			tf.WriteConfig(fmt.Sprintf(`terraform {
-  required_providers {
-    codat = {
-      source = %q
-    }
-  }
-}
-
+			tf.WriteConfig(acctest.TerraformBlock + fmt.Sprintf(`
 %s
 
 resource "codat_company" "test" {
   name = "Planned"
 }
-`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), c.config))
+`, c.config))
 			if run := tf.Run("plan", "-input=false", "-no-color", "-out=saved.tfplan"); !run.OK() {
 				t.Fatalf("plan: %s", run)
 			}

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // idAttributes lists every id attribute of every resource and data source, with a valid configuration around it.
@@ -46,34 +46,6 @@ var (
 		"source_account_id": `"acc-1"`, "target_account_id": `"t-1"`,
 	}
 )
-
-// tfDiagnostic is one diagnostic of terraform's machine-readable output.
-type tfDiagnostic struct {
-	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-	Address  string `json:"address"`
-}
-
-// planDiagnostics runs terraform plan -json and returns its error diagnostics.
-func planDiagnostics(t *testing.T, tf *acctest.CLI) []tfDiagnostic {
-	t.Helper()
-	run := tf.Run("plan", "-json", "-input=false")
-	if run.OK() {
-		t.Fatalf("plan succeeded: %s", run)
-	}
-	var diags []tfDiagnostic
-	for line := range strings.Lines(run.Output) {
-		var msg struct {
-			Type       string       `json:"type"`
-			Diagnostic tfDiagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == "error" {
-			diags = append(diags, msg.Diagnostic)
-		}
-	}
-	return diags
-}
 
 // Every id attribute of every resource and data source refuses, at plan time and before any request, every value
 // that cannot name exactly one object, with the attribute's path and what is wrong. One plan holds all cases.
@@ -110,9 +82,9 @@ func TestAccValidation_identifiersFailAtPlan(t *testing.T) {
 		}
 	}
 	tf.WriteConfig(config.String())
-	diags := planDiagnostics(t, tf)
+	diags := tf.PlanErrors()
 	for _, w := range want {
-		found := slices.ContainsFunc(diags, func(d tfDiagnostic) bool {
+		found := slices.ContainsFunc(diags, func(d tfdriver.Diagnostic) bool {
 			return d.Address == w.address && strings.HasPrefix(d.Detail, w.detail)
 		})
 		if !found {
@@ -204,13 +176,13 @@ func TestAccValidation_importIDs(t *testing.T) {
 			c.resource, i, hclQuote(c.id), c.resource, i, resources[c.resource])
 	}
 	tf.WriteConfig(config.String())
-	diags := planDiagnostics(t, tf)
+	diags := tf.PlanErrors()
 	for _, c := range cases {
 		prefix := fmt.Sprintf("import ID %q ", c.id)
 		if c.resource == "codat_xero_integration" {
 			prefix = "codat_xero_integration holds the single Xero integration"
 		}
-		found := slices.ContainsFunc(diags, func(d tfDiagnostic) bool {
+		found := slices.ContainsFunc(diags, func(d tfdriver.Diagnostic) bool {
 			return d.Summary == "Invalid import ID" && strings.HasPrefix(d.Detail, prefix) && strings.Contains(d.Detail, c.want) &&
 				(c.resource != "codat_xero_integration" || strings.Contains(d.Detail, fmt.Sprintf("not %q", c.id)))
 		})

@@ -272,22 +272,8 @@ func TestAccXeroIntegrationResource_echoedSecretRedacted(t *testing.T) {
 	logFile := filepath.Join(filepath.Dir(tf.Dir), "trace.log")
 	tf.Setenv("TF_LOG=TRACE", "TF_LOG_PATH="+logFile, "TF_VAR_xero_client_secret="+echoSecret)
 	config := func(baseURL, tokenURL, verify string) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    codat = {
-      source = "terraform-codat/codat"
-    }
-  }
-}
-
-provider "codat" {
-  base_url       = %q
-  api_key        = %q
-  xero_token_url = %q
-  max_retries    = 0
-}
-
+		return acctest.ProviderBlock(fmt.Sprintf("base_url = %q", baseURL), fmt.Sprintf("api_key = %q", env.APIKey),
+			fmt.Sprintf("xero_token_url = %q", tokenURL), "max_retries = 0") + fmt.Sprintf(`
 variable "xero_client_secret" {
   type      = string
   sensitive = true
@@ -300,7 +286,7 @@ resource "codat_xero_integration" "this" {
   client_secret_wo_version = 1
   verify_credentials       = %s
 }
-`, baseURL, env.APIKey, tokenURL, acctest.XeroClientID, verify)
+`, acctest.XeroClientID, verify)
 	}
 
 	tf.WriteConfig(config(env.URL, token.URL, "true"))

@@ -305,15 +305,11 @@ type expectation struct {
 func TestGuideTryItLocally(t *testing.T) {
 	tt := requireTools(t)
 	const pagePath = repoRoot + "/docs/guides/try-it-locally.md"
-	page, err := os.ReadFile(pagePath)
+	page, blocks, err := guide.ReadPage(pagePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := guide.ParseBlocks(string(page))
-	if err != nil {
-		t.Fatalf("%s: %v", pagePath, err)
-	}
-	checkControlTable(t, string(page), blocks)
+	checkControlTable(t, page, blocks)
 
 	ctx := t.Context()
 	if deadline, ok := t.Deadline(); ok {

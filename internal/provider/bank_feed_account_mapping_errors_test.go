@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -51,18 +50,6 @@ resource "codat_bank_feed_account_mapping" "savings" {
 	})
 }
 
-// providerConfigNoRetries is the sandbox's provider block with retries off, so that one injected fault reaches
-// the resource whatever the client's retry policy.
-func providerConfigNoRetries(t *testing.T, env *acctest.Env) string {
-	t.Helper()
-	cfg := env.ProviderConfig()
-	out := regexp.MustCompile(`(?m)^(\s*max_retries\s*=\s*)\d+`).ReplaceAllString(cfg, "${1}0")
-	if out == cfg {
-		t.Fatalf("no max_retries to turn off in:\n%s", cfg)
-	}
-	return out
-}
-
 // A 5xx answer, or no answer at all, to the mapping POST: Codat may or may not have made the mapping, and
 // replays a 5xx for the same Idempotency-Key (C4). The provider reads the mapping list: it adopts a mapping
 // Codat made, and asks again (a new request, with a new key) only when there is none, so the Xero organisation
@@ -87,11 +74,11 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 			env := acctest.New(t)
 			const addr = "codat_bank_feed_account_mapping.savings"
 			var companyID, connectionID string
-			cfg := providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(time.Now().Format(time.DateOnly))
+			cfg := env.ProviderConfig("max_retries = 0") + twoAccounts + savingsMapping(time.Now().Format(time.DateOnly))
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
-					{Config: providerConfigNoRetries(t, env) + twoAccounts},
+					{Config: env.ProviderConfig("max_retries = 0") + twoAccounts},
 					{
 						PreConfig: func() {
 							companyID, connectionID = env.AuthorizeOnlyConnection(t)
@@ -244,12 +231,12 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 	first, second := time.Now().AddDate(0, -2, 0).Format(time.DateOnly), time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 	var companyID, connectionID, targetID string
 	cfg := func(start string) string {
-		return providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(start)
+		return env.ProviderConfig("max_retries = 0") + twoAccounts + savingsMapping(start)
 	}
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
-			{Config: providerConfigNoRetries(t, env) + twoAccounts},
+			{Config: env.ProviderConfig("max_retries = 0") + twoAccounts},
 			{
 				PreConfig: func() { companyID, connectionID = env.AuthorizeOnlyConnection(t) },
 				Config:    cfg(first),

@@ -77,14 +77,7 @@ func TestAccXeroIntegrationResource_partialUpdate(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
-	noRetries := fmt.Sprintf(`
-provider "codat" {
-  base_url       = %q
-  api_key        = %q
-  xero_token_url = %q
-  max_retries    = 0
-}
-`, env.URL, env.APIKey, env.XeroTokenURL())
+	noRetries := env.ProviderConfig("max_retries = 0")
 	rotatedAndDisabled := noRetries + xeroWriteOnly(2, acctest.XeroSecret2, `  enabled = false`)
 
 	acctest.Test(t, resource.TestCase{
@@ -133,13 +126,7 @@ func TestAccXeroIntegrationResource_tokenEndpointUnreachable(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	providerConfig := fmt.Sprintf(`
-provider "codat" {
-  base_url       = %q
-  api_key        = %q
-  xero_token_url = %q
-}
-`, env.URL, env.APIKey, closed)
+	providerConfig := env.ProviderConfig(fmt.Sprintf("xero_token_url = %q", closed), "max_retries = null")
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -90,14 +89,16 @@ func (tf *Terraform) Interrupt(ctx context.Context, ready func() bool, afterSign
 	return tf.wait(ctx, cmd, out, args, <-exited)
 }
 
-func (tf *Terraform) start(ctx context.Context, args []string) (*exec.Cmd, *syncBuffer) {
+// start prepares a command whose standard output and error go to one buffer: exec.Cmd has one goroutine at a time
+// write to it, and it is read once terraform has exited.
+func (tf *Terraform) start(ctx context.Context, args []string) (*exec.Cmd, *bytes.Buffer) {
 	cmd := tf.Command(ctx, args...)
-	out := &syncBuffer{}
+	out := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	return cmd, out
 }
 
-func (tf *Terraform) wait(ctx context.Context, cmd *exec.Cmd, out *syncBuffer, args []string, err error) (Result, error) {
+func (tf *Terraform) wait(ctx context.Context, cmd *exec.Cmd, out *bytes.Buffer, args []string, err error) (Result, error) {
 	res := Result{Args: args, Output: out.String(), ExitCode: cmd.ProcessState.ExitCode()}
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("terraform %s did not finish: %w\n%s", strings.Join(args, " "), ctx.Err(), res.Output)
@@ -107,22 +108,4 @@ func (tf *Terraform) wait(ctx context.Context, cmd *exec.Cmd, out *syncBuffer, a
 		return res, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, res.Output)
 	}
 	return res, nil
-}
-
-// syncBuffer is a buffer that terraform writes to while another goroutine may read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -100,3 +100,25 @@ func Environ(cliConfig string, extra ...string) []string {
 	)
 	return append(env, extra...)
 }
+
+// CopyConfig copies the .tf files of a configuration in src, its local modules' in subdirectories included, to dst,
+// and nothing else: no state, lock file or .terraform directory someone may have left there.
+func CopyConfig(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+}
