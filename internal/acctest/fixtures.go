@@ -3,8 +3,10 @@ package acctest
 // Configurations and objects that tests of more than one package start from.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,21 +24,48 @@ resource "codat_connection" "test" {
 }
 `
 
+// Account is a codat_bank_feed_account of a test configuration, on the company and connection named Parent
+// ("test", CompanyAndConnection's, when empty).
+type Account struct {
+	Resource               string // the resource's name
+	Parent                 string
+	ID, Name, Type, Number string
+	SortCode, Currency     string // no sort_code when empty
+	Balance                string // an HCL number
+	Extra                  string // more attribute lines, as HCL
+}
+
+// HCL is the account's resource block.
+func (a Account) HCL() string {
+	parent := cmp.Or(a.Parent, "test")
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nresource \"codat_bank_feed_account\" %q {\n", a.Resource)
+	fmt.Fprintf(&b, "  company_id     = codat_company.%s.id\n  connection_id  = codat_connection.%s.id\n", parent, parent)
+	fmt.Fprintf(&b, "  account_id     = %q\n  account_name   = %q\n  account_type   = %q\n  account_number = %q\n",
+		a.ID, a.Name, a.Type, a.Number)
+	if a.SortCode != "" {
+		fmt.Fprintf(&b, "  sort_code      = %q\n", a.SortCode)
+	}
+	fmt.Fprintf(&b, "  currency       = %q\n  balance        = %s\n%s}\n", a.Currency, a.Balance, a.Extra)
+	return b.String()
+}
+
+// MappingRead is a codat_bank_feed_mapping "test" of CompanyAndConnection's connection, read after the resources
+// named.
+func MappingRead(dependsOn ...string) string {
+	deps := ""
+	if len(dependsOn) > 0 {
+		deps = "  depends_on    = [" + strings.Join(dependsOn, ", ") + "]\n"
+	}
+	return "\ndata \"codat_bank_feed_mapping\" \"test\" {\n  company_id    = codat_company.test.id\n" +
+		"  connection_id = codat_connection.test.id\n" + deps + "}\n"
+}
+
 // AccountConfig is CompanyAndConnection with one GBP checking account "test" (id acc-001) of the given name, number
 // and opening balance, with routing and account information.
 func AccountConfig(env *Env, name, number, balance string) string {
-	return env.ProviderConfig() + CompanyAndConnection + fmt.Sprintf(`
-resource "codat_bank_feed_account" "test" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-001"
-  account_name   = %q
-  account_type   = "checking"
-  account_number = %q
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = %s
-
+	return env.ProviderConfig() + CompanyAndConnection + Account{Resource: "test", ID: "acc-001", Name: name, Type: "checking",
+		Number: number, SortCode: "040004", Currency: "GBP", Balance: balance, Extra: `
   routing_info = {
     bank_code = "040004"
     type      = "sortcode"
@@ -47,8 +76,7 @@ resource "codat_bank_feed_account" "test" {
     account_open_date = "2020-05-06"
     available_balance = 1200.5
   }
-}
-`, name, number, balance)
+`}.HCL()
 }
 
 // ScriptedCompany makes, through Codat's API as a team's own script would, a company with a Xero connection and the

@@ -117,25 +117,9 @@ func TestAccBankFeedAccountMappingResource_targetRules(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const ds = "data.codat_bank_feed_mapping.test"
-	cfg := env.ProviderConfig() + twoAccounts + `
-resource "codat_bank_feed_account" "card" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-card"
-  account_name   = "Dave Card"
-  account_type   = "creditCard"
-  account_number = "33333333"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = -50
-}
-
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.current, codat_bank_feed_account.savings, codat_bank_feed_account.card]
-}
-
+	cfg := env.ProviderConfig() + twoAccounts + acctest.Account{Resource: "card", ID: "acc-card", Name: "Dave Card",
+		Type: "creditCard", Number: "33333333", SortCode: "040004", Currency: "GBP", Balance: "-50"}.HCL() +
+		acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings", "codat_bank_feed_account.card") + `
 # Another company of the same Codat client, so of the same Xero app.
 resource "codat_company" "other" {
   name = "Other practice client"

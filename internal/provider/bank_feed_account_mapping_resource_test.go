@@ -19,31 +19,11 @@ import (
 )
 
 // twoAccounts is a company, its Xero connection and two GBP source accounts.
-const twoAccounts = acctest.CompanyAndConnection + `
-resource "codat_bank_feed_account" "current" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-current"
-  account_name   = "Dave Current"
-  account_type   = "checking"
-  account_number = "11111111"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 100
-}
-
-resource "codat_bank_feed_account" "savings" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-savings"
-  account_name   = "Dave Savings"
-  account_type   = "savings"
-  account_number = "22222222"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 2500
-}
-`
+var twoAccounts = acctest.CompanyAndConnection +
+	acctest.Account{Resource: "current", ID: "acc-current", Name: "Dave Current", Type: "checking", Number: "11111111",
+		SortCode: "040004", Currency: "GBP", Balance: "100"}.HCL() +
+	acctest.Account{Resource: "savings", ID: "acc-savings", Name: "Dave Savings", Type: "savings", Number: "22222222",
+		SortCode: "040004", Currency: "GBP", Balance: "2500"}.HCL()
 
 func TestAccBankFeedAccountMappingResource_lifecycle(t *testing.T) {
 	t.Parallel()

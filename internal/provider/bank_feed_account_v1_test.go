@@ -22,30 +22,11 @@ func integratedBeforeV2(o *sandbox.Options) {
 }
 
 func v1AccountsConfig(env *acctest.Env, debitName string) string {
-	return env.ProviderConfig() + acctest.CompanyAndConnection + fmt.Sprintf(`
-resource "codat_bank_feed_account" "debit" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-debit"
-  account_name   = %q
-  account_type   = "Debit"
-  account_number = "12345670"
-  sort_code      = "123456"
-  currency       = "GBP"
-  balance        = 99.99
-}
-
-resource "codat_bank_feed_account" "credit" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-credit"
-  account_name   = "Company card"
-  account_type   = "Credit"
-  account_number = "5500"
-  currency       = "USD"
-  balance        = -120.50
-}
-`, debitName)
+	return env.ProviderConfig() + acctest.CompanyAndConnection +
+		acctest.Account{Resource: "debit", ID: "acc-debit", Name: debitName, Type: "Debit", Number: "12345670",
+			SortCode: "123456", Currency: "GBP", Balance: "99.99"}.HCL() +
+		acctest.Account{Resource: "credit", ID: "acc-credit", Name: "Company card", Type: "Credit", Number: "5500",
+			Currency: "USD", Balance: "-120.50"}.HCL()
 }
 
 // A Codat client integrated before 2024-08-01 gets v1 source accounts (CODAT-FACTS C6): account_type "Debit" (a

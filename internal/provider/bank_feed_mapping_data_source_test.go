@@ -40,13 +40,7 @@ resource "codat_bank_feed_account" "test" {
   currency       = "GBP"
   balance        = 10
 }
-
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.test]
-}
-
+` + acctest.MappingRead("codat_bank_feed_account.test") + `
 check "all_connected" {
   assert {
     condition     = data.codat_bank_feed_mapping.test.all_connected
@@ -141,12 +135,7 @@ func TestAccBankFeedMappingDataSource_noAccounts(t *testing.T) {
 	const ds = "data.codat_bank_feed_mapping.test"
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + acctest.CompanyAndConnection + `
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-}
-`,
+			Config: env.ProviderConfig() + acctest.CompanyAndConnection + acctest.MappingRead(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("accounts"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
@@ -182,13 +171,8 @@ func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
 	const ds = "data.codat_bank_feed_mapping.test"
-	readBack := `
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.current, codat_bank_feed_account.savings, codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings]
-}
-`
+	readBack := acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings",
+		"codat_bank_feed_account_mapping.current", "codat_bank_feed_account_mapping.savings")
 	mappings := `
 resource "codat_bank_feed_account_mapping" "current" {
   company_id        = codat_company.test.id

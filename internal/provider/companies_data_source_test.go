@@ -176,16 +176,7 @@ func TestAccCompaniesDataSource_badInput(t *testing.T) {
 		"company id empty":      {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"\"\n  connection_id = \"x\"\n}\n", []string{`company_id`, `at least 1`}},
 		"connection id missing": {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"c\"\n}\n", []string{`connection_id`, `is required`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			acctest.UnitTest(t, resource.TestCase{
-				Steps: []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, cases)
 
 	acctest.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{

@@ -237,12 +237,9 @@ func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	company := func(attrs string) string {
-		return env.ProviderConfig() + "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
+		return "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
 	}
-	cases := map[string]struct {
-		config string
-		want   []string
-	}{
+	cases := map[string]badInput{
 		"blank name":                {company(`name = "   "`), []string{`name`, `must not be blank`}},
 		"name of tabs and newlines": {company(`name = "\t\n"`), []string{`name`, `must not be blank`}},
 		"blank description":         {company("name = \"A\"\ndescription = \" \""), []string{`description`, `must not be blank`}},
@@ -257,16 +254,7 @@ func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 		"misspelt product":    {company("name = \"A\"\nproducts = [\"bank-feedz\"]"), []string{`products`, `bank-feeds`}},
 		"product in capitals": {company("name = \"A\"\nproducts = [\"Bank-Feeds\"]"), []string{`products`, `bank-feeds`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			acctest.UnitTest(t, resource.TestCase{
-				Steps: []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, cases)
 }
 
 // A Codat client outside the development programme gets 403 from the alpha product endpoints. The company that was

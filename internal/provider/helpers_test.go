@@ -6,12 +6,14 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -61,3 +63,26 @@ type lazyExact func() string
 
 func (f lazyExact) CheckValue(v any) error { return knownvalue.StringExact(f()).CheckValue(v) }
 func (f lazyExact) String() string         { return f() }
+
+// badInput is an invalid configuration (what follows the provider block) and the fragments its error must show: the
+// attribute path, then the rule.
+type badInput struct {
+	config string
+	want   []string
+}
+
+// expectRefusedAtPlan plans each configuration after env's provider block and expects its error, then checks that
+// none of them reached the API.
+func expectRefusedAtPlan(t *testing.T, env *acctest.Env, cases map[string]badInput) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			acctest.UnitTest(t, resource.TestCase{
+				Steps: []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			})
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
+	}
+}

@@ -35,24 +35,8 @@ func TestAccSecrets_apiKeyNeverLeaks(t *testing.T) {
 	t.Setenv("CODAT_BASE_URL", env.URL)
 	cfg := `
 provider "codat" {}
-` + acctest.CompanyAndConnection + `
-resource "codat_bank_feed_account" "test" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-1"
-  account_name   = "Secretive"
-  account_type   = "checking"
-  account_number = "1"
-  currency       = "USD"
-  balance        = 1
-}
-
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.test]
-}
-`
+` + acctest.CompanyAndConnection + acctest.Account{Resource: "test", ID: "acc-1", Name: "Secretive", Type: "checking",
+		Number: "1", Currency: "USD", Balance: "1"}.HCL() + acctest.MappingRead("codat_bank_feed_account.test")
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{

@@ -7,16 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
-
-// badInput is an invalid configuration and the fragments its error must show: the attribute path, then the rule.
-type badInput struct {
-	config string
-	want   []string
-}
 
 // Every documented rule fails at plan time, names the attribute and the rule, and costs no API call.
 func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
@@ -88,18 +80,5 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 		"integration platform key":                  {"data \"codat_integration\" \"bad\" {\n  platform_key = \"XERO\"\n}\n", []string{`platform_key`, `four lowercase letters`}},
 		"connection lookup without id or platform":  {"data \"codat_connection\" \"bad\" {\n  company_id = \"" + acctest.TestCompanyID + "\"\n}\n", []string{`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: \[id,platform_key\]`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			acctest.UnitTest(t, resource.TestCase{
-				Steps: []resource.TestStep{{
-					Config:      env.ProviderConfig() + tc.config,
-					PlanOnly:    true,
-					ExpectError: acctest.ErrorRegexp(tc.want...),
-				}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, cases)
 }

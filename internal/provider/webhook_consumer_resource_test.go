@@ -210,13 +210,7 @@ func TestAccWebhookConsumerResource_badInputFailsAtPlan(t *testing.T) {
 		"company tag without key": {consumer(`company_tags = ["region"]`), []string{`company_tags`, `key:value`}},
 		"company tag empty key":   {consumer(`company_tags = [":uk"]`), []string{`company_tags`, `key:value`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			acctest.UnitTest(t, resource.TestCase{
-				Steps: []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
-			})
-		})
-	}
+	expectRefusedAtPlan(t, env, cases)
 	// 128 characters pass, however many bytes they take.
 	t.Run("company tag of 128 characters", func(t *testing.T) {
 		acctest.UnitTest(t, resource.TestCase{

@@ -145,17 +145,8 @@ resource "codat_connection" "us" {
   company_id = codat_company.us.id
 }
 
-resource "codat_bank_feed_account" "uk" {
-  company_id     = codat_company.uk.id
-  connection_id  = codat_connection.uk.id
-  account_id     = "uk-current"
-  account_name   = "Current"
-  account_type   = "checking"
-  account_number = "12345678"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 10
-}
+` + acctest.Account{Resource: "uk", Parent: "uk", ID: "uk-current", Name: "Current", Type: "checking", Number: "12345678",
+		SortCode: "040004", Currency: "GBP", Balance: "10"}.HCL() + `
 
 resource "codat_webhook_consumer" "uk_progress" {
   url          = var.uk_url

@@ -292,10 +292,7 @@ func TestAccXeroIntegrationResource_invalidConfig(t *testing.T) {
 		return "resource \"codat_xero_integration\" \"bad\" {\n  " + strings.Join(attrs, "\n  ") + "\n}\n"
 	}
 	id := fmt.Sprintf("client_id = %q", acctest.XeroClientID)
-	cases := map[string]struct {
-		config string
-		want   []string
-	}{
+	cases := map[string]badInput{
 		"no secret": {resourceWith(id),
 			[]string{`No attribute specified when one \(and only one\) of`, `client_secret_wo,client_secret`}},
 		"both secrets": {resourceWith(id, `client_secret_wo = "a"`, `client_secret_wo_version = 1`, `client_secret = "b"`),
@@ -322,20 +319,7 @@ func TestAccXeroIntegrationResource_invalidConfig(t *testing.T) {
 		"masked write-only secret": {resourceWith(id, `client_secret_wo = "********wxyz"`, `client_secret_wo_version = 1`),
 			[]string{`Masked Xero credential`, `client_secret_wo has the form of a masked credential`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			acctest.UnitTest(t, resource.TestCase{
-				Steps: []resource.TestStep{{
-					Config:      env.ProviderConfig() + tc.config,
-					PlanOnly:    true,
-					ExpectError: acctest.ErrorRegexp(tc.want...),
-				}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d requests: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, cases)
 }
 
 // Neither the state files Terraform writes nor a TF_LOG=trace log of create, rotate and destroy contains the
