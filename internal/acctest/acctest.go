@@ -1,4 +1,11 @@
-// Package acctest runs acceptance tests with the real terraform binary against an in-process Codat sandbox.
+// Package acctest runs acceptance tests with the real terraform binary against an in-process Codat sandbox, and holds
+// what the tests of several packages share:
+//   - acctest.go: Main, PreCheck, a sandbox per test (New) and the provider block that points at it;
+//   - test.go: terraform-plugin-testing cases with the provider served in the test process (Test, UnitTest);
+//   - cli.go: terraform run as a user runs it, one process per command, with the provider served by the test binary
+//     (NewCLI, on internal/tfdriver), for the suites of internal/e2e;
+//   - sandbox.go: shortcuts to the sandbox's objects, the SMB user's steps and requests through Codat's API;
+//   - fixtures.go, xero.go, ids.go: configurations, objects and values the tests start from.
 package acctest
 
 import (
