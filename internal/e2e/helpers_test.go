@@ -1,5 +1,8 @@
 package e2e_test
 
+// What the suites share: the configuration most of them apply (customersConfig), the inventory that compares the
+// sandbox with the state, and the steps they end with.
+
 import (
 	"fmt"
 	"slices"
