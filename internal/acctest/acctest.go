@@ -1,4 +1,11 @@
-// Package acctest runs acceptance tests with the real terraform binary against an in-process Codat sandbox.
+// Package acctest runs acceptance tests with the real terraform binary against an in-process Codat sandbox, and holds
+// what the tests of several packages share:
+//   - acctest.go: Main, PreCheck, a sandbox per test (New) and the provider block that points at it;
+//   - test.go: terraform-plugin-testing cases with the provider served in the test process (Test, UnitTest);
+//   - cli.go: terraform run as a user runs it, one process per command, with the provider served by the test binary
+//     (NewCLI, on internal/tfdriver), for the suites of internal/e2e;
+//   - sandbox.go: shortcuts to the sandbox's objects, the SMB user's steps and requests through Codat's API;
+//   - fixtures.go, xero.go, ids.go: configurations, objects and values the tests start from.
 package acctest
 
 import (
@@ -10,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +26,7 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // ProviderName is the provider's local name in test configurations.
@@ -26,7 +35,12 @@ const ProviderName = "codat"
 // Main prepares the environment terraform-plugin-testing needs and runs the package's tests: it finds the
 // terraform binary on PATH, keeps Terraform away from the network, and gives Terraform a CLI configuration of
 // its own so a machine-wide one (or a TF_CLI_CONFIG_FILE naming a missing file) cannot interfere.
+//
+// When terraform started the test binary as its provider plugin (see NewCLI), Main serves the provider instead.
 func Main(m *testing.M) {
+	if serveProviderIfAsked() {
+		return
+	}
 	os.Exit(run(m))
 }
 
@@ -131,24 +145,47 @@ func (e *Env) XeroTokenURL() string {
 	return e.URL + "/xero/connect/token"
 }
 
-// ProviderConfig is a provider block pointing at the sandbox; test configurations start with it.
-func (e *Env) ProviderConfig() string {
-	return fmt.Sprintf(`
-terraform {
+// ProviderConfig is a provider block pointing at the sandbox, with its Xero token endpoint and at most 3 retries;
+// test configurations start with it. Each override ("name = value") replaces the setting of that name or adds one;
+// "name = null" leaves the setting to its default.
+func (e *Env) ProviderConfig(overrides ...string) string {
+	settings := append(e.Settings(), fmt.Sprintf("xero_token_url = %q", e.XeroTokenURL()), "max_retries = 3")
+	for _, o := range overrides {
+		name, _, _ := strings.Cut(o, "=")
+		i := slices.IndexFunc(settings, func(s string) bool { return strings.HasPrefix(s, name) })
+		if i < 0 {
+			settings = append(settings, o)
+		} else {
+			settings[i] = o
+		}
+	}
+	return "\n" + ProviderBlock(settings...)
+}
+
+// Settings are the provider settings that point at the sandbox: base_url and api_key.
+func (e *Env) Settings() []string {
+	return []string{fmt.Sprintf("base_url = %q", e.URL), fmt.Sprintf("api_key = %q", e.APIKey)}
+}
+
+// TerraformBlock requires this provider.
+const TerraformBlock = `terraform {
   required_providers {
     codat = {
-      source = "terraform-codat/codat"
+      source = "` + tfdriver.ProviderSource + `"
     }
   }
 }
+`
 
-provider "codat" {
-  base_url       = %q
-  api_key        = %q
-  xero_token_url = %q
-  max_retries    = 3
-}
-`, e.URL, e.APIKey, e.XeroTokenURL())
+// ProviderBlock is TerraformBlock and a provider block with the given settings, one "name = value" a line.
+func ProviderBlock(settings ...string) string {
+	var b strings.Builder
+	b.WriteString(TerraformBlock + "\nprovider \"codat\" {\n")
+	for _, s := range settings {
+		b.WriteString("  " + s + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // ProtoV6ProviderFactories serves the provider in the test process, so terraform needs no installed plugin.

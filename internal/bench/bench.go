@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // Options configure a run.
@@ -159,9 +160,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		opts.PartSize = 500
 	}
 	if opts.Terraform == "" {
-		tf, err := exec.LookPath("terraform")
+		tf, err := tfdriver.FindTerraform()
 		if err != nil {
-			return nil, errors.New("terraform is not on PATH")
+			return nil, err
 		}
 		opts.Terraform = tf
 	}
@@ -269,7 +270,8 @@ func (r *runner) logf(format string, args ...any) {
 }
 
 // setUp builds the provider, points Terraform's dev_overrides at the wrapper, gives terraform init a filesystem
-// mirror to resolve the provider from offline, and starts the state server of the http backend.
+// mirror of the same binary to resolve the provider from offline (init resolves every provider a configuration names,
+// dev_overrides or not), and starts the state server of the http backend.
 func (r *runner) setUp(ctx context.Context) error {
 	r.provider = filepath.Join(r.opts.WorkDir, "provider", "terraform-provider-codat")
 	args := []string{"build", "-ldflags", "-X main.version=bench", "-o", r.provider}
@@ -288,39 +290,20 @@ func (r *runner) setUp(ctx context.Context) error {
 		return err
 	}
 	plugins := filepath.Join(r.opts.WorkDir, "plugins")
-	if err := os.MkdirAll(plugins, 0o755); err != nil {
+	if err := tfdriver.LinkPlugin(plugins, self); err != nil {
 		return err
 	}
-	wrapper := filepath.Join(plugins, "terraform-provider-codat")
-	if err := os.Remove(wrapper); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.Symlink(self, wrapper); err != nil {
-		return err
-	}
-	// terraform init, needed for a backend or modules only, still resolves every provider it finds in the
-	// configuration (dev_overrides or not); a local mirror of the same binary answers it without a network.
 	mirror := filepath.Join(r.opts.WorkDir, "mirror")
-	pkg := filepath.Join(mirror, "registry.terraform.io", "terraform-codat", "codat", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+	pkg := filepath.Join(mirror, "registry.terraform.io", tfdriver.ProviderSource, "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
 	if err := os.MkdirAll(pkg, 0o755); err != nil {
 		return err
 	}
-	if err := os.Symlink(r.provider, filepath.Join(pkg, "terraform-provider-codat_v0.0.1")); err != nil && !errors.Is(err, os.ErrExist) {
+	if err := os.Symlink(r.provider, filepath.Join(pkg, tfdriver.PluginName+"_v0.0.1")); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
 	r.cliConfig = filepath.Join(r.opts.WorkDir, "terraformrc")
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "terraform-codat/codat" = %q
-  }
-  filesystem_mirror {
-    path    = %q
-    include = ["terraform-codat/codat"]
-  }
-}
-disable_checkpoint = true
-`, plugins, mirror)
-	if err := os.WriteFile(r.cliConfig, []byte(cfg), 0o600); err != nil {
+	// terraform init, needed for a backend or modules only, resolves the provider from the mirror, offline.
+	if err := (tfdriver.CLIConfig{DevOverrides: plugins, Mirror: mirror}).Write(r.cliConfig); err != nil {
 		return err
 	}
 	r.state, err = startStateServer()
@@ -562,13 +545,14 @@ func (r *runner) run(ctx context.Context, dir string, env map[string]string, arg
 		return 0, 0, err
 	}
 	defer logFile.Close()
-	cmd := exec.CommandContext(ctx, r.opts.Terraform, args...)
+	var extra []string
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		extra = append(extra, k+"="+env[k])
+	}
+	tf := tfdriver.Terraform{Bin: r.opts.Terraform, Dir: dir, Env: tfdriver.Environ(r.cliConfig, extra...)}
 	// Interrupted, terraform stops its plugins and saves its state, as after Ctrl-C.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = time.Minute
-	cmd.Dir = dir
+	cmd := tf.Command(ctx, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.Env = r.environ(env)
 	start := time.Now()
 	err = cmd.Run()
 	wall = time.Since(start)
@@ -581,28 +565,6 @@ func (r *runner) run(ctx context.Context, dir string, env map[string]string, arg
 		return 0, 0, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, tail)
 	}
 	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
-}
-
-// environ is the process environment without anything that would change how terraform or the provider behave
-// (logging, extra CLI arguments, another CLI configuration, Codat settings), plus env.
-func (r *runner) environ(env map[string]string) []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "CODAT_") || name == "XERO_TOKEN_URL" {
-			continue
-		}
-		out = append(out, kv)
-	}
-	out = append(out,
-		"TF_CLI_CONFIG_FILE="+r.cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-	)
-	for _, k := range slices.Sorted(maps.Keys(env)) {
-		out = append(out, k+"="+env[k])
-	}
-	return out
 }
 
 // readUsage sums up the provider processes recorded in dir.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"maps"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 func TestMain(m *testing.M) {
@@ -52,7 +54,7 @@ func TestMinimumCalls(t *testing.T) {
 	if got, want := total(MinimumCalls(OpPlan, 4001).Total(4001)), 8002+1+1+3; got != want {
 		t.Errorf("plan of 4,001: %d calls, want %d (three pages)", got, want)
 	}
-	if got := MinimumCalls(OpPlan, 1).Total(1); got[routeListCompanies] != 0 || got[routeGetCompany] != 1 {
+	if got := MinimumCalls(OpPlan, 1).Total(1); got[sandbox.RouteListCompanies] != 0 || got[sandbox.RouteGetCompany] != 1 {
 		t.Errorf("plan of one customer: %v", got)
 	}
 	if got, want := total(MinimumCalls(OpApply, 100).Total(100)), 400; got != want {
@@ -66,12 +68,9 @@ func TestRunSmoke(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("terraform is not on PATH")
-		}
+	tf, err := tfdriver.FindTerraform()
+	if err != nil {
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -98,13 +97,13 @@ func TestRunSmoke(t *testing.T) {
 		if r.Op == OpApply {
 			// Both customers' accounts are handed over together and go in one batch per connection; should a busy
 			// machine keep them apart, they go alone. Either way each account is created once.
-			batches, singles := calls[routeCreateAccounts], calls[routeCreateAccount]
+			batches, singles := calls[sandbox.RouteCreateSourceAccountsBatch], calls[sandbox.RouteCreateSourceAccount]
 			if 2*batches+singles != 2*accountsPerCustomer {
 				t.Errorf("apply: %d batch and %d single creates for %d accounts", batches, singles, 2*accountsPerCustomer)
 			}
 			t.Logf("apply: %d batch and %d single creates", batches, singles)
-			delete(calls, routeCreateAccount)
-			calls[routeCreateAccounts] = 2
+			delete(calls, sandbox.RouteCreateSourceAccount)
+			calls[sandbox.RouteCreateSourceAccountsBatch] = 2
 		}
 		if !maps.Equal(calls, r.Minimum) {
 			t.Errorf("%s made calls %v, want exactly the minimum %v", r.Op, r.Calls, r.Minimum)

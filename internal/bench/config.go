@@ -257,17 +257,9 @@ output "customers" {
 `},
 }
 
-// moduleShape puts one customer's objects in a module and calls it with for_each over the customers. Inside a
-// module instance every reference names a single object (codat_company.this.id), so evaluating it reads one
-// object, not every customer's.
-var moduleShape = Shape{
-	Name: "module",
-	Description: "One module call with `for_each` over the customers, as in `examples/quickstart`; inside the " +
-		"module each object is single (`codat_company.this.id`) and only the accounts use `for_each`",
-	codat: map[string]string{
-		"main.tf": codatTerraformBlock + `
-provider "codat" {}
-
+// moduleMain is the module shape's root configuration but for the provider: one module call over the customers, the
+// check and the output of examples/quickstart.
+const moduleMain = `
 locals {
   customers = jsondecode(file("${path.module}/customers.json"))
 }
@@ -295,40 +287,32 @@ output "customers" {
     }
   }
 }
-`,
+`
+
+// standInOf is moduleMain as its stand-in reads it: a customer's mapping is a terraform_data whose output and id
+// stand for the mapping data source's attributes.
+func standInOf(main string) string {
+	return strings.NewReplacer(
+		"c.mapping.all_connected", `c.mapping.output.connection_id == ""`,
+		"c.mapping.link_url", "c.mapping.output.connection_id",
+		`"${c.mapping.connected_count}/${c.mapping.connected_count + c.mapping.pending_count}"`, "c.mapping.id",
+	).Replace(main)
+}
+
+// moduleShape puts one customer's objects in a module and calls it with for_each over the customers. Inside a
+// module instance every reference names a single object (codat_company.this.id), so evaluating it reads one
+// object, not every customer's.
+var moduleShape = Shape{
+	Name: "module",
+	Description: "One module call with `for_each` over the customers, as in `examples/quickstart`; inside the " +
+		"module each object is single (`codat_company.this.id`) and only the accounts use `for_each`",
+	codat: map[string]string{
+		"main.tf": codatTerraformBlock + "\nprovider \"codat\" {}\n" + moduleMain,
 		// The bench measures the quickstart's own customer module.
 		"customer/main.tf": examples.QuickstartCustomerModule,
 	},
 	standIn: map[string]string{
-		"main.tf": `
-locals {
-  customers = jsondecode(file("${path.module}/customers.json"))
-}
-
-module "customer" {
-  source   = "./customer"
-  for_each = local.customers
-  key      = each.key
-  name     = each.value.name
-  accounts = each.value.accounts
-}
-
-check "bank_feeds_connected" {
-  assert {
-    condition     = alltrue([for c in module.customer : c.mapping.output.connection_id == ""])
-    error_message = "Not every customer has connected all bank accounts yet."
-  }
-}
-
-output "customers" {
-  value = {
-    for k, c in module.customer : k => {
-      link_url  = c.mapping.output.connection_id
-      connected = c.mapping.id
-    }
-  }
-}
-`,
+		"main.tf": standInOf(moduleMain),
 		"customer/main.tf": `
 variable "key" {
   type = string

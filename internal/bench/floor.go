@@ -4,22 +4,7 @@ import (
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
-)
-
-// Sandbox counter names ("METHOD /template") of the calls the configurations make.
-const (
-	routeCreateCompany    = "POST /companies"
-	routeGetCompany       = "GET /companies/{companyId}"
-	routeDeleteCompany    = "DELETE /companies/{companyId}"
-	routeCreateConnection = "POST /companies/{companyId}/connections"
-	routeGetConnection    = "GET /companies/{companyId}/connections/{connectionId}"
-	routeDeleteConnection = "DELETE /companies/{companyId}/connections/{connectionId}"
-	routeListCompanies    = "GET /companies"
-	routeCreateAccount    = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	routeCreateAccounts   = routeCreateAccount + "/batch"
-	routeListAccounts     = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	routeDeleteAccount    = "DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
-	routeGetMapping       = "GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // accountsPerCustomer is how many source accounts each generated customer has.
@@ -67,11 +52,11 @@ func (m Minimum) Total(n int) map[string]int {
 // from it. The mapping data source takes the connection the connection resource read.
 func refresh(n int) Minimum {
 	m := Minimum{
-		PerCustomer:  map[string]int{routeListAccounts: 1, routeGetMapping: 1},
-		PerOperation: map[string]int{routeGetCompany: 1},
+		PerCustomer:  map[string]int{sandbox.RouteListSourceAccounts: 1, sandbox.RouteGetMappings: 1},
+		PerOperation: map[string]int{sandbox.RouteGetCompany: 1},
 	}
 	if n > 1 {
-		m.PerOperation[routeListCompanies] = 1 + codat.PagesFor(n)
+		m.PerOperation[sandbox.RouteListCompanies] = 1 + codat.PagesFor(n)
 	}
 	return m
 }
@@ -90,18 +75,18 @@ func MinimumCalls(op Op, n int) Minimum {
 	switch op {
 	case OpApply:
 		return Minimum{PerCustomer: map[string]int{
-			routeCreateCompany:    1,
-			routeCreateConnection: 1,
-			routeCreateAccounts:   1,
-			routeGetMapping:       1,
+			sandbox.RouteCreateCompany:             1,
+			sandbox.RouteCreateConnection:          1,
+			sandbox.RouteCreateSourceAccountsBatch: 1,
+			sandbox.RouteGetMappings:               1,
 		}}
 	case OpPlan:
 		return refresh(n)
 	case OpDestroy:
 		m := refresh(n)
-		m.PerCustomer[routeDeleteAccount] = accountsPerCustomer
-		m.PerCustomer[routeDeleteConnection] = 1
-		m.PerCustomer[routeDeleteCompany] = 1
+		m.PerCustomer[sandbox.RouteDeleteSourceAccount] = accountsPerCustomer
+		m.PerCustomer[sandbox.RouteDeleteConnection] = 1
+		m.PerCustomer[sandbox.RouteDeleteCompany] = 1
 		return m
 	}
 	return Minimum{}

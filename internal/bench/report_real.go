@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // beforeCommit is the provider these runs compare with: the one before the company directory, the batch create of
@@ -17,10 +18,10 @@ const beforeCommit = "6243f45"
 // before is what each operation cost per customer, by route, at beforeCommit: measured by make bench's module shape
 // (the quickstart's customer module, 100 customers, the same at 10 and 500).
 var before = map[Op]map[string]int{
-	OpApply: {routeCreateCompany: 1, routeCreateConnection: 1, routeCreateAccount: accountsPerCustomer, routeGetMapping: 1},
-	OpPlan:  {routeGetCompany: 1, routeGetConnection: 1, routeListAccounts: 1, routeGetMapping: 1},
-	OpDestroy: {routeGetCompany: 1, routeGetConnection: 1, routeListAccounts: 1, routeGetMapping: 1,
-		routeDeleteAccount: accountsPerCustomer, routeDeleteConnection: 1, routeDeleteCompany: 1},
+	OpApply: {sandbox.RouteCreateCompany: 1, sandbox.RouteCreateConnection: 1, sandbox.RouteCreateSourceAccount: accountsPerCustomer, sandbox.RouteGetMappings: 1},
+	OpPlan:  {sandbox.RouteGetCompany: 1, sandbox.RouteGetConnection: 1, sandbox.RouteListSourceAccounts: 1, sandbox.RouteGetMappings: 1},
+	OpDestroy: {sandbox.RouteGetCompany: 1, sandbox.RouteGetConnection: 1, sandbox.RouteListSourceAccounts: 1, sandbox.RouteGetMappings: 1,
+		sandbox.RouteDeleteSourceAccount: accountsPerCustomer, sandbox.RouteDeleteConnection: 1, sandbox.RouteDeleteCompany: 1},
 }
 
 // Goals per customer from 100 customers on.

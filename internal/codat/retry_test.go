@@ -83,7 +83,7 @@ func TestPost500IsAnUnknownOutcome(t *testing.T) {
 	for _, kind := range []sandbox.FaultKind{sandbox.Fault500, sandbox.Fault500AfterCommit} {
 		t.Run(string(kind), func(t *testing.T) {
 			c, sb := newSandboxClient(t, sandbox.Options{})
-			sb.InjectFault("POST /companies", kind, 1)
+			sb.InjectFault(sandbox.RouteCreateCompany, kind, 1)
 			_, err := c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
 			var unknown *OutcomeUnknownError
 			if !errors.As(err, &unknown) || !unknown.Stored || unknown.Attempts != 1 {
@@ -92,7 +92,7 @@ func TestPost500IsAnUnknownOutcome(t *testing.T) {
 			if !hasStatus(err, http.StatusInternalServerError) {
 				t.Errorf("the 500 answer is not reachable with errors.As: %v", err)
 			}
-			if n := sb.Count("POST /companies"); n != 1 || len(sb.Replays()) != 0 {
+			if n := sb.Count(sandbox.RouteCreateCompany); n != 1 || len(sb.Replays()) != 0 {
 				t.Errorf("%d requests, replays %v: the key was re-sent", n, sb.Replays())
 			}
 			for _, want := range []string{"has an unknown outcome", "500 Internal Server Error", "replays this answer",
@@ -140,7 +140,7 @@ func TestPatch500IsRetriedWithANewKey(t *testing.T) {
 		AccountType: "checking", AccountNumber: "12345678", Currency: "USD", Balance: "1"}); err != nil {
 		t.Fatal(err)
 	}
-	const route = "PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
+	const route = sandbox.RouteUpdateSourceAccount
 	sb.InjectFault(route, sandbox.Fault500AfterCommit, 1)
 	sb.InjectFault(route, sandbox.Fault500, 1)
 	got, err := c.UpdateSourceAccount(context.Background(), company.ID, conn.ID, "a1", SourceAccountUpdate{AccountName: &name})

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/guide"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // repoRoot is the repository this test belongs to.
@@ -35,12 +36,9 @@ func requireTools(t *testing.T) tools {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("the guide test runs terraform: set TF_ACC=1 (make test does)")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		tf, _ = exec.LookPath("terraform")
-	}
-	if tf == "" {
-		t.Fatal("no terraform: install Terraform >= 1.11 on PATH or set TF_ACC_TERRAFORM_PATH")
+	tf, err := tfdriver.FindTerraform()
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, name := range []string{"bash", "make", "curl", "git"} {
 		if _, err := exec.LookPath(name); err != nil {
@@ -68,10 +66,10 @@ func readerEnv(t *testing.T, home string, tt tools) []string {
 		t.Fatal(err)
 	}
 	var env []string
-	for _, kv := range os.Environ() {
+	for _, kv := range tfdriver.Clean(os.Environ()) {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "CODAT_") || strings.HasPrefix(name, "GO") ||
-			slices.Contains([]string{"XERO_TOKEN_URL", "HOME", "PATH", "CHECKPOINT_DISABLE", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"}, name) {
+		if strings.HasPrefix(name, "GO") ||
+			slices.Contains([]string{"HOME", "PATH", "CHECKPOINT_DISABLE", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"}, name) {
 			continue
 		}
 		env = append(env, kv)
@@ -307,15 +305,11 @@ type expectation struct {
 func TestGuideTryItLocally(t *testing.T) {
 	tt := requireTools(t)
 	const pagePath = repoRoot + "/docs/guides/try-it-locally.md"
-	page, err := os.ReadFile(pagePath)
+	page, blocks, err := guide.ReadPage(pagePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := guide.ParseBlocks(string(page))
-	if err != nil {
-		t.Fatalf("%s: %v", pagePath, err)
-	}
-	checkControlTable(t, string(page), blocks)
+	checkControlTable(t, page, blocks)
 
 	ctx := t.Context()
 	if deadline, ok := t.Deadline(); ok {

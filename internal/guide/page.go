@@ -13,6 +13,7 @@ package guide
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,6 +33,18 @@ func (b Block) String() string {
 }
 
 var directiveRE = regexp.MustCompile(`^<!--\s*guide-test:\s*(.*?)\s*-->$`)
+
+// ReadPage reads a Markdown page and its fenced code blocks (ParseBlocks).
+func ReadPage(path string) (page string, blocks []Block, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if blocks, err = ParseBlocks(string(b)); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return string(b), blocks, nil
+}
 
 // ParseBlocks reads the fenced code blocks of a Markdown page with their directives.
 func ParseBlocks(page string) ([]Block, error) {

@@ -14,11 +14,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const (
-	routeSingleCreate = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	routeBatchCreate  = routeSingleCreate + "/batch"
-)
-
 // sandboxConnection serves a sandbox and returns provider data whose client speaks to it, and a Xero connection.
 func sandboxConnection(t *testing.T) (*sandbox.Sandbox, *providerData, connectionKey) {
 	t.Helper()
@@ -122,7 +117,7 @@ func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 			t.Fatalf("create: %+v, %v", r.account, r.err)
 		}
 	}
-	if got := [2]int{sb.Count(routeBatchCreate), sb.Count(routeSingleCreate)}; got != [2]int{1, 0} {
+	if got := [2]int{sb.Count(sandbox.RouteCreateSourceAccountsBatch), sb.Count(sandbox.RouteCreateSourceAccount)}; got != [2]int{1, 0} {
 		t.Fatalf("%d batch and %d single creates, want one batch", got[0], got[1])
 	}
 
@@ -134,7 +129,7 @@ func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 		if r := <-alone; r.err != nil {
 			t.Fatal(r.err)
 		}
-		if got := sb.Count(routeSingleCreate); got != i+1 {
+		if got := sb.Count(sandbox.RouteCreateSourceAccount); got != i+1 {
 			t.Fatalf("%d single creates, want %d", got, i+1)
 		}
 	}
@@ -188,7 +183,7 @@ func TestAccountBatcherShapesAndCancellation(t *testing.T) {
 	if _, ok := sb.SourceAccount(key.companyID, key.connectionID, "gone"); ok {
 		t.Error("the cancelled account was created")
 	}
-	if got := [2]int{sb.Count(routeBatchCreate), sb.Count(routeSingleCreate)}; got != [2]int{0, 2} {
+	if got := [2]int{sb.Count(sandbox.RouteCreateSourceAccountsBatch), sb.Count(sandbox.RouteCreateSourceAccount)}; got != [2]int{0, 2} {
 		t.Errorf("%d batch and %d single creates, want each alone", got[0], got[1])
 	}
 }
@@ -211,18 +206,18 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 			itemErr.StatusCode != http.StatusConflict || itemErr.Message != "A bank account already exists with the same Id" {
 			t.Fatalf("outcomes %+v", out)
 		}
-		if n := sb.Count(routeBatchCreate); n != 1 {
+		if n := sb.Count(sandbox.RouteCreateSourceAccountsBatch); n != 1 {
 			t.Errorf("%d batch creates, want 1", n)
 		}
 	})
 	t.Run("500 after commit", func(t *testing.T) {
 		sb, d, key := sandboxConnection(t)
-		sb.InjectFault(routeBatchCreate, sandbox.Fault500AfterCommit, 1)
+		sb.InjectFault(sandbox.RouteCreateSourceAccountsBatch, sandbox.Fault500AfterCommit, 1)
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("a1"), usdAccount("a2")})
 		if out["a1"].account == nil || out["a2"].account == nil || out["a1"].err != nil || out["a2"].err != nil {
 			t.Fatalf("outcomes %+v", out)
 		}
-		if n, replays := sb.Count(routeBatchCreate), sb.Replays()[http.StatusInternalServerError]; n != 1 || replays != 0 {
+		if n, replays := sb.Count(sandbox.RouteCreateSourceAccountsBatch), sb.Replays()[http.StatusInternalServerError]; n != 1 || replays != 0 {
 			t.Errorf("%d batch creates and %d replayed 500s, want 1 and none: the accounts it made are adopted", n, replays)
 		}
 		if n := len(sb.SourceAccounts(key.companyID, key.connectionID)); n != 2 {
@@ -236,7 +231,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 		if _, err := d.client.CreateSourceAccount(ctx, key.companyID, key.connectionID, other); err != nil {
 			t.Fatal(err)
 		}
-		sb.InjectFault(routeBatchCreate, sandbox.Fault500, 2)
+		sb.InjectFault(sandbox.RouteCreateSourceAccountsBatch, sandbox.Fault500, 2)
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("a1"), usdAccount("other")})
 		if out["a1"].account == nil || out["a1"].err != nil {
 			t.Fatalf("a1: %+v", out["a1"])
@@ -244,13 +239,13 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 		if err := out["other"].err; err == nil || !strings.Contains(err.Error(), `account_name "Someone else's", not "Account other"`) {
 			t.Errorf("the differing account: %+v", out["other"])
 		}
-		if n, replays := sb.Count(routeBatchCreate), sb.Replays()[http.StatusInternalServerError]; n != 3 || replays != 0 {
+		if n, replays := sb.Count(sandbox.RouteCreateSourceAccountsBatch), sb.Replays()[http.StatusInternalServerError]; n != 3 || replays != 0 {
 			t.Errorf("%d batch creates and %d replayed 500s, want 3 (two stored 500s, then a1 alone under new keys) and none", n, replays)
 		}
 	})
 	t.Run("500 every time", func(t *testing.T) {
 		sb, d, key := sandboxConnection(t)
-		sb.InjectFault(routeBatchCreate, sandbox.Fault500, 10)
+		sb.InjectFault(sandbox.RouteCreateSourceAccountsBatch, sandbox.Fault500, 10)
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("a1"), usdAccount("a2")})
 		for _, id := range []string{"a1", "a2"} {
 			if err := out[id].err; err == nil || !strings.Contains(err.Error(), "the create made nothing") ||
@@ -270,7 +265,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 				t.Errorf("%s: %+v", id, out[id])
 			}
 		}
-		if got := [2]int{sb.Count(routeBatchCreate), sb.Count(routeSingleCreate)}; got != [2]int{1, 2} {
+		if got := [2]int{sb.Count(sandbox.RouteCreateSourceAccountsBatch), sb.Count(sandbox.RouteCreateSourceAccount)}; got != [2]int{1, 2} {
 			t.Errorf("%d batch and %d single creates, want the refused batch, then each alone", got[0], got[1])
 		}
 	})

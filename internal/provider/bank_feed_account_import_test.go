@@ -79,7 +79,7 @@ func variantsConfig(env *acctest.Env, variants map[string]string) string {
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	b.WriteString(env.ProviderConfig() + companyAndConnection)
+	b.WriteString(env.ProviderConfig() + acctest.CompanyAndConnection)
 	for _, name := range names {
 		fmt.Fprintf(&b, `
 resource "codat_bank_feed_account" %q {
@@ -112,10 +112,8 @@ func TestAccBankFeedAccountResource_importsEveryVariant(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	config := variantsConfig(env, accountVariants)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -145,10 +143,8 @@ func TestAccBankFeedAccountResource_importsEveryV1Variant(t *testing.T) {
   currency = "USD"
   balance = 5`,
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           variantsConfig(env, variants),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -163,7 +159,7 @@ func TestAccBankFeedAccountResource_refusedAtPlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	account := func(attrs string) string {
-		return env.ProviderConfig() + fmt.Sprintf(`
+		return fmt.Sprintf(`
 resource "codat_bank_feed_account" "bad" {
   company_id     = "c"
   connection_id  = "x"
@@ -176,45 +172,27 @@ resource "codat_bank_feed_account" "bad" {
 `, attrs)
 	}
 	usd := "account_type = \"checking\"\n  currency = \"USD\"\n  "
-	for name, tc := range map[string]struct {
-		attrs string
-		want  []string
-	}{
-		"empty account_info":        {usd + `account_info = {}`, []string{`account_info`, `set at least one`, `or leave account_info out`}},
-		"all-null account_info":     {usd + `account_info = { description = null, nickname = null }`, []string{`account_info`, `set at least one`}},
-		"empty description":         {usd + `account_info = { nickname = "Main", description = "" }`, []string{`account_info.description`, `must not be empty`}},
-		"empty nickname":            {usd + `account_info = { nickname = "" }`, []string{`account_info.nickname`, `must not be empty`}},
-		"blank description":         {usd + `account_info = { description = "  " }`, []string{`account_info.description`, `must not be empty`}},
-		"empty bank code":           {usd + `routing_info = { bank_code = "" }`, []string{`routing_info.bank_code`}},
-		"withdrawn ZWL":             {"account_type = \"checking\"\n  currency = \"ZWL\"", []string{`currency`, `"ZWL" was withdrawn`, `ZWG`}},
-		"withdrawn CUC":             {"account_type = \"checking\"\n  currency = \"CUC\"", []string{`currency`, `"CUC" was withdrawn`, `CUP`}},
-		"withdrawn ANG":             {"account_type = \"checking\"\n  currency = \"ANG\"", []string{`currency`, `"ANG" was withdrawn`, `XCG`}},
-		"withdrawn BGN":             {"account_type = \"checking\"\n  currency = \"BGN\"", []string{`currency`, `"BGN" was withdrawn`, `EUR`}},
-		"fund BOV":                  {"account_type = \"checking\"\n  currency = \"BOV\"", []string{`currency`, `"BOV" is an ISO 4217 fund`}},
-		"metal XAU":                 {"account_type = \"checking\"\n  currency = \"XAU\"", []string{`currency`, `"XAU" is the ISO 4217 code of a precious metal`}},
-		"testing XTS":               {"account_type = \"checking\"\n  currency = \"XTS\"", []string{`currency`, `"XTS" is`}},
-		"no currency XXX":           {"account_type = \"checking\"\n  currency = \"XXX\"", []string{`currency`, `"XXX" is`}},
-		"lower case":                {"account_type = \"checking\"\n  currency = \"gbp\"", []string{`currency`, `upper case`, `GBP`}},
-		"unknown code":              {"account_type = \"checking\"\n  currency = \"GBX\"", []string{`currency`, `not a current ISO 4217 currency code`}},
-		"v1 type with routing_info": {"account_type = \"Debit\"\n  currency = \"USD\"\n  routing_info = { bank_code = \"1\" }", []string{`routing_info`, `"Debit" is a type of Codat's v1`}},
-		"v1 type with account_info": {"account_type = \"Credit\"\n  currency = \"USD\"\n  account_info = { nickname = \"n\" }", []string{`account_info`, `"Credit" is a type of Codat's v1`}},
-		"v1 type in lower case":     {"account_type = \"debit\"\n  currency = \"USD\"", []string{`account_type`, `value must be one of`}},
-		"unknown v2 type":           {"account_type = \"current\"\n  currency = \"USD\"", []string{`account_type`, `value must be one of`}},
-		"empty routing type":        {usd + `routing_info = { bank_code = "1", type = "" }`, []string{`routing_info.type`, `value must be one of`}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      account(tc.attrs),
-					PlanOnly:    true,
-					ExpectError: acctest.ErrorRegexp(tc.want...),
-				}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("refused configurations made %d API calls: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, map[string]badInput{
+		"empty account_info":        {account(usd + `account_info = {}`), []string{`account_info`, `set at least one`, `or leave account_info out`}},
+		"all-null account_info":     {account(usd + `account_info = { description = null, nickname = null }`), []string{`account_info`, `set at least one`}},
+		"empty description":         {account(usd + `account_info = { nickname = "Main", description = "" }`), []string{`account_info.description`, `must not be empty`}},
+		"empty nickname":            {account(usd + `account_info = { nickname = "" }`), []string{`account_info.nickname`, `must not be empty`}},
+		"blank description":         {account(usd + `account_info = { description = "  " }`), []string{`account_info.description`, `must not be empty`}},
+		"empty bank code":           {account(usd + `routing_info = { bank_code = "" }`), []string{`routing_info.bank_code`}},
+		"withdrawn ZWL":             {account("account_type = \"checking\"\n  currency = \"ZWL\""), []string{`currency`, `"ZWL" was withdrawn`, `ZWG`}},
+		"withdrawn CUC":             {account("account_type = \"checking\"\n  currency = \"CUC\""), []string{`currency`, `"CUC" was withdrawn`, `CUP`}},
+		"withdrawn ANG":             {account("account_type = \"checking\"\n  currency = \"ANG\""), []string{`currency`, `"ANG" was withdrawn`, `XCG`}},
+		"withdrawn BGN":             {account("account_type = \"checking\"\n  currency = \"BGN\""), []string{`currency`, `"BGN" was withdrawn`, `EUR`}},
+		"fund BOV":                  {account("account_type = \"checking\"\n  currency = \"BOV\""), []string{`currency`, `"BOV" is an ISO 4217 fund`}},
+		"metal XAU":                 {account("account_type = \"checking\"\n  currency = \"XAU\""), []string{`currency`, `"XAU" is the ISO 4217 code of a precious metal`}},
+		"testing XTS":               {account("account_type = \"checking\"\n  currency = \"XTS\""), []string{`currency`, `"XTS" is`}},
+		"no currency XXX":           {account("account_type = \"checking\"\n  currency = \"XXX\""), []string{`currency`, `"XXX" is`}},
+		"lower case":                {account("account_type = \"checking\"\n  currency = \"gbp\""), []string{`currency`, `upper case`, `GBP`}},
+		"unknown code":              {account("account_type = \"checking\"\n  currency = \"GBX\""), []string{`currency`, `not a current ISO 4217 currency code`}},
+		"v1 type with routing_info": {account("account_type = \"Debit\"\n  currency = \"USD\"\n  routing_info = { bank_code = \"1\" }"), []string{`routing_info`, `"Debit" is a type of Codat's v1`}},
+		"v1 type with account_info": {account("account_type = \"Credit\"\n  currency = \"USD\"\n  account_info = { nickname = \"n\" }"), []string{`account_info`, `"Credit" is a type of Codat's v1`}},
+		"v1 type in lower case":     {account("account_type = \"debit\"\n  currency = \"USD\""), []string{`account_type`, `value must be one of`}},
+		"unknown v2 type":           {account("account_type = \"current\"\n  currency = \"USD\""), []string{`account_type`, `value must be one of`}},
+		"empty routing type":        {account(usd + `routing_info = { bank_code = "1", type = "" }`), []string{`routing_info.type`, `value must be one of`}},
+	})
 }

@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,56 +19,11 @@ import (
 )
 
 // twoAccounts is a company, its Xero connection and two GBP source accounts.
-const twoAccounts = companyAndConnection + `
-resource "codat_bank_feed_account" "current" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-current"
-  account_name   = "Dave Current"
-  account_type   = "checking"
-  account_number = "11111111"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 100
-}
-
-resource "codat_bank_feed_account" "savings" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-savings"
-  account_name   = "Dave Savings"
-  account_type   = "savings"
-  account_number = "22222222"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 2500
-}
-`
-
-// authorizeOnlyConnection plays the SMB user authorising the sandbox's single connection.
-func authorizeOnlyConnection(t *testing.T, env *acctest.Env) (companyID, connectionID string) {
-	t.Helper()
-	c := onlyCompany(t, env)
-	conns := env.Sandbox.Connections(c.ID)
-	if len(conns) != 1 {
-		t.Fatalf("sandbox holds %d connections, want 1", len(conns))
-	}
-	if err := env.Sandbox.AuthorizeConnection(c.ID, conns[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	return c.ID, conns[0].ID
-}
-
-func targetNamed(t *testing.T, env *acctest.Env, companyID, connectionID, name string) sandbox.TargetAccount {
-	t.Helper()
-	for _, ta := range env.Sandbox.TargetAccounts(companyID, connectionID) {
-		if ta.Name == name {
-			return ta
-		}
-	}
-	t.Fatalf("no Xero account named %q", name)
-	return sandbox.TargetAccount{}
-}
+var twoAccounts = acctest.CompanyAndConnection +
+	acctest.Account{Resource: "current", ID: "acc-current", Name: "Dave Current", Type: "checking", Number: "11111111",
+		SortCode: "040004", Currency: "GBP", Balance: "100"}.HCL() +
+	acctest.Account{Resource: "savings", ID: "acc-savings", Name: "Dave Savings", Type: "savings", Number: "22222222",
+		SortCode: "040004", Currency: "GBP", Balance: "2500"}.HCL()
 
 func TestAccBankFeedAccountMappingResource_lifecycle(t *testing.T) {
 	t.Parallel()
@@ -104,17 +58,15 @@ resource "codat_bank_feed_account_mapping" "savings" {
 }
 `, feedStart)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
 				// The SMB user authorised Xero; the API maps both accounts and waits until they are connected.
 				PreConfig: func() {
-					companyID, connectionID = authorizeOnlyConnection(t, env)
-					targetID = targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
+					companyID, connectionID = env.AuthorizeOnlyConnection(t)
+					targetID = env.TargetNamed(t, companyID, connectionID, "Business Current Account").ID
 				},
 				Config:          mappings,
 				ConfigVariables: vars,
@@ -175,7 +127,7 @@ resource "codat_bank_feed_account_mapping" "savings" {
 			{
 				// Another target account: updated in place (disconnect, then map to the new target).
 				PreConfig: func() {
-					targetID = targetNamed(t, env, companyID, connectionID, "Business Savings Account").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Business Savings Account").ID
 				},
 				Config:          mappings,
 				ConfigVariables: vars,
@@ -198,38 +150,6 @@ resource "codat_bank_feed_account_mapping" "savings" {
 					}
 					return nil
 				},
-			},
-		},
-	})
-}
-
-// Xero refuses bank feeds for organisations without them: the error explains what to switch on.
-func TestAccBankFeedAccountMappingResource_bankFeedsUnsupported(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
-		Steps: []resource.TestStep{
-			{Config: env.ProviderConfig() + twoAccounts},
-			{
-				PreConfig: func() {
-					companyID, connectionID := authorizeOnlyConnection(t, env)
-					if err := env.Sandbox.SetBankFeedsSupported(companyID, connectionID, false); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: env.ProviderConfig() + twoAccounts + `
-resource "codat_bank_feed_account_mapping" "savings" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.savings.account_id
-}
-`,
-				// The prerequisites as Codat documents them (C9): no Portal switch, Bank Feeds enabled by Codat.
-				ExpectError: acctest.ErrorRegexp(`does not support automated bank feeds`, `Xero App Partner`, `Xero Bank Feeds API`,
-					`enabled for your Codat client by Codat`, `account manager`, `invalid-organisation-bank-feeds`),
 			},
 		},
 	})
@@ -265,17 +185,6 @@ func (a anyOf) CheckValue(v any) error {
 
 func (a anyOf) String() string { return fmt.Sprintf("any of %d values", len(a)) }
 
-// targetsNamed counts the Xero accounts of the connection's organisation with the given name.
-func targetsNamed(env *acctest.Env, companyID, connectionID, name string) int {
-	n := 0
-	for _, ta := range env.Sandbox.TargetAccounts(companyID, connectionID) {
-		if ta.Name == name {
-			n++
-		}
-	}
-	return n
-}
-
 // savingsMapping maps acc-savings without a target account ("create a new Xero account") from the given day.
 func savingsMapping(feedStart string) string {
 	return fmt.Sprintf(`
@@ -297,7 +206,7 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 	first, second := time.Now().AddDate(0, -2, 0).Format(time.DateOnly), time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 	var companyID, connectionID, targetID string
 	oneXeroAccount := func(*terraform.State) error {
-		if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+		if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 			return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 		}
 		a, _ := env.Sandbox.SourceAccount(companyID, connectionID, "acc-savings")
@@ -306,17 +215,15 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + twoAccounts},
 			{
-				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
+				PreConfig: func() { companyID, connectionID = env.AuthorizeOnlyConnection(t) },
 				Config:    env.ProviderConfig() + twoAccounts + savingsMapping(first),
 				Check: func(*terraform.State) error {
-					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Dave Savings").ID
 					return oneXeroAccount(nil)
 				},
 			},
@@ -365,7 +272,7 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 
   feed_start_date`, 1)
 	fedIntoSameAccount := func(*terraform.State) error {
-		if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
+		if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 			return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 		}
 		if a, _ := env.Sandbox.SourceAccount(companyID, connectionID, "acc-savings"); a.Status != sandbox.AccountConnected || a.TargetAccountID != targetID {
@@ -377,17 +284,15 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: env.ProviderConfig() + accounts("22222222")},
 			{
-				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
+				PreConfig: func() { companyID, connectionID = env.AuthorizeOnlyConnection(t) },
 				Config:    env.ProviderConfig() + accounts("22222222") + savingsMapping(feedStart),
 				Check: func(*terraform.State) error {
-					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
+					targetID = env.TargetNamed(t, companyID, connectionID, "Dave Savings").ID
 					return nil
 				},
 			},
@@ -432,321 +337,6 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 				},
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
-			},
-		},
-	})
-}
-
-// providerConfigNoRetries is the sandbox's provider block with retries off, so that one injected fault reaches
-// the resource whatever the client's retry policy.
-func providerConfigNoRetries(t *testing.T, env *acctest.Env) string {
-	t.Helper()
-	cfg := env.ProviderConfig()
-	out := regexp.MustCompile(`(?m)^(\s*max_retries\s*=\s*)\d+`).ReplaceAllString(cfg, "${1}0")
-	if out == cfg {
-		t.Fatalf("no max_retries to turn off in:\n%s", cfg)
-	}
-	return out
-}
-
-const mappingRoute = "POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
-
-// A 5xx answer, or no answer at all, to the mapping POST: Codat may or may not have made the mapping, and
-// replays a 5xx for the same Idempotency-Key (C4). The provider reads the mapping list: it adopts a mapping
-// Codat made, and asks again (a new request, with a new key) only when there is none, so the Xero organisation
-// never gets a second account named after the source.
-func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		fault sandbox.FaultKind
-		// count is how many requests suffer the fault. Go's HTTP transport sends a request with an
-		// Idempotency-Key again by itself when a reused connection drops: the second drop-after makes sure that
-		// the provider, not the transport, sees the dropped connection.
-		count int
-		// posts bounds the mapping POSTs that reach the sandbox: after a 500 the provider asks once more (a new
-		// request: the first made nothing); a mapping Codat made is adopted, not asked for again.
-		minPosts, maxPosts int
-	}{
-		{sandbox.Fault500, 1, 2, 2},
-		{sandbox.FaultDropAfter, 2, 1, 2},
-	} {
-		t.Run(string(tc.fault), func(t *testing.T) {
-			t.Parallel()
-			env := acctest.New(t)
-			const addr = "codat_bank_feed_account_mapping.savings"
-			var companyID, connectionID string
-			cfg := providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(time.Now().Format(time.DateOnly))
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkSandboxEmpty(env),
-				Steps: []resource.TestStep{
-					{Config: providerConfigNoRetries(t, env) + twoAccounts},
-					{
-						PreConfig: func() {
-							companyID, connectionID = authorizeOnlyConnection(t, env)
-							env.Sandbox.ResetCounts()
-							env.Sandbox.InjectFault(mappingRoute, tc.fault, tc.count)
-						},
-						Config: cfg,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Dave Savings")),
-						},
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-						Check: func(*terraform.State) error {
-							if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
-								return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
-							}
-							if got := env.Sandbox.Count(mappingRoute); got < tc.minPosts || got > tc.maxPosts {
-								return fmt.Errorf("%d mapping POSTs, want %d to %d", got, tc.minPosts, tc.maxPosts)
-							}
-							if got := env.Sandbox.FaultCounts()[tc.fault]; got < 1 {
-								return fmt.Errorf("no %s fault was injected", tc.fault)
-							}
-							return nil
-						},
-					},
-				},
-			})
-		})
-	}
-}
-
-// lazyExact checks a string known only once an earlier step has run.
-type lazyExact func() string
-
-func (f lazyExact) CheckValue(v any) error { return knownvalue.StringExact(f()).CheckValue(v) }
-func (f lazyExact) String() string         { return f() }
-
-// Codat takes longer to connect the feed than timeouts.create allows: the apply succeeds with a warning and records
-// the mapping Codat accepted, not tainted, so that the next plan is empty and the next refresh reads its progress.
-// Failing, with nothing recorded, would leave the mapping outside Terraform, and a re-apply would be refused.
-func TestAccBankFeedAccountMappingResource_createTimeout(t *testing.T) {
-	t.Parallel()
-	env, clock := mappingEnv(t)
-	tf := newTFCLI(t)
-	base, mapped := mappingCustomer(env)
-	tf.writeConfig(base)
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply: %s", run)
-	}
-	companyID, connectionID := authorizeOnlyConnection(t, env)
-	// The feed connects a minute after mapping, on a clock that moves only below: the wait runs out, whatever the
-	// machine's speed.
-	tf.writeConfig(strings.Replace(mapped, `account_id
-}`, `account_id
-
-  timeouts {
-    create = "2s"
-  }
-}`, 1))
-
-	run := tf.apply()
-	if !run.ok() {
-		t.Fatalf("the apply failed although Codat accepted the mapping: %s", run)
-	}
-	if !acctest.ErrorRegexp(`Warning: Mapping of source account "c000-current"`, `not connected yet`, `within 2s`,
-		`recorded in the state with status "connecting"`).MatchString(run.output) {
-		t.Errorf("no warning that the feed has not connected yet:\n%s", run.output)
-	}
-	o := mappingObject(t, tf, "after the timeout")
-	if o.Tainted || o.attr("status") != "connecting" {
-		t.Errorf("the mapping is recorded as %+v (tainted %t); want it connecting, not tainted", o.Attributes, o.Tainted)
-	}
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Errorf("the plan after the timeout is not empty: %s", run)
-	}
-	clock.set(clock.now().Add(time.Minute))
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply after the feed connected: %s", run)
-	}
-	o = mappingObject(t, tf, "after the feed connected")
-	if target := targetNamed(t, env, companyID, connectionID, "Customer 000 current"); o.attr("status") != "connected" || o.attr("target_account_id") != target.ID {
-		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
-	}
-	if n := targetsNamed(env, companyID, connectionID, "Customer 000 current"); n != 1 {
-		t.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatalf("destroy: %s", run)
-	}
-}
-
-// Codat's rules on targets reach the user as clear errors at apply (C10): a Xero account that already takes a feed
-// under another company using the same Xero app is refused with Codat's 400 and its remedy; the read-back offers
-// each account only Xero accounts of its currency and type, and none that another company's feed uses.
-func TestAccBankFeedAccountMappingResource_targetRules(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	const ds = "data.codat_bank_feed_mapping.test"
-	cfg := env.ProviderConfig() + twoAccounts + `
-resource "codat_bank_feed_account" "card" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-card"
-  account_name   = "Dave Card"
-  account_type   = "creditCard"
-  account_number = "33333333"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = -50
-}
-
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.current, codat_bank_feed_account.savings, codat_bank_feed_account.card]
-}
-
-# Another company of the same Codat client, so of the same Xero app.
-resource "codat_company" "other" {
-  name = "Other practice client"
-}
-
-resource "codat_connection" "other" {
-  company_id = codat_company.other.id
-}
-
-resource "codat_bank_feed_account" "other" {
-  company_id     = codat_company.other.id
-  connection_id  = codat_connection.other.id
-  account_id     = "other-current"
-  account_name   = "Other current"
-  account_type   = "checking"
-  account_number = "44444444"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 10
-}
-`
-	options := func(names ...string) knownvalue.Check {
-		checks := make([]knownvalue.Check, len(names))
-		for i, n := range names {
-			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(n)})
-		}
-		return knownvalue.ListExact(checks)
-	}
-	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
-	var fedTarget string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				// The other company's SMB user authorises the same Xero organisation and feeds its "Business Current
-				// Account" from the other company's account.
-				PreConfig: func() {
-					var companyID, connectionID, otherID, otherConn string
-					for _, c := range env.Sandbox.Companies() {
-						conn := env.Sandbox.Connections(c.ID)[0]
-						if c.Name == "Other practice client" {
-							otherID, otherConn = c.ID, conn.ID
-						} else {
-							companyID, connectionID = c.ID, conn.ID
-						}
-					}
-					if err := env.Sandbox.AuthorizeConnection(companyID, connectionID); err != nil {
-						t.Fatal(err)
-					}
-					if err := env.Sandbox.LinkSameOrganisation(otherID, otherConn, companyID, connectionID); err != nil {
-						t.Fatal(err)
-					}
-					fedTarget = targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
-					if err := env.Sandbox.MapAccount(otherID, otherConn, "other-current", fedTarget, time.Now()); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					// acc-card, acc-current, acc-savings in id order.
-					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("target_account_options"), options("Business Credit Card")),
-					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("target_account_options"), options("Business Savings Account")),
-				},
-			},
-			{
-				Config: cfg + `
-variable "fed" {
-  type = string
-}
-
-resource "codat_bank_feed_account_mapping" "current" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.current.account_id
-  target_account_id = var.fed
-}
-`,
-				ConfigVariables: config.Variables{"fed": lazyString(func() string { return fedTarget })},
-				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-current"`, `400`,
-					`already connected to a bank feed under another company using the same Xero app`, `Remove that bank feed connection first`),
-			},
-		},
-	})
-}
-
-// An update that disconnected the feed and then could not map it again records the feed as disconnected, so the
-// state stays true; the next apply maps it again, into the same Xero account.
-func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	const addr = "codat_bank_feed_account_mapping.savings"
-	first, second := time.Now().AddDate(0, -2, 0).Format(time.DateOnly), time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	var companyID, connectionID, targetID string
-	cfg := func(start string) string {
-		return providerConfigNoRetries(t, env) + twoAccounts + savingsMapping(start)
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
-		Steps: []resource.TestStep{
-			{Config: providerConfigNoRetries(t, env) + twoAccounts},
-			{
-				PreConfig: func() { companyID, connectionID = authorizeOnlyConnection(t, env) },
-				Config:    cfg(first),
-				Check: func(*terraform.State) error {
-					targetID = targetNamed(t, env, companyID, connectionID, "Dave Savings").ID
-					return nil
-				},
-			},
-			{
-				// Codat is down for the mapping, before and after the provider checks what it made.
-				PreConfig:   func() { env.Sandbox.InjectFault(mappingRoute, sandbox.Fault503, 2) },
-				Config:      cfg(second),
-				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-savings"`, `503`),
-			},
-			{
-				// What the failed update left: the truth, and what the next mapping needs.
-				RefreshState: true,
-				Check: func(s *terraform.State) error {
-					return resource.ComposeAggregateTestCheckFunc(
-						resource.TestCheckResourceAttr(addr, "status", "disconnected"),
-						resource.TestCheckResourceAttr(addr, "target_account_id", targetID),
-						resource.TestCheckResourceAttr(addr, "feed_start_date", first),
-					)(s)
-				},
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: cfg(second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
-				Check: func(*terraform.State) error {
-					if n := targetsNamed(env, companyID, connectionID, "Dave Savings"); n != 1 {
-						return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
-					}
-					return nil
-				},
 			},
 		},
 	})

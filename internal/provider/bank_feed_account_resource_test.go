@@ -16,69 +16,15 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const companyAndConnection = `
-resource "codat_company" "test" {
-  name = "Accounts test"
-}
-
-resource "codat_connection" "test" {
-  company_id = codat_company.test.id
-}
-`
-
-func accountConfig(env *acctest.Env, name, number, balance string) string {
-	return env.ProviderConfig() + companyAndConnection + fmt.Sprintf(`
-resource "codat_bank_feed_account" "test" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-001"
-  account_name   = %q
-  account_type   = "checking"
-  account_number = %q
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = %s
-
-  routing_info = {
-    bank_code = "040004"
-    type      = "sortcode"
-  }
-
-  account_info = {
-    nickname          = "Main"
-    account_open_date = "2020-05-06"
-    available_balance = 1200.5
-  }
-}
-`, name, number, balance)
-}
-
-// sandboxAccount is the single source account of the sandbox's single company and connection.
-func sandboxAccount(t *testing.T, env *acctest.Env) (sandbox.SourceAccount, string, string) {
-	t.Helper()
-	c := onlyCompany(t, env)
-	conns := env.Sandbox.Connections(c.ID)
-	if len(conns) != 1 {
-		t.Fatalf("sandbox holds %d connections, want 1", len(conns))
-	}
-	accounts := env.Sandbox.SourceAccounts(c.ID, conns[0].ID)
-	if len(accounts) != 1 {
-		t.Fatalf("sandbox holds %d source accounts, want 1", len(accounts))
-	}
-	return accounts[0], c.ID, conns[0].ID
-}
-
 func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_bank_feed_account.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
-				Config: accountConfig(env, "Business Current", "12345678", "1234.56"),
+				Config: acctest.AccountConfig(env, "Business Current", "12345678", "1234.56"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("balance"), knownvalue.NumberExact(decimal("1234.56"))),
@@ -88,7 +34,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(s *terraform.State) error {
-					a, companyID, connID := sandboxAccount(t, env)
+					a, companyID, connID := env.OnlyAccount(t)
 					want := companyID + "/" + connID + "/acc-001"
 					if got := s.RootModule().Resources[addr].Primary.ID; got != want {
 						return fmt.Errorf("id %q, want %q", got, want)
@@ -101,13 +47,13 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Name and balance update in place.
-				Config: accountConfig(env, "Business Current GBP", "12345678", "99.1"),
+				Config: acctest.AccountConfig(env, "Business Current GBP", "12345678", "99.1"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if a, _, _ := sandboxAccount(t, env); a.AccountName != "Business Current GBP" || a.Balance != "99.1" {
+					if a, _, _ := env.OnlyAccount(t); a.AccountName != "Business Current GBP" || a.Balance != "99.1" {
 						return fmt.Errorf("sandbox account after update %+v", a)
 					}
 					return nil
@@ -115,13 +61,13 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Codat cannot change an account number: replace.
-				Config: accountConfig(env, "Business Current GBP", "87654321", "99.1"),
+				Config: acctest.AccountConfig(env, "Business Current GBP", "87654321", "99.1"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if a, _, _ := sandboxAccount(t, env); a.AccountNumber != "87654321" {
+					if a, _, _ := env.OnlyAccount(t); a.AccountNumber != "87654321" {
 						return fmt.Errorf("sandbox account after replace %+v", a)
 					}
 					return nil
@@ -135,12 +81,12 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			{
 				// Deleted outside Terraform: re-created.
 				PreConfig: func() {
-					a, companyID, connID := sandboxAccount(t, env)
+					a, companyID, connID := env.OnlyAccount(t)
 					if err := env.Sandbox.DeleteSourceAccount(companyID, connID, a.ID); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config: accountConfig(env, "Business Current GBP", "87654321", "99.1"),
+				Config: acctest.AccountConfig(env, "Business Current GBP", "87654321", "99.1"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -150,7 +96,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 				// Once the SMB user connects the account, Codat refuses balance changes: a new opening balance is
 				// recorded in the state only.
 				PreConfig: func() {
-					a, companyID, connID := sandboxAccount(t, env)
+					a, companyID, connID := env.OnlyAccount(t)
 					if err := env.Sandbox.AuthorizeConnection(companyID, connID); err != nil {
 						t.Fatal(err)
 					}
@@ -159,7 +105,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					}
 					env.Sandbox.ResetCounts()
 				},
-				Config: accountConfig(env, "Business Current GBP", "87654321", "150"),
+				Config: acctest.AccountConfig(env, "Business Current GBP", "87654321", "150"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -172,11 +118,11 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			{
 				// The connected account's name still updates in place, and its status shows.
 				PreConfig: func() {
-					if n := env.Sandbox.Count(routeUpdateSourceAccount); n != 0 {
+					if n := env.Sandbox.Count(sandbox.RouteUpdateSourceAccount); n != 0 {
 						t.Fatalf("a balance change of a connected account sent %d source-account updates", n)
 					}
 				},
-				Config: accountConfig(env, "Renamed while connected", "87654321", "99.1"),
+				Config: acctest.AccountConfig(env, "Renamed while connected", "87654321", "99.1"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},

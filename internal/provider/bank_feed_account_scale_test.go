@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 // Codat has no GET for one source account. Refreshing 50 accounts of one connection must share the list call
@@ -16,7 +17,7 @@ import (
 func TestAccBankFeedAccountResource_refreshSharesListCall(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	cfg := env.ProviderConfig() + companyAndConnection + `
+	cfg := env.ProviderConfig() + acctest.CompanyAndConnection + `
 resource "codat_bank_feed_account" "test" {
   count          = 50
   company_id     = codat_company.test.id
@@ -29,10 +30,8 @@ resource "codat_bank_feed_account" "test" {
   balance        = count.index
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -47,8 +46,8 @@ resource "codat_bank_feed_account" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
 					// The step refreshes more than once (plan, apply); each refresh reads the company once.
-					refreshes := env.Sandbox.Count(routeGetCompany)
-					lists := env.Sandbox.Count(routeListSourceAccounts)
+					refreshes := env.Sandbox.Count(sandbox.RouteGetCompany)
+					lists := env.Sandbox.Count(sandbox.RouteListSourceAccounts)
 					t.Logf("%d refreshes of 50 accounts: %d list calls, %d calls in all", refreshes, lists, env.Sandbox.TotalCalls())
 					if refreshes == 0 || lists > refreshes {
 						return fmt.Errorf("%d refreshes made %d list calls; want at most one per refresh (%v)", refreshes, lists, env.Sandbox.Counts())

@@ -22,30 +22,11 @@ func integratedBeforeV2(o *sandbox.Options) {
 }
 
 func v1AccountsConfig(env *acctest.Env, debitName string) string {
-	return env.ProviderConfig() + companyAndConnection + fmt.Sprintf(`
-resource "codat_bank_feed_account" "debit" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-debit"
-  account_name   = %q
-  account_type   = "Debit"
-  account_number = "12345670"
-  sort_code      = "123456"
-  currency       = "GBP"
-  balance        = 99.99
-}
-
-resource "codat_bank_feed_account" "credit" {
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-credit"
-  account_name   = "Company card"
-  account_type   = "Credit"
-  account_number = "5500"
-  currency       = "USD"
-  balance        = -120.50
-}
-`, debitName)
+	return env.ProviderConfig() + acctest.CompanyAndConnection +
+		acctest.Account{Resource: "debit", ID: "acc-debit", Name: debitName, Type: "Debit", Number: "12345670",
+			SortCode: "123456", Currency: "GBP", Balance: "99.99"}.HCL() +
+		acctest.Account{Resource: "credit", ID: "acc-credit", Name: "Company card", Type: "Credit", Number: "5500",
+			Currency: "USD", Balance: "-120.50"}.HCL()
 }
 
 // A Codat client integrated before 2024-08-01 gets v1 source accounts (CODAT-FACTS C6): account_type "Debit" (a
@@ -55,10 +36,8 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 	env := acctest.New(t, integratedBeforeV2)
 	const debit, credit = "codat_bank_feed_account.debit", "codat_bank_feed_account.credit"
 	today := time.Now().UTC().Format("2006-01-02")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: v1AccountsConfig(env, "Business account"),
@@ -71,7 +50,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					conn := env.Sandbox.Connections(c.ID)[0]
 					types := map[string]string{}
 					for _, a := range env.Sandbox.SourceAccounts(c.ID, conn.ID) {
@@ -96,7 +75,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 			{
 				// Mapped and fed, the v1 account keeps an empty plan while its balance moves.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					conn := env.Sandbox.Connections(c.ID)[0]
 					if err := env.Sandbox.AuthorizeConnection(c.ID, conn.ID); err != nil {
 						t.Fatal(err)
@@ -104,7 +83,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 					if err := env.Sandbox.MapAccount(c.ID, conn.ID, "acc-debit", "", time.Now().AddDate(0, 0, -3)); err != nil {
 						t.Fatal(err)
 					}
-					pushTransactions(t, env, c.ID, conn.ID, "acc-debit",
+					env.PushTransactions(t, c.ID, conn.ID, "acc-debit",
 						map[string]any{"id": "t1", "date": today, "description": "Sale", "amount": 10, "balance": 109.99, "transactionType": "Credit"})
 				},
 				Config: v1AccountsConfig(env, "Renamed"),
@@ -125,10 +104,8 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 func TestAccBankFeedAccountResource_v1TypeOnV2Client(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{{
 			Config:      v1AccountsConfig(env, "Business account"),
 			ExpectError: acctest.ErrorRegexp(`Unable to create source account`, `accountType`, `Debit and Credit are account types of`, `v1`, `before 2024-08-01`),

@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"os"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,21 +12,6 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
-
-const routeCompanyInfo = "GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info"
-
-// authorizeOnly lets the SMB user of the sandbox's only company authorise its only connection.
-func authorizeOnly(t *testing.T, env *acctest.Env) {
-	t.Helper()
-	c := onlyCompany(t, env)
-	conns := env.Sandbox.Connections(c.ID)
-	if len(conns) != 1 {
-		t.Fatalf("company has %d connections, want 1", len(conns))
-	}
-	if err := env.Sandbox.AuthorizeConnection(c.ID, conns[0].ID); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // Before the SMB user authorises Xero the read gives linked = false and null information (the warning is checked
 // in TestAccBankFeedCompanyInfoDataSource_calls); after, the organisation's information.
@@ -49,10 +33,8 @@ data "codat_bank_feed_company_info" "test" {
   connection_id = codat_connection.test.id
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -84,7 +66,7 @@ data "codat_bank_feed_company_info" "required" {
 				ExpectError: acctest.ErrorRegexp(`Send the customer their link_url`),
 			},
 			{
-				PreConfig: func() { authorizeOnly(t, env) },
+				PreConfig: func() { env.AuthorizeOnlyConnection(t) },
 				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("linked"), knownvalue.Bool(true)),
@@ -113,17 +95,15 @@ func TestAccBankFeedCompanyInfoDataSource_example(t *testing.T) {
 	env := acctest.New(t)
 	cfg := env.ProviderConfig() + string(example)
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.codat_bank_feed_company_info.acme", tfjsonpath.New("linked"), knownvalue.Bool(false)),
 			}},
 			{Config: cfg, ConfigPlanChecks: empty},
 			{
-				PreConfig: func() { authorizeOnly(t, env) },
+				PreConfig: func() { env.AuthorizeOnlyConnection(t) },
 				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("acme_xero_organisation", knownvalue.StringExact("Acme Bakery Ltd")),
@@ -132,85 +112,4 @@ func TestAccBankFeedCompanyInfoDataSource_example(t *testing.T) {
 			{Config: cfg, ConfigPlanChecks: empty},
 		},
 	})
-}
-
-// Each read costs one call when the connection is linked; while it is not, the warning needs the connection too. Codat's
-// other 400 (a platform without bank-feed company information) keeps Codat's message, and an unknown connection
-// is not found.
-func TestAccBankFeedCompanyInfoDataSource_calls(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	tf := newTFCLI(t)
-	tf.writeConfig(env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Calls Ltd"
-}
-
-resource "codat_connection" "xero" {
-  company_id = codat_company.test.id
-}
-
-resource "codat_connection" "other" {
-  company_id   = codat_company.test.id
-  platform_key = "dfxm"
-}
-`)
-	if run := tf.apply(); !run.ok() {
-		t.Fatal(run)
-	}
-	state := tf.state()
-	ids := map[string]string{}
-	for _, o := range state {
-		ids[o.Address] = o.attr("id")
-	}
-	companyID := ids["codat_company.test"]
-	lookup := func(connectionID string) string {
-		return env.ProviderConfig() + `
-data "codat_bank_feed_company_info" "test" {
-  company_id    = "` + companyID + `"
-  connection_id = "` + connectionID + `"
-}
-`
-	}
-	read := func(connectionID string) tfRun {
-		t.Helper()
-		tf2 := newTFCLI(t)
-		tf2.writeConfig(lookup(connectionID))
-		env.Sandbox.ResetCounts()
-		return tf2.run("plan", "-input=false", "-no-color")
-	}
-
-	run := read(ids["codat_connection.xero"])
-	if !run.ok() || !regexp.MustCompile(`(?s)Warning: Codat connection [0-9a-f-]{36} is not linked: the SMB\s+user must authorise it first.*status is PendingAuth.*http://127\.0\.0\.1:\d+/link/companies/[0-9a-f-]{36}/connections/[0-9a-f-]{36}/start.*400 Bad Request.*correlation id`).MatchString(run.output) {
-		t.Fatalf("unlinked: %s", run)
-	}
-	t.Logf("read of an unlinked connection: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 2 || got[routeCompanyInfo] != 1 || got["GET /companies/{companyId}/connections/{connectionId}"] != 1 {
-		t.Errorf("read of an unlinked connection made %v; want the information and the connection, once each", got)
-	}
-
-	for _, id := range []string{ids["codat_connection.xero"], ids["codat_connection.other"]} {
-		if err := env.Sandbox.AuthorizeConnection(companyID, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if run := read(ids["codat_connection.xero"]); !run.ok() {
-		t.Fatalf("linked: %s", run)
-	}
-	t.Logf("read of a linked connection: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 1 || got[routeCompanyInfo] != 1 {
-		t.Errorf("read of a linked connection made %v; want one %s", got, routeCompanyInfo)
-	}
-
-	run = read(ids["codat_connection.other"])
-	if run.ok() || !regexp.MustCompile(`(?s)Bank feeds are not\s+supported`).MatchString(run.output) || regexp.MustCompile(`must\s+authorise`).MatchString(run.output) {
-		t.Errorf("a linked connection of a platform without bank feeds: %s", run)
-	}
-	run = read("3fa85f64-5717-4562-b3fc-2c963f66afa6")
-	if run.ok() || !regexp.MustCompile(`(?s)Codat connection .* not found`).MatchString(run.output) {
-		t.Errorf("an unknown connection: %s", run)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatal(run)
-	}
 }

@@ -2,11 +2,7 @@ package provider_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +22,7 @@ func TestAccBankFeedMappingDataSource_endToEnd(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const ds = "data.codat_bank_feed_mapping.test"
-	cfg := env.ProviderConfig() + companyAndConnection + `
+	cfg := env.ProviderConfig() + acctest.CompanyAndConnection + `
 locals {
   accounts = ["Dave Current", "Dave Savings", "Dave Reserve"]
 }
@@ -44,13 +40,7 @@ resource "codat_bank_feed_account" "test" {
   currency       = "GBP"
   balance        = 10
 }
-
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.test]
-}
-
+` + acctest.MappingRead("codat_bank_feed_account.test") + `
 check "all_connected" {
   assert {
     condition     = data.codat_bank_feed_mapping.test.all_connected
@@ -59,10 +49,8 @@ check "all_connected" {
 }
 `
 	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -86,8 +74,8 @@ check "all_connected" {
 				// The SMB user authorises Xero and connects two accounts: one to an existing Xero account, one to a
 				// new one. A refresh shows it; the check still warns because the third account is not connected.
 				PreConfig: func() {
-					companyID, connectionID := authorizeOnlyConnection(t, env)
-					existing := targetNamed(t, env, companyID, connectionID, "Business Current Account").ID
+					companyID, connectionID := env.AuthorizeOnlyConnection(t)
+					existing := env.TargetNamed(t, companyID, connectionID, "Business Current Account").ID
 					start := time.Now().AddDate(0, -1, 0)
 					if err := env.Sandbox.MapAccount(companyID, connectionID, "acc-1", existing, start); err != nil {
 						t.Fatal(err)
@@ -122,7 +110,7 @@ check "all_connected" {
 			{
 				// With the last account connected the check passes.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					conn := env.Sandbox.Connections(c.ID)[0]
 					if err := env.Sandbox.MapAccount(c.ID, conn.ID, "acc-3", "", time.Now()); err != nil {
 						t.Fatal(err)
@@ -145,16 +133,9 @@ func TestAccBankFeedMappingDataSource_noAccounts(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const ds = "data.codat_bank_feed_mapping.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + companyAndConnection + `
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-}
-`,
+			Config: env.ProviderConfig() + acctest.CompanyAndConnection + acctest.MappingRead(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("accounts"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
@@ -190,13 +171,8 @@ func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
 	const ds = "data.codat_bank_feed_mapping.test"
-	readBack := `
-data "codat_bank_feed_mapping" "test" {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  depends_on    = [codat_bank_feed_account.current, codat_bank_feed_account.savings, codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings]
-}
-`
+	readBack := acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings",
+		"codat_bank_feed_account_mapping.current", "codat_bank_feed_account_mapping.savings")
 	mappings := `
 resource "codat_bank_feed_account_mapping" "current" {
   company_id        = codat_company.test.id
@@ -211,10 +187,8 @@ resource "codat_bank_feed_account_mapping" "savings" {
 }
 `
 	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + twoAccounts + strings.Replace(readBack, ", codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings", "", 1),
@@ -223,7 +197,7 @@ resource "codat_bank_feed_account_mapping" "savings" {
 				},
 			},
 			{
-				PreConfig: func() { authorizeOnlyConnection(t, env) },
+				PreConfig: func() { env.AuthorizeOnlyConnection(t) },
 				Config:    env.ProviderConfig() + twoAccounts + mappings + readBack,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(true)),
@@ -238,102 +212,4 @@ resource "codat_bank_feed_account_mapping" "savings" {
 			},
 		},
 	})
-}
-
-// The configurations users copy read the mapping after the mappings: the mapping example, and the quickstart's
-// customer module with mappings made outside it (read_mapping_after). Each is applied as a user does: the
-// customer's objects first, the SMB user authorises Xero, then the mappings, after which the read-back already
-// reports them connected.
-func TestAccBankFeedMappingDataSource_examplesReadAfterMappings(t *testing.T) {
-	t.Parallel()
-	example, err := os.ReadFile("../../examples/resources/codat_bank_feed_account_mapping/resource.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	module, err := os.ReadFile("../../examples/quickstart/customer/main.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const quickstartRoot = `
-module "customer" {
-  source = "./customer"
-  key    = "acme"
-  name   = "Acme Bakery Ltd"
-  accounts = {
-    current = { type = "checking", number = "12345678", balance = 1520.35 }
-    savings = { type = "savings", number = "12345679", balance = 10000 }
-  }
-  read_mapping_after = [codat_bank_feed_account_mapping.account]
-}
-
-resource "codat_bank_feed_account_mapping" "account" {
-  for_each          = toset(["acme-current", "acme-savings"])
-  company_id        = module.customer.company_id
-  connection_id     = module.customer.connection_id
-  source_account_id = each.key
-}
-
-output "acme_feeds" {
-  value = { for a in module.customer.mapping.accounts : a.source_account_id => a.status }
-}
-`
-	for _, tc := range []struct {
-		name, config, setup string
-		module              bool
-		want                map[string]string
-	}{
-		{"mapping example", string(example), "codat_bank_feed_account.current", false,
-			map[string]string{"acme-current-001": "connected"}},
-		{"quickstart module", quickstartRoot, "module.customer.codat_bank_feed_account.account", true,
-			map[string]string{"acme-current": "connected", "acme-savings": "connected"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
-			tf := newTFCLI(t)
-			tf.writeConfig(cliProviderConfig(env) + tc.config)
-			if tc.module {
-				dir := filepath.Join(tf.dir, "customer")
-				if err := os.Mkdir(dir, 0o700); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, "main.tf"), module, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				if run := tf.run("get", "-no-color"); !run.ok() {
-					t.Fatalf("terraform get: %s", run)
-				}
-			}
-			if run := tf.apply("-target=" + tc.setup); !run.ok() {
-				t.Fatalf("apply of the customer's objects: %s", run)
-			}
-			authorizeOnlyConnection(t, env)
-			if run := tf.apply(); !run.ok() {
-				t.Fatalf("apply of the mappings: %s", run)
-			}
-			if got := tf.output("acme_feeds"); !maps.Equal(got, tc.want) {
-				t.Errorf("after the apply that made the mappings the read-back reports %v, want %v", got, tc.want)
-			}
-			if empty, run := tf.planIsEmpty(); !empty {
-				t.Errorf("the plan after apply is not empty: %s", run)
-			}
-			if run := tf.destroy(); !run.ok() {
-				t.Fatalf("destroy: %s", run)
-			}
-		})
-	}
-}
-
-// output reads a root module output of string values.
-func (tf *tfCLI) output(name string) map[string]string {
-	tf.t.Helper()
-	run := tf.run("output", "-json", name)
-	if !run.ok() {
-		tf.t.Fatalf("terraform output: %s", run)
-	}
-	var out map[string]string
-	if err := json.Unmarshal([]byte(run.output), &out); err != nil {
-		tf.t.Fatalf("output %s is not a map of strings: %v\n%s", name, err, run.output)
-	}
-	return out
 }

@@ -1,11 +1,8 @@
 package provider_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -14,11 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
-	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-const routeListCompanies = "GET /companies"
 
 const companiesFixture = `
 resource "codat_company" "uk" {
@@ -109,10 +103,8 @@ func TestAccCompaniesDataSource(t *testing.T) {
 				"link_url":     knownvalue.StringRegexp(linkURLPattern),
 			})}))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -158,108 +150,6 @@ func TestAccCompaniesDataSource(t *testing.T) {
 	})
 }
 
-// The calls a read makes, from the sandbox's counters: 2,050 companies are two GET /companies (the provider asks
-// for pages of 5,000 and Codat serves 2,000), with no call per company; when Codat leaves integrationKey out, one
-// GET /integrations/gbol more.
-func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
-	t.Parallel()
-	// Making 2,050 companies takes more than the 1,000 requests a day of a client without linked companies.
-	env := acctest.New(t, func(o *sandbox.Options) { o.DailyQuota = 10_000 })
-	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	const total = 2050
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	errs := make(chan error, total)
-	sem := make(chan struct{}, 8)
-	for i := range total {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			tags := map[string]string{"batch": "adopt"}
-			if i%2 == 1 {
-				tags["batch"] = "other"
-			}
-			c, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: fmt.Sprintf("Customer %04d", i), Tags: tags})
-			if err == nil && i < 3 {
-				_, err = client.CreateConnection(ctx, c.ID, "gbol")
-			}
-			if err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-
-	tf := newTFCLI(t)
-	tf.writeConfig(env.ProviderConfig() + `
-data "codat_companies" "all" {}
-
-data "codat_companies" "adopt" {
-  tags = { batch = "adopt" }
-}
-
-output "all" {
-  value = length(data.codat_companies.all.companies)
-}
-
-output "adopt" {
-  value = length(data.codat_companies.adopt.companies)
-}
-
-output "connections" {
-  value = flatten([for c in data.codat_companies.all.companies : [for k in c.connections : k.platform_key]])
-}
-`)
-	outputs := func() map[string]any {
-		t.Helper()
-		run := tf.run("output", "-json")
-		if !run.ok() {
-			t.Fatal(run)
-		}
-		var out map[string]struct{ Value any }
-		if err := json.Unmarshal([]byte(run.output), &out); err != nil {
-			t.Fatalf("%v: %s", err, run.output)
-		}
-		values := map[string]any{}
-		for k, v := range out {
-			values[k] = v.Value
-		}
-		return values
-	}
-	for _, omitted := range []bool{false, true} {
-		env.Sandbox.SetIntegrationKeyOmitted(omitted)
-		env.Sandbox.ResetCounts()
-		if run := tf.apply(); !run.ok() {
-			t.Fatal(run)
-		}
-		counts := env.Sandbox.Counts()
-		t.Logf("integrationKey omitted %v: two reads (all %d companies; tag filter) made %v", omitted, total, counts)
-		// Two data sources: all companies in 2 pages, the tag-filtered half (1,025) in 1.
-		if counts[routeListCompanies] != 3 {
-			t.Errorf("%d GET /companies for 2,050 and 1,025 companies; want 3", counts[routeListCompanies])
-		}
-		wantIntegrationCalls := 0
-		if omitted {
-			wantIntegrationCalls = 1
-		}
-		if got := env.Sandbox.TotalCalls() - counts[routeListCompanies]; got != wantIntegrationCalls || counts["GET /integrations/{platformKey}"] != wantIntegrationCalls {
-			t.Errorf("%d calls besides the lists (%v); want %d", got, counts, wantIntegrationCalls)
-		}
-		out := outputs()
-		if out["all"] != float64(total) || out["adopt"] != float64(total/2) || fmt.Sprint(out["connections"]) != "[gbol gbol gbol]" {
-			t.Errorf("outputs %v", out)
-		}
-	}
-}
-
 // Bad filters fail at plan time with the attribute path and cost no call; a query whose form is right but
 // which Codat refuses fails with Codat's message on query.
 func TestAccCompaniesDataSource_badInput(t *testing.T) {
@@ -286,28 +176,15 @@ func TestAccCompaniesDataSource_badInput(t *testing.T) {
 		"company id empty":      {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"\"\n  connection_id = \"x\"\n}\n", []string{`company_id`, `must not be empty`}},
 		"connection id missing": {"data \"codat_bank_feed_company_info\" \"bad\" {\n  company_id = \"c\"\n}\n", []string{`connection_id`, `is required`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, cases)
 
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + lookup(`query = "colour=red"`),
 			ExpectError: acctest.ErrorRegexp(`Codat refused the query`, `query = "colour=red"`, `Could not resolve property colour`, `correlation id`),
 		}},
 	})
-	if n := env.Sandbox.Count(routeListCompanies); n != 1 {
+	if n := env.Sandbox.Count(sandbox.RouteListCompanies); n != 1 {
 		t.Errorf("the refused query made %d list calls, want 1 (a 400 is not retried)", n)
 	}
 }

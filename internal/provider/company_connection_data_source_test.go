@@ -25,10 +25,8 @@ resource "codat_connection" "test" {
   company_id = codat_company.test.id
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: managed + `

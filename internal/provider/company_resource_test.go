@@ -13,16 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
-	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-// productsProgramme makes the sandbox's Codat client a participant of Codat's development programme, the only
-// clients the alpha product endpoints serve.
-func productsProgramme(o *sandbox.Options) { o.ProductsProgramme = true }
 
 func TestAccCompanyResource_lifecycle(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t, productsProgramme)
+	env := acctest.New(t, acctest.ProductsProgramme)
 	const addr = "codat_company.test"
 
 	full := env.ProviderConfig() + `
@@ -45,10 +40,8 @@ resource "codat_company" "test" {
   products = ["bank-feeds", "lending"]
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: full,
@@ -67,7 +60,7 @@ resource "codat_company" "test" {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if c.Name != "Bank of Dave" || c.Description != "customer 42" || len(c.Tags) != 2 || len(c.Products) != 1 {
 						return fmt.Errorf("sandbox holds %+v", c)
 					}
@@ -87,7 +80,7 @@ resource "codat_company" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(2)),
 				},
 				Check: func(*terraform.State) error {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if c.Description != "" || len(c.Tags) != 1 || c.Tags["region"] != "eu" || len(c.Products) != 2 {
 						return fmt.Errorf("sandbox holds %+v", c)
 					}
@@ -107,7 +100,7 @@ resource "codat_company" "test" {
 			{
 				// Deleted outside Terraform: the next plan creates it again.
 				PreConfig: func() {
-					if err := env.Sandbox.DeleteCompany(onlyCompany(t, env).ID); err != nil {
+					if err := env.Sandbox.DeleteCompany(env.OnlyCompany(t).ID); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -120,7 +113,7 @@ resource "codat_company" "test" {
 			{
 				// Renamed outside Terraform: the plan puts the configured name back in place.
 				PreConfig: func() {
-					if err := env.Sandbox.SetCompanyName(onlyCompany(t, env).ID, "Someone Else"); err != nil {
+					if err := env.Sandbox.SetCompanyName(env.OnlyCompany(t).ID, "Someone Else"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -129,7 +122,7 @@ resource "codat_company" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
 				Check: func(*terraform.State) error {
-					if c := onlyCompany(t, env); c.Name != "Bank of Dave & Sons" {
+					if c := env.OnlyCompany(t); c.Name != "Bank of Dave & Sons" {
 						return fmt.Errorf("sandbox company name %q after repair", c.Name)
 					}
 					return nil
@@ -149,10 +142,8 @@ resource "codat_company" "test" {
   name = "Toft stores"
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -164,7 +155,7 @@ resource "codat_company" "test" {
 			},
 			{
 				PreConfig: func() {
-					if err := env.Sandbox.UpdateCompany(onlyCompany(t, env).ID, func(c *sandboxCompany) {
+					if err := env.Sandbox.UpdateCompany(env.OnlyCompany(t).ID, func(c *sandboxCompany) {
 						c.Products = []string{"lending"}
 					}); err != nil {
 						t.Fatal(err)
@@ -200,12 +191,10 @@ func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 	for name, attrs := range configs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t, productsProgramme)
+			env := acctest.New(t, acctest.ProductsProgramme)
 			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkSandboxEmpty(env),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{
 						Config:           config,
@@ -225,10 +214,8 @@ func TestAccCompanyResource_tagLengthsInCharacters(t *testing.T) {
 	env := acctest.New(t)
 	const addr = "codat_company.test"
 	key, value := strings.Repeat("é", 27), strings.Repeat("ü", 100)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "codat_company" "test" {
@@ -250,12 +237,9 @@ func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	company := func(attrs string) string {
-		return env.ProviderConfig() + "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
+		return "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
 	}
-	cases := map[string]struct {
-		config string
-		want   []string
-	}{
+	cases := map[string]badInput{
 		"blank name":                {company(`name = "   "`), []string{`name`, `must not be blank`}},
 		"name of tabs and newlines": {company(`name = "\t\n"`), []string{`name`, `must not be blank`}},
 		"blank description":         {company("name = \"A\"\ndescription = \" \""), []string{`description`, `must not be blank`}},
@@ -270,18 +254,7 @@ func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 		"misspelt product":    {company("name = \"A\"\nproducts = [\"bank-feedz\"]"), []string{`products`, `bank-feeds`}},
 		"product in capitals": {company("name = \"A\"\nproducts = [\"Bank-Feeds\"]"), []string{`products`, `bank-feeds`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
-			})
-		})
-	}
-	if n := env.Sandbox.TotalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
-	}
+	expectRefusedAtPlan(t, env, cases)
 }
 
 // A Codat client outside the development programme gets 403 from the alpha product endpoints. The company that was
@@ -298,16 +271,14 @@ resource "codat_company" "test" {
 }
 `
 	var companyID string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
 				ExpectNonEmptyPlan: true,
 				Check: func(*terraform.State) error {
-					companyID = onlyCompany(t, env).ID
+					companyID = env.OnlyCompany(t).ID
 					return nil
 				},
 			},
@@ -327,7 +298,7 @@ resource "codat_company" "test" {
 `,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
-					if c := onlyCompany(t, env); c.ID != companyID {
+					if c := env.OnlyCompany(t); c.ID != companyID {
 						return fmt.Errorf("the company was replaced: %s, first %s", c.ID, companyID)
 					}
 					return nil

@@ -33,10 +33,8 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_connection.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + `
@@ -75,7 +73,7 @@ resource "codat_connection" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("QuickBooks Online")),
 				},
 				Check: func(*terraform.State) error {
-					if conns := env.Sandbox.Connections(onlyCompany(t, env).ID); len(conns) != 1 || conns[0].PlatformKey != "qhyg" {
+					if conns := env.Sandbox.Connections(env.OnlyCompany(t).ID); len(conns) != 1 || conns[0].PlatformKey != "qhyg" {
 						return fmt.Errorf("sandbox connections after replace: %+v", conns)
 					}
 					return nil
@@ -90,7 +88,7 @@ resource "codat_connection" "test" {
 			{
 				// The SMB user authorises the connection: status follows, and nothing is planned.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if err := env.Sandbox.AuthorizeConnection(c.ID, env.Sandbox.Connections(c.ID)[0].ID); err != nil {
 						t.Fatal(err)
 					}
@@ -104,7 +102,7 @@ resource "codat_connection" "test" {
 			{
 				// Deleted outside Terraform: re-created.
 				PreConfig: func() {
-					c := onlyCompany(t, env)
+					c := env.OnlyCompany(t)
 					if err := env.Sandbox.DeleteConnection(c.ID, env.Sandbox.Connections(c.ID)[0].ID); err != nil {
 						t.Fatal(err)
 					}
@@ -150,10 +148,8 @@ data "codat_connection" "by_id" {
 			statecheck.ExpectKnownValue("data.codat_connection.by_id", tfjsonpath.New("integration_key"), knownvalue.StringExact(platform)),
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("gbol"),
@@ -161,7 +157,7 @@ data "codat_connection" "by_id" {
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
 					// Xero's key is confirmed with GET /integrations/gbol; the catalogue is never listed for it.
-					if n := env.Sandbox.Count("GET /integrations"); n != 0 {
+					if n := env.Sandbox.Count(sandbox.RouteListIntegrations); n != 0 {
 						return fmt.Errorf("the integrations were listed %d times to resolve Xero's key", n)
 					}
 					return nil
@@ -210,10 +206,8 @@ func TestAccConnectionResource_notFoundNamesTheMissingObject(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	var companyID string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkSandboxEmpty(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config:      connectionConfig(env, "xero"),
@@ -227,7 +221,7 @@ resource "codat_company" "test" {
 }
 `,
 				Check: func(*terraform.State) error {
-					companyID = onlyCompany(t, env).ID
+					companyID = env.OnlyCompany(t).ID
 					return nil
 				},
 			},
@@ -251,7 +245,7 @@ variable "company_id" {
 			},
 		},
 	})
-	if n := env.Sandbox.Count("POST /companies/{companyId}/connections"); n != 2 {
+	if n := env.Sandbox.Count(sandbox.RouteCreateConnection); n != 2 {
 		t.Errorf("%d connection creates, want 2 (one per failing step)", n)
 	}
 }

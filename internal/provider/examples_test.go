@@ -71,10 +71,8 @@ resource "codat_connection" "seed" {
 				step.PlanOnly = true
 				step.ExpectNonEmptyPlan = true
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				CheckDestroy:             checkSandboxEmpty(env),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{Config: env.ProviderConfig() + seed},
 					step,
@@ -93,9 +91,7 @@ func TestAccExamples_provider(t *testing.T) {
 	env := acctest.New(t)
 	t.Setenv("CODAT_API_KEY", env.APIKey)
 	t.Setenv("CODAT_BASE_URL", env.URL)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: string(body) + `
 data "codat_integration" "xero" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
@@ -19,26 +20,6 @@ import (
 type sandboxCompany = sandbox.Company
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-// checkSandboxEmpty is a CheckDestroy: after destroy the sandbox holds no company (and so no connection or account).
-func checkSandboxEmpty(env *acctest.Env) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if cs := env.Sandbox.Companies(); len(cs) != 0 {
-			return fmt.Errorf("sandbox still holds %d companies after destroy: %+v", len(cs), cs)
-		}
-		return nil
-	}
-}
-
-// onlyCompany is the sandbox's single company.
-func onlyCompany(t *testing.T, env *acctest.Env) sandbox.Company {
-	t.Helper()
-	cs := env.Sandbox.Companies()
-	if len(cs) != 1 {
-		t.Fatalf("sandbox holds %d companies, want 1", len(cs))
-	}
-	return cs[0]
-}
 
 var linkURLPattern = regexp.MustCompile(`^http://127\.0\.0\.1:\d+/link/companies/[0-9a-f-]{36}/connections/[0-9a-f-]{36}/start$`)
 
@@ -71,15 +52,37 @@ func decimal(s string) *big.Float {
 	return f
 }
 
-// Sandbox counter names of routes the tests count.
-const (
-	routeGetCompany          = "GET /companies/{companyId}"
-	routeListSourceAccounts  = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	routeUpdateSourceAccount = "PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
-)
-
 // lazyString is a configuration variable whose value is known only once earlier steps ran (say, an id the
 // sandbox chose); terraform-plugin-testing marshals variables when it runs the step.
 type lazyString func() string
 
 func (f lazyString) MarshalJSON() ([]byte, error) { return json.Marshal(f()) }
+
+// lazyExact checks a string known only once an earlier step has run.
+type lazyExact func() string
+
+func (f lazyExact) CheckValue(v any) error { return knownvalue.StringExact(f()).CheckValue(v) }
+func (f lazyExact) String() string         { return f() }
+
+// badInput is an invalid configuration (what follows the provider block) and the fragments its error must show: the
+// attribute path, then the rule.
+type badInput struct {
+	config string
+	want   []string
+}
+
+// expectRefusedAtPlan plans each configuration after env's provider block and expects its error, then checks that
+// none of them reached the API.
+func expectRefusedAtPlan(t *testing.T, env *acctest.Env, cases map[string]badInput) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			acctest.UnitTest(t, resource.TestCase{
+				Steps: []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
+			})
+		})
+	}
+	if n := env.Sandbox.TotalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls: %v", n, env.Sandbox.Counts())
+	}
+}

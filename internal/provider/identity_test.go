@@ -103,7 +103,7 @@ var identityCases = []identityCase{
 	{
 		typeName: "codat_connection",
 		setup: func(t *testing.T, env *acctest.Env) map[string]any {
-			return map[string]any{"company_id": createSandboxCompany(t, env, "Identity Ltd")}
+			return map[string]any{"company_id": env.CreateCompany(t, "Identity Ltd")}
 		},
 		remove: func(t *testing.T, env *acctest.Env, a map[string]string) {
 			must(t, env.Sandbox.DeleteConnection(a["company_id"], a["id"]))
@@ -112,9 +112,9 @@ var identityCases = []identityCase{
 	{
 		typeName: "codat_bank_feed_account",
 		setup: func(t *testing.T, env *acctest.Env) map[string]any {
-			companyID := createSandboxCompany(t, env, "Identity Ltd")
+			companyID := env.CreateCompany(t, "Identity Ltd")
 			return map[string]any{
-				"company_id": companyID, "connection_id": createSandboxConnection(t, env, companyID),
+				"company_id": companyID, "connection_id": env.CreateConnection(t, companyID),
 				"account_id": "acc-1", "account_name": "Operating", "account_type": "checking",
 				"account_number": "12345678", "currency": "USD", "balance": 100,
 			}
@@ -127,10 +127,10 @@ var identityCases = []identityCase{
 	{
 		typeName: "codat_bank_feed_account_mapping",
 		setup: func(t *testing.T, env *acctest.Env) map[string]any {
-			companyID := createSandboxCompany(t, env, "Identity Ltd")
-			connectionID := createSandboxConnection(t, env, companyID)
+			companyID := env.CreateCompany(t, "Identity Ltd")
+			connectionID := env.CreateConnection(t, companyID)
 			must(t, env.Sandbox.AuthorizeConnection(companyID, connectionID))
-			sandboxRequest(t, env, http.MethodPost, "/companies/"+companyID+"/connections/"+connectionID+
+			env.Call(t, http.MethodPost, "/companies/"+companyID+"/connections/"+connectionID+
 				"/connectionInfo/bankFeedAccounts", map[string]any{
 				"id": "acc-1", "accountName": "Operating", "accountType": "checking", "accountNumber": "12345678",
 				"currency": "USD", "balance": 100,
@@ -254,8 +254,8 @@ func TestProtocolIdentity_importRefusesBadValues(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	p := newProtoServer(t, env)
-	kinds := map[string]string{"company_id": codatIssued, "connection_id": codatIssued, "account_id": yourOwn, "source_account_id": yourOwn}
-	good := map[string]string{"company_id": testCompanyID, "connection_id": testConnectionID, "account_id": "acc-1", "source_account_id": "acc-1"}
+	kinds := map[string]string{"company_id": acctest.CodatIssued, "connection_id": acctest.CodatIssued, "account_id": acctest.YourOwn, "source_account_id": acctest.YourOwn}
+	good := map[string]string{"company_id": acctest.TestCompanyID, "connection_id": acctest.TestConnectionID, "account_id": "acc-1", "source_account_id": "acc-1"}
 	cases := 0
 	for typeName, attrs := range identityAttrs {
 		if typeName == "codat_xero_integration" {
@@ -264,27 +264,27 @@ func TestProtocolIdentity_importRefusesBadValues(t *testing.T) {
 		for _, bad := range attrs {
 			kind := kinds[bad.name]
 			if bad.name == "id" {
-				kind = codatIssued
+				kind = acctest.CodatIssued
 			}
-			for _, b := range badIDs {
-				if !slices.Contains(b.kinds, kind) {
+			for _, b := range acctest.BadIDs {
+				if !slices.Contains(b.Kinds, kind) {
 					continue
 				}
 				identity := map[string]string{}
 				for _, a := range attrs {
 					identity[a.name] = good[a.name]
 					if a.name == "id" {
-						identity[a.name] = testConnectionID
+						identity[a.name] = acctest.TestConnectionID
 					}
 				}
-				identity[bad.name] = b.value
+				identity[bad.name] = b.Value
 				_, _, diags := p.importResource(typeName, "", p.identity(typeName, identity))
-				want := "Identity attribute " + bad.name + " " + b.want
+				want := "Identity attribute " + bad.name + " " + b.Want
 				if !slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool {
 					return d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary == "Invalid import identity" &&
 						strings.HasPrefix(d.Detail, want)
 				}) {
-					t.Errorf("%s identity %s = %q: want an error %q, got %s", typeName, bad.name, b.value, want, diagText(diags))
+					t.Errorf("%s identity %s = %q: want an error %q, got %s", typeName, bad.name, b.Value, want, diagText(diags))
 				}
 				cases++
 			}

@@ -15,10 +15,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const (
-	routeListIntegrations = "GET /integrations"
-)
-
 // bigQuota lets a test make thousands of objects through the API, beyond Codat's daily quota and per-minute limit.
 func bigQuota(o *sandbox.Options) { o.DailyQuota, o.RequestsPerMinute = 100_000, 100_000 }
 
@@ -42,7 +38,7 @@ func createCompanies(t *testing.T, env *acctest.Env, n int, prefix string, tags 
 					body["tags"] = tags
 				}
 				var c struct{ ID string }
-				sandboxRequest(t, env, http.MethodPost, "/companies", body, &c)
+				env.Call(t, http.MethodPost, "/companies", body, &c)
 				ids[i] = c.ID
 			}
 		})
@@ -73,7 +69,7 @@ func TestProtocolList_companies(t *testing.T) {
 	plain := createCompanies(t, env, 2040, "Customer", nil)
 	retail := createCompanies(t, env, 3, "Retailer", map[string]string{"segment": "retail", "region": "uk"})
 	createCompanies(t, env, 2, "Wholesaler", map[string]string{"segment": "wholesale", "region": "uk"})
-	named := createSandboxCompany(t, env, "Bakery Ltd")
+	named := env.CreateCompany(t, "Bakery Ltd")
 	p := newProtoServer(t, env)
 
 	env.Sandbox.ResetCounts()
@@ -90,7 +86,7 @@ func TestProtocolList_companies(t *testing.T) {
 		t.Errorf("listed %d companies, want the sandbox's %d, each once", len(got), len(want))
 	}
 	// 2,046 companies: two pages of at most 2,000.
-	if counts := env.Sandbox.Counts(); counts[routeListCompanies] != 2 || env.Sandbox.TotalCalls() != 2 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteListCompanies] != 2 || env.Sandbox.TotalCalls() != 2 {
 		t.Errorf("listing 2,046 companies made %v, want 2 GET /companies", counts)
 	}
 
@@ -133,10 +129,10 @@ func TestProtocolList_connections(t *testing.T) {
 	companies := createCompanies(t, env, 3, "Customer", nil)
 	xero := map[string]string{}
 	for _, c := range companies {
-		xero[createSandboxConnection(t, env, c)] = c
+		xero[env.CreateConnection(t, c)] = c
 	}
 	var quickBooks string
-	sandboxRequest(t, env, http.MethodPost, "/companies/"+companies[0]+"/connections", map[string]string{"platformKey": "qhyg"}, &struct{ ID *string }{&quickBooks})
+	env.Call(t, http.MethodPost, "/companies/"+companies[0]+"/connections", map[string]string{"platformKey": "qhyg"}, &struct{ ID *string }{&quickBooks})
 	p := newProtoServer(t, env)
 
 	env.Sandbox.ResetCounts()
@@ -148,7 +144,7 @@ func TestProtocolList_connections(t *testing.T) {
 	if got := identityValues(all, "id"); !slices.Equal(got, slices.Sorted(slices.Values(append(want, quickBooks)))) {
 		t.Errorf("listed connections %v, want %v and %s", got, want, quickBooks)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeListCompanies] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteListCompanies] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing every connection made %v, want one GET /companies", counts)
 	}
 	for _, l := range all {
@@ -181,7 +177,7 @@ func TestProtocolList_connections(t *testing.T) {
 		}
 	}
 	counts := env.Sandbox.Counts()
-	if counts[routeListCompanies] != 1 || counts[routeListIntegrations]+counts[routeGetIntegration] > 2 {
+	if counts[sandbox.RouteListCompanies] != 1 || counts[sandbox.RouteListIntegrations]+counts[sandbox.RouteGetIntegration] > 2 {
 		t.Errorf("listing Xero connections without integrationKey made %v, want one GET /companies and at most two integration calls", counts)
 	}
 	quickBooksOnly, _ := p.list("codat_connection", map[string]any{"platform_key": "qhyg"}, true, 100)
@@ -195,13 +191,13 @@ func TestProtocolList_connections(t *testing.T) {
 	if len(ofOne) != 1 || ofOne[0].identity["company_id"] != companies[1] {
 		t.Errorf("connections of company %s: %+v", companies[1], ofOne)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeGetCompany] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteGetCompany] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing one company's connections made %v, want one GET /companies/{companyId}", counts)
 	}
 
-	_, diags = p.list("codat_connection", map[string]any{"company_id": testCompanyID}, false, 100)
+	_, diags = p.list("codat_connection", map[string]any{"company_id": acctest.TestCompanyID}, false, 100)
 	if !slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool {
-		return d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary == "Codat company "+testCompanyID+" not found"
+		return d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary == "Codat company "+acctest.TestCompanyID+" not found"
 	}) {
 		t.Errorf("connections of a company that does not exist: %s", diagText(diags))
 	}
@@ -220,10 +216,10 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	type account struct{ company, connection, id string }
 	var accounts []account
 	for i, c := range companies {
-		conn := createSandboxConnection(t, env, c)
+		conn := env.CreateConnection(t, c)
 		for j := range 1 + i%2 {
 			id := fmt.Sprintf("acc-%d-%d", i, j)
-			sandboxRequest(t, env, http.MethodPost, "/companies/"+c+"/connections/"+conn+"/connectionInfo/bankFeedAccounts",
+			env.Call(t, http.MethodPost, "/companies/"+c+"/connections/"+conn+"/connectionInfo/bankFeedAccounts",
 				map[string]any{"id": id, "accountName": "Account " + id, "accountType": "checking", "accountNumber": "1234" + id,
 					"currency": "GBP", "sortCode": "400000", "balance": 10.5 + float64(j)}, nil)
 			accounts = append(accounts, account{c, conn, id})
@@ -247,7 +243,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 		}
 	}
 	counts := env.Sandbox.Counts()
-	if counts[routeListCompanies] != 1 || counts[routeListSourceAccounts] != len(companies) || env.Sandbox.TotalCalls() != 1+len(companies) {
+	if counts[sandbox.RouteListCompanies] != 1 || counts[sandbox.RouteListSourceAccounts] != len(companies) || env.Sandbox.TotalCalls() != 1+len(companies) {
 		t.Errorf("listing every account of %d connections made %v, want one GET /companies and one list per connection", len(companies), counts)
 	}
 	for _, l := range all[:4] {
@@ -264,7 +260,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	if got := identityValues(ofCompany, "account_id"); !slices.Equal(got, []string{"acc-1-0", "acc-1-1"}) {
 		t.Errorf("accounts of company 1: %v", got)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeGetCompany] != 1 || counts[routeListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 2 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteGetCompany] != 1 || counts[sandbox.RouteListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 2 {
 		t.Errorf("listing one company's accounts made %v, want its company and one list", counts)
 	}
 
@@ -274,7 +270,7 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	if got := identityValues(ofConnection, "account_id"); !slices.Equal(got, []string{"acc-3-0", "acc-3-1"}) {
 		t.Errorf("accounts of connection 3: %v", got)
 	}
-	if counts := env.Sandbox.Counts(); counts[routeListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 1 {
+	if counts := env.Sandbox.Counts(); counts[sandbox.RouteListSourceAccounts] != 1 || env.Sandbox.TotalCalls() != 1 {
 		t.Errorf("listing one connection's accounts made %v, want one list", counts)
 	}
 
@@ -285,11 +281,11 @@ func TestProtocolList_bankFeedAccounts(t *testing.T) {
 	if len(one) != 1 {
 		t.Errorf("a list limited to 1 gave %d results", len(one))
 	}
-	if n := env.Sandbox.Count(routeListSourceAccounts); n > 10 {
+	if n := env.Sandbox.Count(sandbox.RouteListSourceAccounts); n > 10 {
 		t.Errorf("a list limited to 1 listed the accounts of %d connections", n)
 	}
 
-	_, diags = p.list("codat_bank_feed_account", map[string]any{"company_id": companies[0], "connection_id": testConnectionID}, false, 100)
+	_, diags = p.list("codat_bank_feed_account", map[string]any{"company_id": companies[0], "connection_id": acctest.TestConnectionID}, false, 100)
 	if !slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool {
 		return d.Severity == tfprotov6.DiagnosticSeverityError && strings.HasPrefix(d.Summary, "Unable to list the source accounts")
 	}) {
@@ -316,12 +312,12 @@ func TestProtocolList_validation(t *testing.T) {
 		{"codat_company", map[string]any{"tags": elevenTags}, "map must contain at most 10 elements"},
 		{"codat_company", map[string]any{"tags": map[string]string{strings.Repeat("k", 28): "v"}}, "character count must be between 1 and 27"},
 		{"codat_company", map[string]any{"name": ""}, "string length must be at least 1"},
-		{"codat_connection", map[string]any{"company_id": testCompanyID, "platform_key": "gbol"}, ""},
+		{"codat_connection", map[string]any{"company_id": acctest.TestCompanyID, "platform_key": "gbol"}, ""},
 		{"codat_connection", map[string]any{"company_id": "acme"}, "must be a UUID as Codat issues it"},
 		{"codat_connection", map[string]any{"platform_key": "Xero"}, "must be four lowercase letters"},
-		{"codat_bank_feed_account", map[string]any{"company_id": testCompanyID, "connection_id": testConnectionID}, ""},
-		{"codat_bank_feed_account", map[string]any{"connection_id": testConnectionID}, `"company_id" must be specified when "connection_id" is specified`},
-		{"codat_bank_feed_account", map[string]any{"company_id": testCompanyID, "connection_id": "../x"}, "must not contain a slash"},
+		{"codat_bank_feed_account", map[string]any{"company_id": acctest.TestCompanyID, "connection_id": acctest.TestConnectionID}, ""},
+		{"codat_bank_feed_account", map[string]any{"connection_id": acctest.TestConnectionID}, `"company_id" must be specified when "connection_id" is specified`},
+		{"codat_bank_feed_account", map[string]any{"company_id": acctest.TestCompanyID, "connection_id": "../x"}, "must not contain a slash"},
 	}
 	for _, c := range cases {
 		diags := p.validateList(c.typeName, c.config)

@@ -7,9 +7,5 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Started by terraform as the provider plugin (see terraform_cli_test.go).
-	if serveProviderIfAsked() {
-		return
-	}
 	acctest.Main(m)
 }

@@ -14,14 +14,13 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 func TestAccProvider_configurationPlansAndApplies(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + `
 data "codat_integration" "xero" {
@@ -36,7 +35,7 @@ data "codat_integration" "xero" {
 			},
 		}},
 	})
-	if n := env.Sandbox.Count("GET /integrations/{platformKey}"); n == 0 {
+	if n := env.Sandbox.Count(sandbox.RouteGetIntegration); n == 0 {
 		t.Errorf("the data source never read the integration from the sandbox")
 	}
 }
@@ -46,9 +45,7 @@ data "codat_integration" "xero" {
 func TestAccProvider_missingAPIKey(t *testing.T) {
 	t.Setenv("CODAT_API_KEY", "")
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: `
 provider "codat" {
@@ -142,9 +139,7 @@ func expectProviderError(t *testing.T, attrs map[string]string, want *regexp.Reg
 	for k, v := range attrs {
 		fmt.Fprintf(&block, "  %s = %s\n", k, v)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+	acctest.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: "provider \"codat\" {\n" + block.String() + "}\n" + `
 data "codat_integration" "xero" {

@@ -122,18 +122,18 @@ func TestProtocolList_guideQueries(t *testing.T) {
 	companies := createCompanies(t, env, 4, "Customer", map[string]string{"team": "lending"})
 	var connections, accounts []string
 	for i, c := range companies {
-		conn := createSandboxConnection(t, env, c)
+		conn := env.CreateConnection(t, c)
 		connections = append(connections, conn)
 		for j := range i {
 			id := fmt.Sprintf("acc-%d-%d", i, j)
-			sandboxRequest(t, env, http.MethodPost, "/companies/"+c+"/connections/"+conn+"/connectionInfo/bankFeedAccounts",
+			env.Call(t, http.MethodPost, "/companies/"+c+"/connections/"+conn+"/connectionInfo/bankFeedAccounts",
 				map[string]any{"id": id, "accountName": "Account " + id, "accountType": "savings", "accountNumber": "99" + id,
 					"currency": "EUR", "balance": 1}, nil)
 			accounts = append(accounts, id)
 		}
 	}
 	// Not Xero: the adopting query leaves it out.
-	sandboxRequest(t, env, http.MethodPost, "/companies/"+companies[0]+"/connections", map[string]string{"platformKey": "qhyg"}, nil)
+	env.Call(t, http.MethodPost, "/companies/"+companies[0]+"/connections", map[string]string{"platformKey": "qhyg"}, nil)
 	p := newProtoServer(t, env)
 
 	files, err := filepath.Glob("../../examples/query/*.tfquery.hcl")

@@ -1,21 +1,11 @@
 package provider_test
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,11 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
-	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-const routeListWebhooks = "GET /webhooks"
 
 // checkNoWebhookConsumers is a CheckDestroy: after destroy the sandbox holds no webhook consumer.
 func checkNoWebhookConsumers(env *acctest.Env) resource.TestCheckFunc {
@@ -50,7 +37,12 @@ func onlyConsumer(t *testing.T, env *acctest.Env) sandbox.WebhookConsumer {
 }
 
 func consumerConfig(env *acctest.Env, body string) string {
-	return env.ProviderConfig() + "resource \"codat_webhook_consumer\" \"test\" {\n" + body + "\n}\n"
+	return env.ProviderConfig() + consumerBlock(body)
+}
+
+// consumerBlock is a codat_webhook_consumer "test" with the given attributes.
+func consumerBlock(body string) string {
+	return "resource \"codat_webhook_consumer\" \"test\" {\n" + body + "\n}\n"
 }
 
 // Create, an empty plan, import, drift (disabled in the Portal, deleted out of band), a replacing change and
@@ -65,10 +57,8 @@ func TestAccWebhookConsumerResource(t *testing.T) {
   company_tags = ["region:uk", "tier:gold"]
 `)
 	var firstID string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkNoWebhookConsumers(env),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: checkNoWebhookConsumers(env),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -149,343 +139,6 @@ func TestAccWebhookConsumerResource(t *testing.T) {
 	})
 }
 
-// Refreshing any number of consumers costs one GET /webhooks: measured on a plan of 5 consumers, and on a plan
-// with none in the state, which lists nothing.
-func TestAccWebhookConsumerResource_oneListPerPlan(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	tf := newTFCLI(t)
-	tf.writeConfig(env.ProviderConfig() + `
-resource "codat_webhook_consumer" "test" {
-  count       = 5
-  url         = "https://hooks.example.com/codat/${count.index}"
-  event_types = ["connection.connected"]
-}
-`)
-	if run := tf.apply(); !run.ok() {
-		t.Fatal(run)
-	}
-	if n := env.Sandbox.Count("POST /webhooks"); n != 5 || env.Sandbox.Count(routeListWebhooks) != 0 {
-		t.Fatalf("apply of 5 consumers: %v", env.Sandbox.Counts())
-	}
-	env.Sandbox.ResetCounts()
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Fatalf("plan after apply is not empty: %s", run)
-	}
-	t.Logf("plan of 5 webhook consumers: %v", env.Sandbox.Counts())
-	if got := env.Sandbox.Counts(); len(got) != 1 || got[routeListWebhooks] != 1 {
-		t.Errorf("plan of 5 consumers made %v; want one %s", got, routeListWebhooks)
-	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatal(run)
-	}
-	if n := len(env.Sandbox.WebhookConsumers()); n != 0 {
-		t.Errorf("%d consumers left after destroy", n)
-	}
-}
-
-// eventReceiver is a consumer endpoint that records each message and hands it to the test.
-type eventReceiver struct {
-	*httptest.Server
-	mu       sync.Mutex
-	messages []webhookMessage
-	arrived  chan webhookMessage
-}
-
-type webhookMessage struct {
-	webhookID string
-	body      []byte
-	EventType string `json:"eventType"`
-	Payload   struct {
-		ReferenceCompany struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"referenceCompany"`
-		Connection struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
-		} `json:"connection"`
-		ConnectionID  string `json:"connectionId"`
-		SourceAccount struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
-		} `json:"sourceAccount"`
-	} `json:"payload"`
-}
-
-func newEventReceiver(t *testing.T) *eventReceiver {
-	rc := &eventReceiver{arrived: make(chan webhookMessage, 100)}
-	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		m := webhookMessage{webhookID: r.Header.Get("webhook-id"), body: body}
-		if err := json.Unmarshal(body, &m); err != nil {
-			t.Errorf("webhook body %s: %v", body, err)
-		}
-		rc.mu.Lock()
-		rc.messages = append(rc.messages, m)
-		rc.mu.Unlock()
-		rc.arrived <- m
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(rc.Close)
-	return rc
-}
-
-// wait returns the next n messages; deliveries have been flushed, so they are there already, and the bound
-// only stops a broken test from hanging.
-func (rc *eventReceiver) wait(t *testing.T, n int) []webhookMessage {
-	t.Helper()
-	timeout := time.After(time.Minute)
-	var out []webhookMessage
-	for len(out) < n {
-		select {
-		case m := <-rc.arrived:
-			out = append(out, m)
-		case <-timeout:
-			t.Fatalf("received %d of %d webhook messages", len(out), n)
-		}
-	}
-	return out
-}
-
-func (rc *eventReceiver) count() int {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return len(rc.messages)
-}
-
-func summary(ms []webhookMessage) []string {
-	var out []string
-	for _, m := range ms {
-		out = append(out, m.EventType+" "+m.Payload.ReferenceCompany.Name)
-	}
-	return out
-}
-
-func flushWebhooks(t *testing.T, env *acctest.Env) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := env.Sandbox.FlushWebhooks(ctx); err != nil {
-		t.Fatalf("delivering webhooks: %v", err)
-	}
-}
-
-// Consumers made with terraform receive the events of the SMB user's progress end to end: the customer
-// authorises Xero through the link page's hook and connects a bank account, and each consumer gets what its
-// event types and company tags select, in bodies that match Codat's webhook schemas.
-func TestAccWebhookConsumer_deliversEvents(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	schemas := contract.WebhooksForTest(t)
-	ukOnly, all, off := newEventReceiver(t), newEventReceiver(t), newEventReceiver(t)
-	cfg := env.ProviderConfig() + `
-variable "uk_url" {}
-variable "all_url" {}
-variable "off_url" {}
-
-resource "codat_company" "uk" {
-  name = "Bakery UK"
-  tags = { region = "uk" }
-}
-
-resource "codat_company" "us" {
-  name = "Bakery US"
-  tags = { region = "us" }
-}
-
-resource "codat_connection" "uk" {
-  company_id = codat_company.uk.id
-}
-
-resource "codat_connection" "us" {
-  company_id = codat_company.us.id
-}
-
-resource "codat_bank_feed_account" "uk" {
-  company_id     = codat_company.uk.id
-  connection_id  = codat_connection.uk.id
-  account_id     = "uk-current"
-  account_name   = "Current"
-  account_type   = "checking"
-  account_number = "12345678"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 10
-}
-
-resource "codat_webhook_consumer" "uk_progress" {
-  url          = var.uk_url
-  event_types  = ["connection.connected", "bankFeeds.sourceAccount.connected"]
-  company_tags = ["region:uk"]
-}
-
-resource "codat_webhook_consumer" "all_connections" {
-  url         = var.all_url
-  event_types = ["connection.connected"]
-}
-
-resource "codat_webhook_consumer" "paused" {
-  url         = var.off_url
-  event_types = ["connection.connected", "bankFeeds.sourceAccount.connected"]
-  disabled    = true
-}
-`
-	vars := config.Variables{
-		"uk_url":  config.StringVariable(ukOnly.URL + "/codat"),
-		"all_url": config.StringVariable(all.URL + "/codat"),
-		"off_url": config.StringVariable(off.URL + "/codat"),
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy: func(s *terraform.State) error {
-			if err := checkNoWebhookConsumers(env)(s); err != nil {
-				return err
-			}
-			return checkSandboxEmpty(env)(s)
-		},
-		Steps: []resource.TestStep{
-			{
-				Config:          cfg,
-				ConfigVariables: vars,
-				Check: func(s *terraform.State) error {
-					flushWebhooks(t, env)
-					if n := len(env.Sandbox.WebhookAttempts()); n != 0 {
-						return fmt.Errorf("%d deliveries before any customer did anything", n)
-					}
-					uk, us := s.RootModule().Resources["codat_connection.uk"].Primary, s.RootModule().Resources["codat_connection.us"].Primary
-					// The SMB users authorise Xero; the UK customer connects their account on the mapping page.
-					for _, c := range []*terraform.InstanceState{uk, us} {
-						if err := env.Sandbox.AuthorizeConnection(c.Attributes["company_id"], c.ID); err != nil {
-							return err
-						}
-					}
-					if err := env.Sandbox.MapAccount(uk.Attributes["company_id"], uk.ID, "uk-current", "", time.Now()); err != nil {
-						return err
-					}
-					flushWebhooks(t, env)
-
-					got := ukOnly.wait(t, 2)
-					if want := []string{"connection.connected Bakery UK", "bankFeeds.sourceAccount.connected Bakery UK"}; !slices.Equal(summary(got), want) {
-						return fmt.Errorf("the region:uk consumer received %q, want %q", summary(got), want)
-					}
-					if got[0].Payload.Connection.ID != uk.ID || got[0].Payload.Connection.Status != "Linked" ||
-						got[1].Payload.ConnectionID != uk.ID || got[1].Payload.SourceAccount.ID != "uk-current" || got[1].Payload.SourceAccount.Status != "connected" {
-						return fmt.Errorf("payloads %s / %s", got[0].body, got[1].body)
-					}
-					everyone := all.wait(t, 2)
-					if s := summary(everyone); !slices.Contains(s, "connection.connected Bakery UK") || !slices.Contains(s, "connection.connected Bakery US") {
-						return fmt.Errorf("the consumer without tags received %q", s)
-					}
-					for _, m := range append(got, everyone...) {
-						if err := schemas.Check(m.EventType, m.body); err != nil {
-							return err
-						}
-						if !strings.HasPrefix(m.webhookID, "msg_") {
-							return fmt.Errorf("webhook-id %q", m.webhookID)
-						}
-					}
-					if ukOnly.count() != 2 || all.count() != 2 || off.count() != 0 {
-						return fmt.Errorf("received %d, %d and %d (disabled) messages; want 2, 2 and 0", ukOnly.count(), all.count(), off.count())
-					}
-					return nil
-				},
-			},
-			{
-				Config:           cfg,
-				ConfigVariables:  vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-		},
-	})
-}
-
-// The receiver shown in the docs (examples/resources/codat_webhook_consumer/receiver.py) really receives
-// Codat's events.
-func TestAccWebhookConsumer_docsReceiver(t *testing.T) {
-	t.Parallel()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed; the docs' receiver is a Python script")
-	}
-	env := acctest.New(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "../../examples/resources/codat_webhook_consumer/receiver.py", "0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	lines := make(chan string, 10)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	next := func() string {
-		t.Helper()
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatal("the receiver exited")
-			}
-			return l
-		case <-time.After(time.Minute):
-			t.Fatal("the receiver printed nothing within a minute")
-		}
-		return ""
-	}
-	port, ok := strings.CutPrefix(next(), "listening on port ")
-	if !ok {
-		t.Fatal("the receiver did not say its port")
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkNoWebhookConsumers(env),
-		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + fmt.Sprintf(`
-resource "codat_company" "acme" {
-  name = "Acme Bakery Ltd"
-}
-
-resource "codat_connection" "xero" {
-  company_id = codat_company.acme.id
-}
-
-resource "codat_webhook_consumer" "local" {
-  url         = "http://127.0.0.1:%s/codat"
-  event_types = ["connection.connected"]
-}
-`, port),
-			Check: func(s *terraform.State) error {
-				conn := s.RootModule().Resources["codat_connection.xero"].Primary
-				if err := env.Sandbox.AuthorizeConnection(conn.Attributes["company_id"], conn.ID); err != nil {
-					return err
-				}
-				flushWebhooks(t, env)
-				id, body, _ := strings.Cut(next(), " ")
-				var m webhookMessage
-				if err := json.Unmarshal([]byte(body), &m); err != nil || m.EventType != "connection.connected" || m.Payload.Connection.ID != conn.ID || !strings.HasPrefix(id, "msg_") {
-					return fmt.Errorf("the receiver printed %q %q (%v)", id, body, err)
-				}
-				if a := env.Sandbox.WebhookAttempts(); len(a) != 1 || !a[0].Delivered() {
-					return fmt.Errorf("attempts %+v", a)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
 // A create whose answer is lost is settled by listing the consumers: the one Codat made is adopted (not made
 // twice); when Codat made none, the apply fails and the next one creates it.
 func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
@@ -493,21 +146,16 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 	env := acctest.New(t)
 	const addr = "codat_webhook_consumer.test"
 	// One retry: every attempt of a create is cut, so fewer attempts keep the test short.
-	cfg := strings.Replace(consumerConfig(env, `
+	cfg := env.ProviderConfig("max_retries = 1") + consumerBlock(`
   url         = "https://hooks.example.com/codat"
   event_types = ["connection.connected"]
-`), "max_retries    = 3", "max_retries    = 1", 1)
-	if !strings.Contains(cfg, "max_retries    = 1") {
-		t.Fatal("the provider configuration no longer sets max_retries = 3")
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkNoWebhookConsumers(env),
+`)
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: checkNoWebhookConsumers(env),
 		Steps: []resource.TestStep{
 			{
 				// Both attempts are cut before Codat acts.
-				PreConfig:   func() { env.Sandbox.InjectFault("POST /webhooks", sandbox.FaultDropBefore, 2) },
+				PreConfig:   func() { env.Sandbox.InjectFault(sandbox.RouteCreateWebhookConsumer, sandbox.FaultDropBefore, 2) },
 				Config:      cfg,
 				ExpectError: acctest.ErrorRegexp(`Unable to create Codat webhook consumer`, `unknown outcome`, `did not create it: apply again`),
 			},
@@ -517,7 +165,7 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 					if n := len(env.Sandbox.WebhookConsumers()); n != 0 {
 						t.Fatalf("%d consumers after the failed apply", n)
 					}
-					env.Sandbox.InjectFault("POST /webhooks", sandbox.FaultDropAfter, 2)
+					env.Sandbox.InjectFault(sandbox.RouteCreateWebhookConsumer, sandbox.FaultDropAfter, 2)
 				},
 				Config: cfg,
 				Check: func(s *terraform.State) error {
@@ -562,29 +210,17 @@ func TestAccWebhookConsumerResource_badInputFailsAtPlan(t *testing.T) {
 		"company tag without key": {consumer(`company_tags = ["region"]`), []string{`company_tags`, `key:value`}},
 		"company tag empty key":   {consumer(`company_tags = [":uk"]`), []string{`company_tags`, `key:value`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: env.ProviderConfig() + tc.config, PlanOnly: true, ExpectError: acctest.ErrorRegexp(tc.want...)}},
-			})
-		})
-	}
+	expectRefusedAtPlan(t, env, cases)
 	// 128 characters pass, however many bytes they take.
 	t.Run("company tag of 128 characters", func(t *testing.T) {
-		resource.UnitTest(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		acctest.UnitTest(t, resource.TestCase{
 			Steps: []resource.TestStep{{Config: env.ProviderConfig() + consumer(`company_tags = ["k:`+strings.Repeat("é", 126)+`"]`),
 				PlanOnly: true, ExpectNonEmptyPlan: true}},
 		})
 	})
 	for _, id := range []string{"not-a-uuid", "8a210b68-6988-11ed-a1eb-0242ac120002/x"} {
 		t.Run("import "+id, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			acctest.UnitTest(t, resource.TestCase{
 				Steps: []resource.TestStep{{Config: env.ProviderConfig() + consumer(""), ResourceName: "codat_webhook_consumer.bad",
 					ImportState: true, ImportStateId: id, ExpectError: acctest.ErrorRegexp(`Invalid import ID`)}},
 			})

@@ -272,19 +272,6 @@ func TestListCompaniesQueryAndOrder(t *testing.T) {
 		e.call(http.MethodPost, "/companies", body).expect(t, http.StatusOK)
 		clock.Advance(time.Minute)
 	}
-	names := func(query string) []string {
-		t.Helper()
-		var page pageOut[companyOut]
-		e.call(http.MethodGet, "/companies?"+query, nil).expect(t, http.StatusOK).decode(t, &page)
-		var out []string
-		for _, c := range page.Results {
-			out = append(out, c.Name)
-		}
-		if page.TotalResults != len(out) {
-			t.Errorf("%s: totalResults %d for %d results", query, page.TotalResults, len(out))
-		}
-		return out
-	}
 	q := func(s string) string { return "query=" + url.QueryEscape(s) }
 	for query, want := range map[string][]string{
 		q("name=alpha"):                   {"Alpha"},
@@ -301,7 +288,7 @@ func TestListCompaniesQueryAndOrder(t *testing.T) {
 		"orderBy=-name":                   {"Charlie Alpha", "Bravo", "Alpha"},
 		q("name~a") + "&orderBy=-created": {"Charlie Alpha", "Alpha", "Bravo"},
 	} {
-		if got := names(query); !slices.Equal(got, want) {
+		if got := e.companyNames(t, query); !slices.Equal(got, want) {
 			t.Errorf("%s: got %q, want %q", query, got, want)
 		}
 	}

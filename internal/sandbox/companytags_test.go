@@ -21,19 +21,6 @@ func TestListCompaniesByTags(t *testing.T) {
 	} {
 		e.call(http.MethodPost, "/companies", body).expect(t, http.StatusOK)
 	}
-	names := func(query string) []string {
-		t.Helper()
-		var page pageOut[companyOut]
-		e.call(http.MethodGet, "/companies?"+query, nil).expect(t, http.StatusOK).decode(t, &page)
-		var out []string
-		for _, c := range page.Results {
-			out = append(out, c.Name)
-		}
-		if page.TotalResults != len(out) {
-			t.Errorf("%s: totalResults %d for %d results", query, page.TotalResults, len(out))
-		}
-		return out
-	}
 	tags := func(s string) string { return "tags=" + url.QueryEscape(s) }
 	for query, want := range map[string][]string{
 		tags("region=uk"): {"Bravo", "Charlie"},
@@ -44,7 +31,7 @@ func TestListCompaniesByTags(t *testing.T) {
 		tags("region=uk") + "&query=" + url.QueryEscape("name~ar"): {"Charlie"},
 		tags("region=fr"):                                          nil,
 	} {
-		if got := names(query); !slices.Equal(got, want) {
+		if got := e.companyNames(t, query); !slices.Equal(got, want) {
 			t.Errorf("%s: got %q, want %q", query, got, want)
 		}
 	}
@@ -71,16 +58,6 @@ func TestListCompaniesQueryGroups(t *testing.T) {
 	} {
 		e.call(http.MethodPost, "/companies", body).expect(t, http.StatusOK)
 	}
-	names := func(query string) []string {
-		t.Helper()
-		var page pageOut[companyOut]
-		e.call(http.MethodGet, "/companies?query="+url.QueryEscape(query), nil).expect(t, http.StatusOK).decode(t, &page)
-		var out []string
-		for _, c := range page.Results {
-			out = append(out, c.Name)
-		}
-		return out
-	}
 	for query, want := range map[string][]string{
 		"{name=Alpha || name=Bravo} && tags.region=uk":   {"Bravo"},
 		"tags.region=uk && {name~charlie || name=Alpha}": {"Charlie Alpha"},
@@ -88,7 +65,7 @@ func TestListCompaniesQueryGroups(t *testing.T) {
 		"name=Bravo || {name~Alpha && tags.region=uk}":   {"Bravo", "Charlie Alpha"},
 		"{name=Alpha || name=Bravo} && {tags.region=us}": {"Alpha"},
 	} {
-		if got := names(query); !slices.Equal(got, want) {
+		if got := e.companyNames(t, "query="+url.QueryEscape(query)); !slices.Equal(got, want) {
 			t.Errorf("%s: got %q, want %q", query, got, want)
 		}
 	}

@@ -19,7 +19,7 @@ func TestContract(t *testing.T) {
 	checker := contract.ForTest(t)
 	clock := newClock(mappingNow)
 	sb := sandbox.New(sandbox.Options{Now: clock.Now, ProductsProgramme: true})
-	entered, release := sb.HoldRequests("POST /companies/{companyId}/connections")
+	entered, release := sb.HoldRequests(sandbox.RouteCreateConnection)
 	defer release()
 	e := serve(t, sb, checker.Wrap)
 
@@ -159,31 +159,31 @@ func TestContract(t *testing.T) {
 		route, path, missing string
 		body                 any
 	}{
-		{"GET /companies", "/companies", "", nil},
-		{"POST /companies", "/companies", "", map[string]any{"name": "x"}},
-		{"GET /companies/{companyId}", "/companies/" + c, unknown, nil},
-		{"PUT /companies/{companyId}", "/companies/" + c, unknown, map[string]any{"name": "x"}},
-		{"DELETE /companies/{companyId}", "/companies/" + c, unknown, nil},
-		{"PUT /companies/{companyId}/products/{productIdentifier}", "/companies/" + c + "/products/lending", "/companies/" + c + "/products/nope", nil},
-		{"DELETE /companies/{companyId}/products/{productIdentifier}", "/companies/" + c + "/products/lending", unknown + "/products/lending", nil},
-		{"GET /companies/{companyId}/connections", "/companies/" + c + "/connections", unknown + "/connections", nil},
-		{"POST /companies/{companyId}/connections", "/companies/" + c + "/connections", "/companies/" + c + "/connections", map[string]any{"platformKey": "zzzz"}},
-		{"GET /companies/{companyId}/connections/{connectionId}", cn, unknown + "/connections/" + conn.ID, nil},
-		{"DELETE /companies/{companyId}/connections/{connectionId}", cn, "/companies/" + c + "/connections/" + uuid.NewString(), nil},
-		{"POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts", accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", gbpAccount("z")},
-		{"POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/batch", batch, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts/batch", []any{gbpAccount("z")}},
-		{"GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts", accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", nil},
-		{"PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}", accounts + "/acc-2", accounts + "/nope", map[string]any{"id": "nope"}},
-		{"DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}", accounts + "/acc-2", accounts + "/nope", nil},
-		{"GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", nil},
-		{"POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping", mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", map[string]any{"sourceAccountId": "acc-2"}},
-		{"GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info", info, "/companies/" + c + "/connections/" + uuid.NewString() + "/bankFeeds/info", nil},
-		{"POST /companies/{companyId}/connections/{connectionId}/push/bankAccounts/{accountId}/bankTransactions", push, cn + "/push/bankAccounts/nope/bankTransactions", pushed},
-		{"GET /webhooks", "/webhooks", "", nil},
-		{"POST /webhooks", "/webhooks", "", map[string]any{"url": "https://example.com", "eventTypes": []string{"connection.connected"}}},
-		{"DELETE /webhooks/{webhookId}", "/webhooks/" + consumer.ID, "/webhooks/" + uuid.NewString(), nil},
-		{"GET /integrations", "/integrations", "", nil},
-		{"GET /integrations/{platformKey}", "/integrations/gbol", "/integrations/zzzz", nil},
+		{sandbox.RouteListCompanies, "/companies", "", nil},
+		{sandbox.RouteCreateCompany, "/companies", "", map[string]any{"name": "x"}},
+		{sandbox.RouteGetCompany, "/companies/" + c, unknown, nil},
+		{sandbox.RouteReplaceCompany, "/companies/" + c, unknown, map[string]any{"name": "x"}},
+		{sandbox.RouteDeleteCompany, "/companies/" + c, unknown, nil},
+		{sandbox.RouteAddProduct, "/companies/" + c + "/products/lending", "/companies/" + c + "/products/nope", nil},
+		{sandbox.RouteRemoveProduct, "/companies/" + c + "/products/lending", unknown + "/products/lending", nil},
+		{sandbox.RouteListConnections, "/companies/" + c + "/connections", unknown + "/connections", nil},
+		{sandbox.RouteCreateConnection, "/companies/" + c + "/connections", "/companies/" + c + "/connections", map[string]any{"platformKey": "zzzz"}},
+		{sandbox.RouteGetConnection, cn, unknown + "/connections/" + conn.ID, nil},
+		{sandbox.RouteDeleteConnection, cn, "/companies/" + c + "/connections/" + uuid.NewString(), nil},
+		{sandbox.RouteCreateSourceAccount, accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", gbpAccount("z")},
+		{sandbox.RouteCreateSourceAccountsBatch, batch, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts/batch", []any{gbpAccount("z")}},
+		{sandbox.RouteListSourceAccounts, accounts, unknown + "/connections/" + conn.ID + "/connectionInfo/bankFeedAccounts", nil},
+		{sandbox.RouteUpdateSourceAccount, accounts + "/acc-2", accounts + "/nope", map[string]any{"id": "nope"}},
+		{sandbox.RouteDeleteSourceAccount, accounts + "/acc-2", accounts + "/nope", nil},
+		{sandbox.RouteGetMappings, mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", nil},
+		{sandbox.RouteCreateMapping, mapping, unknown + "/connections/" + conn.ID + "/bankFeedAccounts/mapping", map[string]any{"sourceAccountId": "acc-2"}},
+		{sandbox.RouteGetCompanyInformation, info, "/companies/" + c + "/connections/" + uuid.NewString() + "/bankFeeds/info", nil},
+		{sandbox.RoutePushBankTransactions, push, cn + "/push/bankAccounts/nope/bankTransactions", pushed},
+		{sandbox.RouteListWebhookConsumers, "/webhooks", "", nil},
+		{sandbox.RouteCreateWebhookConsumer, "/webhooks", "", map[string]any{"url": "https://example.com", "eventTypes": []string{"connection.connected"}}},
+		{sandbox.RouteDeleteWebhookConsumer, "/webhooks/" + consumer.ID, "/webhooks/" + uuid.NewString(), nil},
+		{sandbox.RouteListIntegrations, "/integrations", "", nil},
+		{sandbox.RouteGetIntegration, "/integrations/gbol", "/integrations/zzzz", nil},
 	}
 	wrongKey := "Basic " + base64.StdEncoding.EncodeToString([]byte("not-the-key"))
 	for _, op := range ops {

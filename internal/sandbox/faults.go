@@ -159,10 +159,22 @@ func (s *Sandbox) checkFault(route string, kind FaultKind) error {
 	if !slices.Contains(allFaultKinds, kind) {
 		return fmt.Errorf("unknown fault kind %q (want one of %v)", kind, allFaultKinds)
 	}
-	if route != "" && !slices.Contains(s.Routes(), route) {
+	if route != "" && !s.isAPIRoute(route) {
 		return fmt.Errorf("unknown route %q: use a name such as %q, or \"\" for every route", route, s.routes[0].name())
 	}
 	return nil
+}
+
+func (s *Sandbox) isAPIRoute(name string) bool {
+	return slices.ContainsFunc(s.routes, func(rt *route) bool { return rt.name() == name })
+}
+
+// mustServe panics unless name is one of Routes, or RouteXeroToken where xeroToken allows it. A name that is neither
+// would count or hold nothing, and an assertion that no request was sent to it would hold whatever happened.
+func (s *Sandbox) mustServe(name string, xeroToken bool) {
+	if !s.isAPIRoute(name) && (!xeroToken || name != RouteXeroToken) {
+		panic(fmt.Sprintf("sandbox: %q is not a route the sandbox serves: use one of the Route* constants", name))
+	}
 }
 
 // SetFaultRate makes each API request fail with probability rate, with a kind drawn uniformly
@@ -247,8 +259,10 @@ func (s *Sandbox) Counts() map[string]int {
 	return maps.Clone(s.stats.counts)
 }
 
-// Count returns the number of API requests to one route since the last ResetCounts.
+// Count returns the number of requests to one route (one of Routes, or RouteXeroToken) since the last ResetCounts.
+// It panics on any other name.
 func (s *Sandbox) Count(route string) int {
+	s.mustServe(route, true)
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
 	return s.stats.counts[route]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,7 +82,7 @@ func TestDefaultDailyQuota(t *testing.T) {
 
 func TestConcurrencyLimit(t *testing.T) {
 	sb := sandbox.New(sandbox.Options{MaxConcurrent: 2})
-	entered, release := sb.HoldRequests("GET /companies")
+	entered, release := sb.HoldRequests(sandbox.RouteListCompanies)
 	defer release()
 	e := serve(t, sb, nil)
 	var wg sync.WaitGroup
@@ -119,7 +120,7 @@ func TestConcurrencyLimit(t *testing.T) {
 func TestQuotaRejectionsAreCounted(t *testing.T) {
 	e := newEnv(t, sandbox.Options{DailyQuota: 1})
 	e.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK)
-	e.sb.InjectFault("GET /integrations", sandbox.Fault429, 1)
+	e.sb.InjectFault(sandbox.RouteListIntegrations, sandbox.Fault429, 1)
 	e.call(http.MethodGet, "/integrations", nil).apiError(t, http.StatusTooManyRequests)
 	e.call(http.MethodGet, "/integrations", nil).apiError(t, http.StatusTooManyRequests)
 	if got := e.sb.Rejections(); !maps.Equal(got, map[sandbox.Rejection]int{sandbox.RejectedQuota: 1}) {
@@ -135,8 +136,8 @@ func TestQuotaRejectionsAreCounted(t *testing.T) {
 
 func TestInjectedStatusFaults(t *testing.T) {
 	e := newEnv(t, sandbox.Options{FaultRetryAfter: 2500 * time.Millisecond})
-	e.sb.InjectFault("POST /companies", sandbox.Fault429, 1)
-	e.sb.InjectFault("POST /companies", sandbox.Fault500, 1)
+	e.sb.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault429, 1)
+	e.sb.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault500, 1)
 	e.sb.InjectFault("", sandbox.Fault503, 1)
 	body := map[string]any{"name": "Acme"}
 
@@ -157,7 +158,7 @@ func TestInjectedStatusFaults(t *testing.T) {
 		t.Errorf("fault counts %v, want %v", got, want)
 	}
 	// Faults come before authentication, as they would at a load balancer.
-	e.sb.InjectFault("GET /companies", sandbox.Fault503, 1)
+	e.sb.InjectFault(sandbox.RouteListCompanies, sandbox.Fault503, 1)
 	e.call(http.MethodGet, "/companies", nil, "Authorization", "").apiError(t, http.StatusServiceUnavailable)
 }
 
@@ -172,7 +173,7 @@ func TestInjected500IsStoredForTheKey(t *testing.T) {
 	}{{sandbox.Fault500, false}, {sandbox.Fault500AfterCommit, true}} {
 		t.Run(string(c.kind), func(t *testing.T) {
 			e := newEnv(t, sandbox.Options{})
-			e.sb.InjectFault("POST /companies", c.kind, 1)
+			e.sb.InjectFault(sandbox.RouteCreateCompany, c.kind, 1)
 			body := map[string]any{"name": "Acme"}
 			key := uuid.NewString()
 			first := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key)
@@ -206,7 +207,7 @@ func TestGatewayFaultsAreNotStoredForTheKey(t *testing.T) {
 	for _, kind := range []sandbox.FaultKind{sandbox.Fault502, sandbox.Fault503, sandbox.Fault504} {
 		t.Run(string(kind), func(t *testing.T) {
 			e := newEnv(t, sandbox.Options{})
-			e.sb.InjectFault("POST /companies", kind, 1)
+			e.sb.InjectFault(sandbox.RouteCreateCompany, kind, 1)
 			body := map[string]any{"name": "Acme"}
 			key := uuid.NewString()
 			resp := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key)
@@ -233,10 +234,10 @@ func TestGatewayFaultsAreNotStoredForTheKey(t *testing.T) {
 func TestInjected500WithoutKey(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	c := e.createCompany("Acme")
-	e.sb.InjectFault("GET /companies/{companyId}", sandbox.Fault500AfterCommit, 1)
+	e.sb.InjectFault(sandbox.RouteGetCompany, sandbox.Fault500AfterCommit, 1)
 	e.call(http.MethodGet, "/companies/"+c.ID, nil, "Idempotency-Key", uuid.NewString()).apiError(t, http.StatusInternalServerError)
 	e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK)
-	e.sb.InjectFault("DELETE /companies/{companyId}", sandbox.Fault500AfterCommit, 1)
+	e.sb.InjectFault(sandbox.RouteDeleteCompany, sandbox.Fault500AfterCommit, 1)
 	e.call(http.MethodDelete, "/companies/"+c.ID, nil).apiError(t, http.StatusInternalServerError)
 	if _, ok := e.sb.Company(c.ID); ok {
 		t.Error("500-after did not commit the delete")
@@ -265,7 +266,7 @@ func TestDateHeaderFollowsTheClock(t *testing.T) {
 
 func TestDefaultFaultRetryAfter(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
-	e.sb.InjectFault("GET /companies", sandbox.Fault429, 2)
+	e.sb.InjectFault(sandbox.RouteListCompanies, sandbox.Fault429, 2)
 	for range 2 {
 		if ra := e.call(http.MethodGet, "/companies", nil).header.Get("Retry-After"); ra != "1" {
 			t.Errorf("Retry-After %q, want 1", ra)
@@ -276,7 +277,7 @@ func TestDefaultFaultRetryAfter(t *testing.T) {
 
 func TestDropBefore(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
-	e.sb.InjectFault("POST /companies", sandbox.FaultDropBefore, 1)
+	e.sb.InjectFault(sandbox.RouteCreateCompany, sandbox.FaultDropBefore, 1)
 	if resp, err := e.try(http.MethodPost, "/companies", map[string]any{"name": "Lost"}, "Idempotency-Key", uuid.NewString()); err == nil {
 		t.Fatalf("got a response %d, want a dropped connection", resp.status)
 	}
@@ -290,7 +291,7 @@ func TestDropBefore(t *testing.T) {
 
 func TestDropAfterCommits(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
-	e.sb.InjectFault("POST /companies", sandbox.FaultDropAfter, 1)
+	e.sb.InjectFault(sandbox.RouteCreateCompany, sandbox.FaultDropAfter, 1)
 	key := uuid.NewString()
 	if resp, err := e.try(http.MethodPost, "/companies", map[string]any{"name": "Committed"}, "Idempotency-Key", key); err == nil {
 		t.Fatalf("got a response %d, want a dropped connection", resp.status)
@@ -352,6 +353,60 @@ func TestFaultArgumentsArePanics(t *testing.T) {
 	}
 }
 
+// A route name that the sandbox does not serve is a mistake in the test: counting, holding or faulting it panics
+// instead of counting nothing, so that an assertion such as "no request was sent to it" cannot pass vacuously.
+// Every name of Routes and RouteXeroToken counts; the constants are the names Routes lists.
+func TestUnknownRouteNamesPanic(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	c := e.createCompany("Acme")
+	e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK)
+	if n := e.sb.Count(sandbox.RouteGetCompany); n != 1 {
+		t.Errorf("Count(RouteGetCompany) = %d after one read, want 1", n)
+	}
+	// The names tests used to type out, each with the typo a test could make.
+	for _, name := range []string{"GET /company/{companyId}", "GET /companies/{id}", "get /companies", "GET /companies/",
+		"POST /_sandbox/faults", "", sandbox.RouteXeroToken + " "} {
+		for op, f := range map[string]func(){
+			"Count":        func() { e.sb.Count(name) },
+			"HoldRequests": func() { e.sb.HoldRequests(name) },
+			"InjectFault":  func() { e.sb.InjectFault(name+"x", sandbox.Fault500, 1) },
+		} {
+			t.Run(op+" "+name, func(t *testing.T) {
+				defer func() {
+					if r := recover(); r == nil {
+						t.Errorf("%s(%q) did not panic", op, name)
+					} else if msg := fmt.Sprint(r); !strings.Contains(msg, "not a route") && !strings.Contains(msg, "unknown route") {
+						t.Errorf("%s(%q) panicked with %q, which does not say the route is unknown", op, name, msg)
+					}
+				}()
+				f()
+			})
+		}
+	}
+	// The Xero token endpoint is counted but can be neither held nor faulted.
+	if n := e.sb.Count(sandbox.RouteXeroToken); n != 0 {
+		t.Errorf("Count(RouteXeroToken) = %d, want 0", n)
+	}
+	for _, name := range e.sb.Routes() {
+		e.sb.Count(name)
+		_, release := e.sb.HoldRequests(name)
+		release()
+	}
+	want := []string{sandbox.RouteListCompanies, sandbox.RouteCreateCompany, sandbox.RouteGetCompany,
+		sandbox.RouteReplaceCompany, sandbox.RouteDeleteCompany, sandbox.RouteAddProduct, sandbox.RouteRemoveProduct,
+		sandbox.RouteListConnections, sandbox.RouteCreateConnection, sandbox.RouteGetConnection,
+		sandbox.RouteDeleteConnection, sandbox.RouteCreateSourceAccount, sandbox.RouteCreateSourceAccountsBatch,
+		sandbox.RouteListSourceAccounts, sandbox.RouteUpdateSourceAccount, sandbox.RouteDeleteSourceAccount,
+		sandbox.RouteGetMappings, sandbox.RouteCreateMapping, sandbox.RouteGetCompanyInformation,
+		sandbox.RoutePushBankTransactions, sandbox.RouteListWebhookConsumers, sandbox.RouteCreateWebhookConsumer,
+		sandbox.RouteDeleteWebhookConsumer, sandbox.RouteListIntegrations, sandbox.RouteGetIntegration,
+		sandbox.RouteSetIntegrationEnabled, sandbox.RouteGetCredentials, sandbox.RoutePutCredentials,
+		sandbox.RouteDeleteCredentials, sandbox.RouteGetIntegrationSettings, sandbox.RoutePatchIntegrationSettings}
+	if got := e.sb.Routes(); !slices.Equal(got, want) {
+		t.Errorf("Routes() = %v, want the Route* constants %v", got, want)
+	}
+}
+
 func TestCounters(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	c := e.createCompany("Acme")
@@ -360,19 +415,19 @@ func TestCounters(t *testing.T) {
 	e.call(http.MethodGet, "/companies/"+c.ID, nil, "Authorization", "")
 	e.call(http.MethodPut, "/companies/"+c.ID+"/products/bank-feeds", nil)
 	e.call(http.MethodGet, "/not-an-operation", nil)
-	e.sb.InjectFault("GET /integrations", sandbox.Fault500, 1)
+	e.sb.InjectFault(sandbox.RouteListIntegrations, sandbox.Fault500, 1)
 	e.call(http.MethodGet, "/integrations", nil)
 	want := map[string]int{
-		"POST /companies":            1,
-		"GET /companies/{companyId}": 3,
-		"GET /integrations":          1,
-		"PUT /companies/{companyId}/products/{productIdentifier}": 1,
+		sandbox.RouteCreateCompany:    1,
+		sandbox.RouteGetCompany:       3,
+		sandbox.RouteListIntegrations: 1,
+		sandbox.RouteAddProduct:       1,
 	}
 	if got := e.sb.Counts(); !maps.Equal(got, want) {
 		t.Errorf("counts %v, want %v", got, want)
 	}
-	if e.sb.Count("GET /companies/{companyId}") != 3 || e.sb.TotalCalls() != 6 {
-		t.Errorf("Count %d, TotalCalls %d", e.sb.Count("GET /companies/{companyId}"), e.sb.TotalCalls())
+	if e.sb.Count(sandbox.RouteGetCompany) != 3 || e.sb.TotalCalls() != 6 {
+		t.Errorf("Count %d, TotalCalls %d", e.sb.Count(sandbox.RouteGetCompany), e.sb.TotalCalls())
 	}
 	e.sb.ResetCounts()
 	if e.sb.TotalCalls() != 0 || len(e.sb.Counts()) != 0 || len(e.sb.FaultCounts()) != 0 {
@@ -426,7 +481,7 @@ func TestInjected500PreemptedByReplay(t *testing.T) {
 	key := uuid.NewString()
 	body := map[string]any{"name": "Acme"}
 	first := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
-	e.sb.InjectFault("POST /companies", sandbox.Fault500, 1)
+	e.sb.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault500, 1)
 	again := e.call(http.MethodPost, "/companies", body, "Idempotency-Key", key).expect(t, http.StatusOK)
 	if !bytes.Equal(first.body, again.body) {
 		t.Errorf("replay %s, want %s", again.body, first.body)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -289,4 +290,30 @@ func gbpAccount(id string) map[string]any {
 func (e *env) createAccount(companyID, connectionID string, body map[string]any) map[string]any {
 	e.t.Helper()
 	return e.call(http.MethodPost, accountsPath(companyID, connectionID), body).expect(e.t, http.StatusOK).object(e.t)
+}
+
+// companyNames lists the names of the companies GET /companies?query answers with, in its order, checking that
+// totalResults counts them.
+func (e *env) companyNames(t *testing.T, query string) []string {
+	t.Helper()
+	var page pageOut[companyOut]
+	e.call(http.MethodGet, "/companies?"+query, nil).expect(t, http.StatusOK).decode(t, &page)
+	var out []string
+	for _, c := range page.Results {
+		out = append(out, c.Name)
+	}
+	if page.TotalResults != len(out) {
+		t.Errorf("%s: totalResults %d for %d results", query, page.TotalResults, len(out))
+	}
+	return out
+}
+
+// v1Env is a sandbox of a client integrated before 2024-08-01, so on v1 source accounts (CODAT-FACTS C6), whose
+// exchanges are checked against Codat's OpenAPI files, on a clock standing at 2025-06-01 09:30 UTC.
+func v1Env(t *testing.T) (*env, *contract.Checker, *fakeClock) {
+	t.Helper()
+	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	checker := contract.ForTest(t)
+	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
+	return serve(t, sb, checker.Wrap), checker, clock
 }

@@ -79,7 +79,7 @@ func TestIdempotencyKeyReuse(t *testing.T) {
 
 func TestIdempotencyInFlight(t *testing.T) {
 	sb := sandbox.New(sandbox.Options{})
-	entered, release := sb.HoldRequests("POST /companies")
+	entered, release := sb.HoldRequests(sandbox.RouteCreateCompany)
 	defer release()
 	e := serve(t, sb, nil)
 	key := uuid.NewString()

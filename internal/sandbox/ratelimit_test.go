@@ -47,7 +47,7 @@ func TestPerMinuteLimit(t *testing.T) {
 	if got := e.sb.PeakPerMinute(); got != 6 {
 		t.Errorf("peak per minute %d, want 6", got)
 	}
-	if n := e.sb.Count("GET /integrations"); n != 9 {
+	if n := e.sb.Count(sandbox.RouteListIntegrations); n != 9 {
 		t.Errorf("counted %d requests, want every one of 9", n)
 	}
 	e.sb.ResetCounts()

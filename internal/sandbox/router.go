@@ -1,13 +1,52 @@
 package sandbox
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 )
 
-// route is one API operation. Its name, "METHOD /template", is the OpenAPI path template, so
-// counters and fault injection speak the spec's language.
+// Names of the API operations the sandbox serves: "METHOD /template", with the path template of Codat's OpenAPI
+// files, so that counters and fault injection speak the spec's language. Routes lists them; Count, InjectFault and
+// HoldRequests take them and panic on any other name, so that a mistyped name fails loudly instead of counting
+// nothing.
+const (
+	RouteListCompanies             = "GET /companies"
+	RouteCreateCompany             = "POST /companies"
+	RouteGetCompany                = "GET /companies/{companyId}"
+	RouteReplaceCompany            = "PUT /companies/{companyId}"
+	RouteDeleteCompany             = "DELETE /companies/{companyId}"
+	RouteAddProduct                = "PUT /companies/{companyId}/products/{productIdentifier}"
+	RouteRemoveProduct             = "DELETE /companies/{companyId}/products/{productIdentifier}"
+	RouteListConnections           = "GET /companies/{companyId}/connections"
+	RouteCreateConnection          = "POST /companies/{companyId}/connections"
+	RouteGetConnection             = "GET /companies/{companyId}/connections/{connectionId}"
+	RouteDeleteConnection          = "DELETE /companies/{companyId}/connections/{connectionId}"
+	RouteCreateSourceAccount       = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
+	RouteCreateSourceAccountsBatch = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/batch"
+	RouteListSourceAccounts        = "GET /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
+	RouteUpdateSourceAccount       = "PATCH /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
+	RouteDeleteSourceAccount       = "DELETE /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts/{accountId}"
+	RouteGetMappings               = "GET /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
+	RouteCreateMapping             = "POST /companies/{companyId}/connections/{connectionId}/bankFeedAccounts/mapping"
+	RouteGetCompanyInformation     = "GET /companies/{companyId}/connections/{connectionId}/bankFeeds/info"
+	RoutePushBankTransactions      = "POST /companies/{companyId}/connections/{connectionId}/push/bankAccounts/{accountId}/bankTransactions"
+	RouteListWebhookConsumers      = "GET /webhooks"
+	RouteCreateWebhookConsumer     = "POST /webhooks"
+	RouteDeleteWebhookConsumer     = "DELETE /webhooks/{webhookId}"
+	RouteListIntegrations          = "GET /integrations"
+	RouteGetIntegration            = "GET /integrations/{platformKey}"
+	RouteSetIntegrationEnabled     = "PUT /integrations/{platformKey}/enabled"
+	RouteGetCredentials            = "GET /integrations/credentials/{platformKey}"
+	RoutePutCredentials            = "PUT /integrations/credentials/{platformKey}"
+	RouteDeleteCredentials         = "DELETE /integrations/credentials/{platformKey}"
+	RouteGetIntegrationSettings    = "GET /settings/integrations/{integrationId}"
+	RoutePatchIntegrationSettings  = "PATCH /settings/integrations/{integrationId}"
+	// RouteXeroToken is Xero's token endpoint, which the sandbox serves beside Codat's API: counted like an API
+	// route, but not one of Routes, and faults are never injected into it.
+	RouteXeroToken = xeroTokenRoute
+)
+
+// route is one API operation.
 type route struct {
 	method   string
 	template string
@@ -17,7 +56,9 @@ type route struct {
 
 func (rt *route) name() string { return rt.method + " " + rt.template }
 
-func newRoute(method, template string, h func(*apiRequest) apiResponse) *route {
+// newRoute serves the operation named name ("METHOD /template") with h.
+func newRoute(name string, h func(*apiRequest) apiResponse) *route {
+	method, template, _ := strings.Cut(name, " ")
 	return &route{method: method, template: template, segs: splitPath(template), handle: h}
 }
 
@@ -30,44 +71,38 @@ func splitPath(p string) []string {
 }
 
 func (s *Sandbox) apiRoutes() []*route {
-	const (
-		company       = "/companies/{companyId}"
-		connection    = company + "/connections/{connectionId}"
-		sourceAccount = connection + "/connectionInfo/bankFeedAccounts"
-		mapping       = connection + "/bankFeedAccounts/mapping"
-	)
 	return []*route{
-		newRoute(http.MethodGet, "/companies", s.listCompanies),
-		newRoute(http.MethodPost, "/companies", s.createCompany),
-		newRoute(http.MethodGet, company, s.getCompany),
-		newRoute(http.MethodPut, company, s.replaceCompany),
-		newRoute(http.MethodDelete, company, s.deleteCompany),
-		newRoute(http.MethodPut, company+"/products/{productIdentifier}", s.addProduct),
-		newRoute(http.MethodDelete, company+"/products/{productIdentifier}", s.removeProduct),
-		newRoute(http.MethodGet, company+"/connections", s.listConnections),
-		newRoute(http.MethodPost, company+"/connections", s.createConnection),
-		newRoute(http.MethodGet, connection, s.getConnection),
-		newRoute(http.MethodDelete, connection, s.deleteConnection),
-		newRoute(http.MethodPost, sourceAccount, s.createSourceAccount),
-		newRoute(http.MethodPost, sourceAccount+"/batch", s.createSourceAccountsBatch),
-		newRoute(http.MethodGet, sourceAccount, s.listSourceAccounts),
-		newRoute(http.MethodPatch, sourceAccount+"/{accountId}", s.updateSourceAccount),
-		newRoute(http.MethodDelete, sourceAccount+"/{accountId}", s.deleteSourceAccount),
-		newRoute(http.MethodGet, mapping, s.getMappings),
-		newRoute(http.MethodPost, mapping, s.createMapping),
-		newRoute(http.MethodGet, connection+"/bankFeeds/info", s.getCompanyInformation),
-		newRoute(http.MethodPost, connection+"/push/bankAccounts/{accountId}/bankTransactions", s.pushBankTransactions),
-		newRoute(http.MethodGet, "/webhooks", s.listWebhookConsumers),
-		newRoute(http.MethodPost, "/webhooks", s.createWebhookConsumer),
-		newRoute(http.MethodDelete, "/webhooks/{webhookId}", s.deleteWebhookConsumer),
-		newRoute(http.MethodGet, "/integrations", s.listIntegrations),
-		newRoute(http.MethodGet, "/integrations/{platformKey}", s.getIntegration),
-		newRoute(http.MethodPut, "/integrations/{platformKey}/enabled", s.setIntegrationEnabled),
-		newRoute(http.MethodGet, "/integrations/credentials/{platformKey}", s.getCredentials),
-		newRoute(http.MethodPut, "/integrations/credentials/{platformKey}", s.putCredentials),
-		newRoute(http.MethodDelete, "/integrations/credentials/{platformKey}", s.deleteCredentials),
-		newRoute(http.MethodGet, "/settings/integrations/{integrationId}", s.getIntegrationSettings),
-		newRoute(http.MethodPatch, "/settings/integrations/{integrationId}", s.patchIntegrationSettings),
+		newRoute(RouteListCompanies, s.listCompanies),
+		newRoute(RouteCreateCompany, s.createCompany),
+		newRoute(RouteGetCompany, s.getCompany),
+		newRoute(RouteReplaceCompany, s.replaceCompany),
+		newRoute(RouteDeleteCompany, s.deleteCompany),
+		newRoute(RouteAddProduct, s.addProduct),
+		newRoute(RouteRemoveProduct, s.removeProduct),
+		newRoute(RouteListConnections, s.listConnections),
+		newRoute(RouteCreateConnection, s.createConnection),
+		newRoute(RouteGetConnection, s.getConnection),
+		newRoute(RouteDeleteConnection, s.deleteConnection),
+		newRoute(RouteCreateSourceAccount, s.createSourceAccount),
+		newRoute(RouteCreateSourceAccountsBatch, s.createSourceAccountsBatch),
+		newRoute(RouteListSourceAccounts, s.listSourceAccounts),
+		newRoute(RouteUpdateSourceAccount, s.updateSourceAccount),
+		newRoute(RouteDeleteSourceAccount, s.deleteSourceAccount),
+		newRoute(RouteGetMappings, s.getMappings),
+		newRoute(RouteCreateMapping, s.createMapping),
+		newRoute(RouteGetCompanyInformation, s.getCompanyInformation),
+		newRoute(RoutePushBankTransactions, s.pushBankTransactions),
+		newRoute(RouteListWebhookConsumers, s.listWebhookConsumers),
+		newRoute(RouteCreateWebhookConsumer, s.createWebhookConsumer),
+		newRoute(RouteDeleteWebhookConsumer, s.deleteWebhookConsumer),
+		newRoute(RouteListIntegrations, s.listIntegrations),
+		newRoute(RouteGetIntegration, s.getIntegration),
+		newRoute(RouteSetIntegrationEnabled, s.setIntegrationEnabled),
+		newRoute(RouteGetCredentials, s.getCredentials),
+		newRoute(RoutePutCredentials, s.putCredentials),
+		newRoute(RouteDeleteCredentials, s.deleteCredentials),
+		newRoute(RouteGetIntegrationSettings, s.getIntegrationSettings),
+		newRoute(RoutePatchIntegrationSettings, s.patchIntegrationSettings),
 	}
 }
 

@@ -90,10 +90,7 @@ func TestSourceAccountsBatch(t *testing.T) {
 // A client on v1 source accounts (integrated before 2024-08-01, CODAT-FACTS C6) batches v1 bodies and gets v1
 // accounts back.
 func TestSourceAccountsBatchV1(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
-	checker := contract.ForTest(t)
-	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
-	e := serve(t, sb, checker.Wrap)
+	e, checker, _ := v1Env(t)
 	c, conn := e.xeroConnection()
 	debit := map[string]any{"id": "d1", "accountName": "Current", "accountType": "Debit", "accountNumber": "1",
 		"sortCode": "123456", "currency": "GBP", "balance": 1}
@@ -108,7 +105,7 @@ func TestSourceAccountsBatchV1(t *testing.T) {
 		t.Errorf("a v1 account with routingInfo: %v", items[0].Result.Account)
 	}
 	// A v2 member refuses the batch, as it refuses the single create.
-	unchecked := serve(t, sb, nil)
+	unchecked := serve(t, e.sb, nil)
 	withRouting := map[string]any{"id": "x", "routingInfo": map[string]any{"bankCode": "1"}}
 	unchecked.call(http.MethodPost, batchPath(c.ID, conn.ID), []any{withRouting}).validationError(t, "[0].routingInfo")
 	for _, v := range checker.Violations() {

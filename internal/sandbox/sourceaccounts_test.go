@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -243,10 +242,8 @@ func TestDeleteSourceAccount(t *testing.T) {
 // TestSourceAccountsV1 is a client integrated before 2024-08-01 (CODAT-FACTS C6): it creates, lists
 // and updates source accounts in the v1 shape, and its accounts take part in mapping.
 func TestSourceAccountsV1(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
-	checker := contract.ForTest(t)
-	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
-	e := serve(t, sb, checker.Wrap)
+	e, _, clock := v1Env(t)
+	sb := e.sb
 	unchecked := serve(t, sb, nil)
 	c, conn := e.linkedXero()
 	path := accountsPath(c.ID, conn.ID)

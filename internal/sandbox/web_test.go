@@ -150,7 +150,7 @@ func TestControlEndpoints(t *testing.T) {
 		Peak   int                       `json:"peakConcurrent"`
 	}
 	e.plain(http.MethodGet, "/_sandbox/counters", "", "").expect(t, http.StatusOK).decode(t, &counters)
-	if counters.Counts["GET /integrations"] != 3 || counters.Total != e.sb.TotalCalls() || counters.Faults["503"] != 1 || counters.Faults["500"] != 1 || counters.Peak != 1 {
+	if counters.Counts[sandbox.RouteListIntegrations] != 3 || counters.Total != e.sb.TotalCalls() || counters.Faults["503"] != 1 || counters.Faults["500"] != 1 || counters.Peak != 1 {
 		t.Errorf("counters %+v", counters)
 	}
 	e.plain(http.MethodPost, "/_sandbox/counters/reset", "", "").expect(t, http.StatusNoContent)
@@ -225,7 +225,7 @@ func TestXeroTokenEndpoint(t *testing.T) {
 		t.Errorf("wrong grant: %s", resp.body)
 	}
 	e.plain(http.MethodGet, "/xero/connect/token", "", "").expect(t, http.StatusMethodNotAllowed)
-	if n := e.sb.Count("POST /xero/connect/token"); n != 13 {
+	if n := e.sb.Count(sandbox.RouteXeroToken); n != 13 {
 		t.Errorf("token requests counted %d, want 13", n)
 	}
 }

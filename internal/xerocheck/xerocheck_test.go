@@ -15,10 +15,9 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 	"github.com/terraform-codat/terraform-provider-codat/internal/xerocheck"
 )
-
-const sandboxTokenRoute = "POST /xero/connect/token"
 
 // closedURL is the URL of a server that has stopped: nothing answers on its port.
 func closedURL(t *testing.T) string {
@@ -54,7 +53,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := sb.Count(sandboxTokenRoute)
+			before := sb.Count(sandbox.RouteXeroToken)
 			got, err := xerocheck.Check(context.Background(), tt.url, tt.clientID, tt.secret)
 			if got != tt.want {
 				t.Fatalf("verdict %s (error %v), want %s", got, err, tt.want)
@@ -70,7 +69,7 @@ func TestCheck(t *testing.T) {
 			}
 			// One request per check: a refused pair is not tried again in another form.
 			if tt.url == tokenURL {
-				if n := sb.Count(sandboxTokenRoute) - before; n != 1 {
+				if n := sb.Count(sandbox.RouteXeroToken) - before; n != 1 {
 					t.Fatalf("%d token requests, want 1", n)
 				}
 			}

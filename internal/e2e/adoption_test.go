@@ -1,9 +1,6 @@
-package provider_test
+package e2e_test
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -18,11 +15,7 @@ import (
 
 // Sandbox route names of the creates that the provider reconciles after an unknown outcome.
 const (
-	routeCreateCompany       = "POST /companies"
-	routeCreateConnection    = "POST /companies/{companyId}/connections"
-	routeCreateSourceAccount = "POST /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts"
-	// routeCreateSourceAccounts is the batch create, which the accounts of one connection created together go through.
-	routeCreateSourceAccounts = routeCreateSourceAccount + "/batch"
+// sandbox.RouteCreateSourceAccountsBatch is the batch create, which the accounts of one connection created together go through.
 )
 
 // Codat stores a 500 for the request's Idempotency-Key and replays it to every retry with that key (C4), and the
@@ -35,10 +28,10 @@ func TestAccCreateAfterCached500(t *testing.T) {
 	t.Parallel()
 	acctest.PreCheck(t)
 	routes := map[string]string{
-		"company":         routeCreateCompany,
-		"connection":      routeCreateConnection,
-		"source account":  routeCreateSourceAccount,
-		"source accounts": routeCreateSourceAccounts,
+		"company":         sandbox.RouteCreateCompany,
+		"connection":      sandbox.RouteCreateConnection,
+		"source account":  sandbox.RouteCreateSourceAccount,
+		"source accounts": sandbox.RouteCreateSourceAccountsBatch,
 	}
 	var wg sync.WaitGroup
 	for what, route := range routes {
@@ -46,41 +39,41 @@ func TestAccCreateAfterCached500(t *testing.T) {
 			wg.Go(func() {
 				t.Run(what+"/"+string(kind), func(t *testing.T) {
 					env := acctest.New(t)
-					tf := newTFCLI(t)
-					tf.writeConfig(customersConfig(env, 1, "max_retries = 3"))
+					tf := acctest.NewCLI(t)
+					tf.WriteConfig(customersConfig(env, 1, "max_retries = 3"))
 					// A 500 before commit twice in a row, so that the create made again after the first meets
 					// the second; a 500 after commit once, as the object it leaves is then adopted.
 					faults := map[sandbox.FaultKind]int{sandbox.Fault500: 2, sandbox.Fault500AfterCommit: 1}[kind]
 					env.Sandbox.InjectFault(route, kind, faults)
-					if route == routeCreateSourceAccounts {
+					if route == sandbox.RouteCreateSourceAccountsBatch {
 						// Terraform hands both accounts over together, and they go in one batch; should a busy
 						// machine keep them apart, they go alone and meet the same faults there.
-						env.Sandbox.InjectFault(routeCreateSourceAccount, kind, faults)
+						env.Sandbox.InjectFault(sandbox.RouteCreateSourceAccount, kind, faults)
 					}
 
 					// One at a time, the two accounts go through the single create; together, through the batch.
 					var flags []string
-					if route == routeCreateSourceAccount {
+					if route == sandbox.RouteCreateSourceAccount {
 						flags = []string{"-parallelism=1"}
 					}
-					first := tf.apply(flags...)
+					first := tf.Apply(flags...)
 					applies := 1
-					if !first.ok() {
+					if !first.OK() {
 						applies++
-						if again := tf.apply(flags...); !again.ok() {
+						if again := tf.Apply(flags...); !again.OK() {
 							t.Fatalf("the second apply failed too: %s", again)
 						}
 					}
-					inv := takeInventory(env.Sandbox, tf.state())
+					inv := takeInventory(env.Sandbox, tf.State())
 					inv.check(t, fmt.Sprintf("after %d applies", applies))
 					if want := 2 + accountsPerCustomer; len(inv.sandbox) != want {
 						t.Errorf("the sandbox holds %d objects, want %d", len(inv.sandbox), want)
 					}
-					if empty, run := tf.planIsEmpty(); !empty {
+					if empty, run := tf.PlanIsEmpty(); !empty {
 						t.Errorf("the plan after apply is not empty: %s", run)
 					}
-					if !first.ok() {
-						t.Errorf("the apply did not recover from the stored 500: %s", firstDiagnostic(first.output))
+					if !first.OK() {
+						t.Errorf("the apply did not recover from the stored 500: %s", firstDiagnostic(first.Output))
 					}
 					if got := env.Sandbox.FaultCounts()[kind]; got != faults {
 						t.Errorf("%d faults injected, want %d", got, faults)
@@ -101,25 +94,25 @@ func TestAccCreateAfterCached500(t *testing.T) {
 func TestAccUpdateAfterCached500(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	tf := newTFCLI(t)
+	tf := acctest.NewCLI(t)
 	cfg := customersConfig(env, 1, "max_retries = 3")
-	tf.writeConfig(cfg)
-	if run := tf.apply(); !run.ok() {
+	tf.WriteConfig(cfg)
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("apply: %s", run)
 	}
-	tf.writeConfig(strings.Replace(cfg, `account_name   = "${local.customers[each.value.customer]} ${each.value.account}"`,
+	tf.WriteConfig(strings.Replace(cfg, `account_name   = "${local.customers[each.value.customer]} ${each.value.account}"`,
 		`account_name   = "${local.customers[each.value.customer]} ${each.value.account} renamed"`, 1))
-	env.Sandbox.InjectFault(routeUpdateSourceAccount, sandbox.Fault500, 1)
-	env.Sandbox.InjectFault(routeUpdateSourceAccount, sandbox.Fault500AfterCommit, 1)
-	if run := tf.apply(); !run.ok() {
+	env.Sandbox.InjectFault(sandbox.RouteUpdateSourceAccount, sandbox.Fault500, 1)
+	env.Sandbox.InjectFault(sandbox.RouteUpdateSourceAccount, sandbox.Fault500AfterCommit, 1)
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("the update did not recover from the stored 500s: %s", run)
 	}
-	for _, o := range tf.state() {
-		if o.Type == "codat_bank_feed_account" && !strings.HasSuffix(o.attr("account_name"), " renamed") {
-			t.Errorf("%s has account_name %q", o.Address, o.attr("account_name"))
+	for _, o := range tf.State() {
+		if o.Type == "codat_bank_feed_account" && !strings.HasSuffix(o.Attr("account_name"), " renamed") {
+			t.Errorf("%s has account_name %q", o.Address, o.Attr("account_name"))
 		}
 	}
-	if empty, run := tf.planIsEmpty(); !empty {
+	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after apply is not empty: %s", run)
 	}
 	if n := env.Sandbox.Replays()[http.StatusInternalServerError]; n != 0 {
@@ -137,22 +130,21 @@ func TestAccCreateAfterCached500_olderNamesakeLeftAlone(t *testing.T) {
 	for _, kind := range []sandbox.FaultKind{sandbox.Fault500, sandbox.Fault500AfterCommit} {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
-			clock := &testClock{}
-			clock.set(time.Now().UTC().Add(-time.Hour))
-			env := acctest.New(t, func(o *sandbox.Options) { o.Now = clock.now })
-			older := createSandboxCompany(t, env, "Customer 000")
-			clock.set(time.Now().UTC())
+			clock := acctest.NewClock(time.Now().UTC().Add(-time.Hour))
+			env := acctest.New(t, func(o *sandbox.Options) { o.Now = clock.Now })
+			older := env.CreateCompany(t, "Customer 000")
+			clock.Set(time.Now().UTC())
 
-			tf := newTFCLI(t)
-			tf.writeConfig(customersConfig(env, 1))
-			env.Sandbox.InjectFault(routeCreateCompany, kind, 1)
-			if run := tf.apply(); !run.ok() {
+			tf := acctest.NewCLI(t)
+			tf.WriteConfig(customersConfig(env, 1))
+			env.Sandbox.InjectFault(sandbox.RouteCreateCompany, kind, 1)
+			if run := tf.Apply(); !run.OK() {
 				t.Fatalf("apply: %s", run)
 			}
 			var managed string
-			for _, o := range tf.state() {
+			for _, o := range tf.State() {
 				if o.Type == "codat_company" {
-					managed = o.attr("id")
+					managed = o.Attr("id")
 				}
 			}
 			if managed == "" || managed == older {
@@ -161,7 +153,7 @@ func TestAccCreateAfterCached500_olderNamesakeLeftAlone(t *testing.T) {
 			if n := len(env.Sandbox.Companies()); n != 2 {
 				t.Errorf("the sandbox holds %d companies, want the older one and the new one", n)
 			}
-			if empty, run := tf.planIsEmpty(); !empty {
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Errorf("the plan after apply is not empty: %s", run)
 			}
 		})
@@ -177,115 +169,65 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 	for _, what := range []string{"company", "connection"} {
 		t.Run(what, func(t *testing.T) {
 			t.Parallel()
-			clock := &testClock{}
-			clock.set(time.Now().UTC().Truncate(time.Second))
-			env := acctest.New(t, func(o *sandbox.Options) { o.Now = clock.now })
-			tf := newTFCLI(t)
-			tf.writeConfig(customersConfig(env, 1))
+			clock := acctest.NewClock(time.Now().UTC().Truncate(time.Second))
+			env := acctest.New(t, func(o *sandbox.Options) { o.Now = clock.Now })
+			tf := acctest.NewCLI(t)
+			tf.WriteConfig(customersConfig(env, 1))
 			var rival, address, resourceType string
 			if what == "company" {
-				rival = createSandboxCompany(t, env, "Customer 000")
+				rival = env.CreateCompany(t, "Customer 000")
 				address, resourceType = `codat_company.customer["c000"]`, "companies"
-				env.Sandbox.InjectFault(routeCreateCompany, sandbox.Fault500AfterCommit, 1)
+				env.Sandbox.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault500AfterCommit, 1)
 			} else {
-				if run := tf.run("apply", "-auto-approve", "-no-color", `-target=codat_company.customer["c000"]`); !run.ok() {
+				if run := tf.Run("apply", "-auto-approve", "-no-color", `-target=codat_company.customer["c000"]`); !run.OK() {
 					t.Fatalf("apply of the company: %s", run)
 				}
-				company := onlyCompany(t, env).ID
-				rival = company + "/" + createSandboxConnection(t, env, company)
+				company := env.OnlyCompany(t).ID
+				rival = company + "/" + env.CreateConnection(t, company)
 				address, resourceType = `codat_connection.xero["c000"]`, "connections"
-				env.Sandbox.InjectFault(routeCreateConnection, sandbox.Fault500AfterCommit, 1)
+				env.Sandbox.InjectFault(sandbox.RouteCreateConnection, sandbox.Fault500AfterCommit, 1)
 			}
 			env.Sandbox.ResetCounts()
-			run := tf.apply()
-			if run.ok() {
+			run := tf.Apply()
+			if run.OK() {
 				t.Fatalf("apply adopted one of two candidates: %s", run)
 			}
 			// The candidates: the rival and the object the create made, each with its import command.
 			importLine := regexp.MustCompile(`terraform import '<address>' (\S+)`)
 			var ids []string
-			for _, m := range importLine.FindAllStringSubmatch(run.output, -1) {
+			for _, m := range importLine.FindAllStringSubmatch(run.Output, -1) {
 				ids = append(ids, m[1])
 			}
-			if len(ids) != 2 || !strings.Contains(run.output, "2 "+resourceType) || !strings.Contains(strings.Join(ids, " "), rival) {
-				t.Fatalf("the error does not name both candidates (%v, the rival is %s) with import commands:\n%s", ids, rival, run.output)
+			if len(ids) != 2 || !strings.Contains(run.Output, "2 "+resourceType) || !strings.Contains(strings.Join(ids, " "), rival) {
+				t.Fatalf("the error does not name both candidates (%v, the rival is %s) with import commands:\n%s", ids, rival, run.Output)
 			}
-			t.Logf("the failed apply:\n%s", run.output)
+			t.Logf("the failed apply:\n%s", run.Output)
 			ours := ids[0]
 			if ours == rival {
 				ours = ids[1]
 			}
-			if n := env.Sandbox.Count(routeCreateCompany) + env.Sandbox.Count(routeCreateConnection); n != 1 {
+			if n := env.Sandbox.Count(sandbox.RouteCreateCompany) + env.Sandbox.Count(sandbox.RouteCreateConnection); n != 1 {
 				t.Errorf("%d creates; the provider must not create again when candidates exist", n)
 			}
 			t.Logf("%d API calls in the failed apply: %v", env.Sandbox.TotalCalls(), env.Sandbox.Counts())
 
 			// The user follows the error: import the one to keep, delete the other, apply.
-			if run := tf.run("import", "-no-color", address, ours); !run.ok() {
+			if run := tf.Run("import", "-no-color", address, ours); !run.OK() {
 				t.Fatalf("import: %s", run)
 			}
 			if what == "company" {
-				deleteSandbox(t, env, "/companies/"+rival)
+				env.Call(t, http.MethodDelete, "/companies/"+rival, nil, nil)
 			} else {
 				company, conn, _ := strings.Cut(rival, "/")
-				deleteSandbox(t, env, "/companies/"+company+"/connections/"+conn)
+				env.Call(t, http.MethodDelete, "/companies/"+company+"/connections/"+conn, nil, nil)
 			}
-			if run := tf.apply(); !run.ok() {
+			if run := tf.Apply(); !run.OK() {
 				t.Fatalf("apply after import: %s", run)
 			}
-			takeInventory(env.Sandbox, tf.state()).check(t, "after import and apply")
-			if empty, run := tf.planIsEmpty(); !empty {
+			takeInventory(env.Sandbox, tf.State()).check(t, "after import and apply")
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Errorf("the plan after apply is not empty: %s", run)
 			}
 		})
 	}
-}
-
-// sandboxRequest sends one API request to the sandbox as another Codat client of the same tenant would.
-func sandboxRequest(t *testing.T, env *acctest.Env, method, path string, body any, out any) {
-	t.Helper()
-	var buf bytes.Buffer
-	if body != nil {
-		if err := json.NewEncoder(&buf).Encode(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	req, err := http.NewRequest(method, env.URL+path, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(env.APIKey)))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: status %d", method, path, resp.StatusCode)
-	}
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func createSandboxCompany(t *testing.T, env *acctest.Env, name string) string {
-	t.Helper()
-	var c struct{ ID string }
-	sandboxRequest(t, env, http.MethodPost, "/companies", map[string]string{"name": name}, &c)
-	return c.ID
-}
-
-func createSandboxConnection(t *testing.T, env *acctest.Env, companyID string) string {
-	t.Helper()
-	var c struct{ ID string }
-	sandboxRequest(t, env, http.MethodPost, "/companies/"+companyID+"/connections", map[string]string{"platformKey": "gbol"}, &c)
-	return c.ID
-}
-
-func deleteSandbox(t *testing.T, env *acctest.Env, path string) {
-	t.Helper()
-	sandboxRequest(t, env, http.MethodDelete, path, nil, nil)
 }

@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"fmt"
@@ -36,26 +36,26 @@ func TestAccRequestsPerMinute(t *testing.T) {
 		wg.Go(func() {
 			t.Run(c.name, func(t *testing.T) {
 				env := acctest.New(t, func(o *sandbox.Options) { o.RequestsPerMinute = limit })
-				tf := newTFCLI(t)
-				tf.writeConfig(customersConfig(env, customers, c.settings...))
-				apply := tf.apply()
+				tf := acctest.NewCLI(t)
+				tf.WriteConfig(customersConfig(env, customers, c.settings...))
+				apply := tf.Apply()
 				if c.refused {
 					// The apply alone may stay under the limit; the plan right after it cannot.
-					plan := tf.run("plan", "-input=false", "-no-color")
+					plan := tf.Run("plan", "-input=false", "-no-color")
 					refused := env.Sandbox.Rejections()[sandbox.RejectedPerMinute]
 					if refused == 0 || env.Sandbox.PeakPerMinute() <= limit {
 						t.Errorf("unpaced: %d refusals, peak %d a minute; want the sandbox to refuse past %d",
 							refused, env.Sandbox.PeakPerMinute(), limit)
 					}
-					if apply.ok() && plan.ok() {
+					if apply.OK() && plan.OK() {
 						t.Errorf("the unpaced apply and plan succeeded although the sandbox refused %d requests", refused)
 					}
 					return
 				}
-				if !apply.ok() {
+				if !apply.OK() {
 					t.Fatalf("apply: %s", apply)
 				}
-				if empty, run := tf.planIsEmpty(); !empty {
+				if empty, run := tf.PlanIsEmpty(); !empty {
 					t.Fatalf("the plan after apply is not empty: %s", run)
 				}
 				refused := env.Sandbox.Rejections()[sandbox.RejectedPerMinute]
@@ -67,7 +67,7 @@ func TestAccRequestsPerMinute(t *testing.T) {
 				if peak > limit || refused != 0 {
 					t.Errorf("%d requests within 60 seconds and %d refused, want at most %d and none", peak, refused, limit)
 				}
-				takeInventory(env.Sandbox, tf.state()).check(t, "after apply")
+				takeInventory(env.Sandbox, tf.State()).check(t, "after apply")
 			})
 		})
 	}

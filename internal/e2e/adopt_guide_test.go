@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 	"github.com/terraform-codat/terraform-provider-codat/internal/guide"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // adoptGuidePage is the guide this test follows, as make docs generates it.
@@ -33,34 +34,30 @@ const adoptGuidePage = "../../docs/guides/adopting-existing-customers.md"
 // created, changed or deleted.
 func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 	env := acctest.New(t)
-	tf := newTFCLI(t)
-	page, err := os.ReadFile(adoptGuidePage)
+	tf := acctest.NewCLI(t)
+	_, blocks, err := guide.ReadPage(adoptGuidePage)
 	if err != nil {
 		t.Fatal(err)
-	}
-	blocks, err := guide.ParseBlocks(string(page))
-	if err != nil {
-		t.Fatalf("%s: %v", adoptGuidePage, err)
 	}
 
 	// The reader's shell: the provider set up through the environment, as for `make demo`, and Terraform from the
 	// test's PATH. A reader answers "yes" to terraform apply; here TF_CLI_ARGS_apply does.
 	const xeroClientID, xeroSecret = "ADOPT000000000000000000000000001", "adopt-secret-0001"
 	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret)
-	tf.env = append(tf.env,
+	tf.Setenv(
 		"CODAT_BASE_URL="+env.URL, "CODAT_API_KEY="+env.APIKey, "XERO_TOKEN_URL="+env.XeroTokenURL(),
 		"TF_VAR_xero_client_id="+xeroClientID, "TF_VAR_xero_client_secret="+xeroSecret,
 		"TF_CLI_ARGS_apply=-auto-approve -no-color", "TF_CLI_ARGS_plan=-no-color",
-		"PATH="+filepath.Dir(tf.bin)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"PATH="+filepath.Dir(tf.Bin)+string(os.PathListSeparator)+os.Getenv("PATH"),
 	)
-	copyExample(t, "../../examples/quickstart", tf.dir)
-	if run := tf.run("get"); !run.ok() {
+	copyExample(t, "../../examples/quickstart", tf.Dir)
+	if run := tf.Run("get"); !run.OK() {
 		t.Fatal(run)
 	}
-	if run := tf.apply(); !run.ok() {
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("applying the quickstart: %s", run)
 	}
-	managedByTerraform := tf.state()
+	managedByTerraform := tf.State()
 
 	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
 	if err != nil {
@@ -110,7 +107,7 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 		ran     bool
 	}{
 		{"-generate-config-out=generated.tf", func(t *testing.T) {
-			generated, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
+			generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +127,7 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 		// set -e makes the block fail unless the plan is empty.
 		{"terraform plan -detailed-exitcode", func(*testing.T) { emptyPlans++ }, false},
 		{"adopted-customers.json", func(t *testing.T) {
-			b, err := os.ReadFile(filepath.Join(tf.dir, "adopted-customers.json"))
+			b, err := os.ReadFile(filepath.Join(tf.Dir, "adopted-customers.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +150,7 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 			if filepath.IsAbs(b.Arg) || strings.HasPrefix(b.Arg, "~") || strings.Contains(b.Arg, "..") {
 				t.Fatalf("block at %s: %q is not a file of the configuration's folder", b, b.Arg)
 			}
-			path := filepath.Join(tf.dir, b.Arg)
+			path := filepath.Join(tf.Dir, b.Arg)
 			text := b.Body
 			if b.Directive == "patch" {
 				old, err := os.ReadFile(path)
@@ -300,7 +297,7 @@ func onboardByScript(t *testing.T, env *acctest.Env, client *codat.Client, n int
 			}
 		}
 		if i == 2 {
-			pushTransactions(t, env, company.ID, conn.ID, key+"-current", map[string]any{
+			env.PushTransactions(t, company.ID, conn.ID, key+"-current", map[string]any{
 				"id": "t1", "date": time.Now().UTC().Format("2006-01-02"), "description": "Card takings",
 				"amount": 95.5, "balance": 295.52, "transactionType": "Credit",
 			})
@@ -315,38 +312,13 @@ func onboardByScript(t *testing.T, env *acctest.Env, client *codat.Client, n int
 	return customers
 }
 
-// copyExample copies an example folder's .tf files, subfolders (local modules) included, to dst.
-func copyExample(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o700); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // runShellBlock runs a page's shell block in the configuration's folder, as the reader's shell would, stopping at
 // the first failing command.
-func runShellBlock(tf *tfCLI, body string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), cliCommandLimit)
+func runShellBlock(tf *acctest.CLI, body string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), acctest.CommandLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-euo", "pipefail", "-c", body)
-	cmd.Dir, cmd.Env = tf.dir, tf.env
+	cmd.Dir, cmd.Env = tf.Dir, tf.Env
 	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	return string(out), err
@@ -354,27 +326,27 @@ func runShellBlock(tf *tfCLI, body string) (string, error) {
 
 // objectKey names the Codat object a state object records: "company <id>", "connection <company>/<id>",
 // "account <company>/<connection>/<id>" or "integration <platform key>".
-func objectKey(t *testing.T, o tfStateObject) string {
+func objectKey(t *testing.T, o tfdriver.StateObject) string {
 	t.Helper()
 	switch o.Type {
 	case "codat_company":
-		return "company " + o.attr("id")
+		return "company " + o.Attr("id")
 	case "codat_connection":
-		return "connection " + o.attr("company_id") + "/" + o.attr("id")
+		return "connection " + o.Attr("company_id") + "/" + o.Attr("id")
 	case "codat_bank_feed_account":
-		return "account " + o.attr("id")
+		return "account " + o.Attr("id")
 	case "codat_xero_integration":
-		return "integration " + o.attr("id")
+		return "integration " + o.Attr("id")
 	}
 	t.Fatalf("%s: a resource type the guide does not adopt", o.Address)
 	return ""
 }
 
 // checkStateHolds checks that the state records each object of want exactly once, at its address, and nothing else.
-func checkStateHolds(t *testing.T, tf *tfCLI, want map[string]string) {
+func checkStateHolds(t *testing.T, tf *acctest.CLI, want map[string]string) {
 	t.Helper()
 	got := map[string][]string{}
-	for _, o := range tf.state() {
+	for _, o := range tf.State() {
 		if o.Tainted || o.Deposed {
 			t.Errorf("%s is tainted or deposed", o.Address)
 		}
@@ -395,34 +367,16 @@ func checkStateHolds(t *testing.T, tf *tfCLI, want map[string]string) {
 
 // checkImportOnlyPlan checks that a saved plan imports n objects and changes nothing: every managed resource's
 // action is a no-op, and a data source may only be read.
-func checkImportOnlyPlan(t *testing.T, tf *tfCLI, planFile string, n int) {
+func checkImportOnlyPlan(t *testing.T, tf *acctest.CLI, planFile string, n int) {
 	t.Helper()
-	run := tf.run("show", "-json", planFile)
-	if !run.ok() {
-		t.Fatal(run)
-	}
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Mode    string `json:"mode"`
-			Change  struct {
-				Actions   []string        `json:"actions"`
-				Importing json.RawMessage `json:"importing"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	// The JSON is the last line: dev_overrides warnings come before it.
-	lines := strings.Split(strings.TrimSpace(run.output), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &plan); err != nil {
-		t.Fatalf("terraform show -json %s: %v\n%s", planFile, err, run.output)
-	}
+	plan := tf.ShowPlan(planFile)
 	imported := 0
 	for _, rc := range plan.ResourceChanges {
 		actions := strings.Join(rc.Change.Actions, ",")
 		switch {
 		case rc.Mode == "data" && actions == "read":
 		case rc.Mode == "managed" && actions == "no-op":
-			if len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null" {
+			if rc.Imports() {
 				imported++
 			}
 		default:

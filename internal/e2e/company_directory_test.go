@@ -1,7 +1,6 @@
-package provider_test
+package e2e_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -12,15 +11,28 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-const routeGetConnection = "GET /companies/{companyId}/connections/{connectionId}"
-
 var customerKeyPattern = regexp.MustCompile(`\["(c\d{3})"\]$`)
 
 // refreshReads is what a refresh asked Codat for companies and connections.
 type refreshReads struct{ lists, companies, connections int }
 
+// refreshAfterApply applies n customers and returns what the refresh of the plan right after asked for; the plan
+// must be empty.
+func refreshAfterApply(t *testing.T, env *acctest.Env, tf *acctest.CLI, n int) refreshReads {
+	t.Helper()
+	tf.WriteConfig(customersConfig(env, n))
+	if run := tf.Apply(); !run.OK() {
+		t.Fatalf("apply: %s", run)
+	}
+	env.Sandbox.ResetCounts()
+	if empty, run := tf.PlanIsEmpty(); !empty {
+		t.Fatalf("the plan after apply is not empty: %s", run)
+	}
+	return readsOf(env.Sandbox)
+}
+
 func readsOf(sb *sandbox.Sandbox) refreshReads {
-	return refreshReads{sb.Count(routeListCompanies), sb.Count(routeGetCompany), sb.Count(routeGetConnection)}
+	return refreshReads{sb.Count(sandbox.RouteListCompanies), sb.Count(sandbox.RouteGetCompany), sb.Count(sandbox.RouteGetConnection)}
 }
 
 // A refresh of a few customers in a Codat client with 50,000 companies reads each company on its own and takes
@@ -30,17 +42,9 @@ func TestAccCompanyDirectory_fewCustomersAmongManyCompanies(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.Sandbox.AddCompanies("Someone else's customer", 50_000)
-	tf := newTFCLI(t)
+	tf := acctest.NewCLI(t)
 	const customers = 5
-	tf.writeConfig(customersConfig(env, customers))
-	if run := tf.apply(); !run.ok() {
-		t.Fatalf("apply: %s", run)
-	}
-	env.Sandbox.ResetCounts()
-	if empty, run := tf.planIsEmpty(); !empty {
-		t.Fatalf("the plan after apply is not empty: %s", run)
-	}
-	got := readsOf(env.Sandbox)
+	got := refreshAfterApply(t, env, tf, customers)
 	t.Logf("refresh of %d customers among 50,005 companies: %+v, %d calls in all", customers, got, env.Sandbox.TotalCalls())
 	if want := (refreshReads{lists: 1, companies: customers}); got != want {
 		t.Errorf("the refresh read %+v; want %+v: the count of companies once, each company on its own, each "+
@@ -59,24 +63,17 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, func(o *sandbox.Options) { o.OmitIntegrationKey = omitKey })
 			env.Sandbox.AddCompanies("Someone else's customer", 30)
-			tf := newTFCLI(t)
+			tf := acctest.NewCLI(t)
 			const customers = 6
-			tf.writeConfig(customersConfig(env, customers))
-			if run := tf.apply(); !run.ok() {
-				t.Fatalf("apply: %s", run)
-			}
-			env.Sandbox.ResetCounts()
-			if empty, run := tf.planIsEmpty(); !empty {
-				t.Fatalf("the plan after apply is not empty: %s", run)
-			}
+			got := refreshAfterApply(t, env, tf, customers)
 			// The first read is a GET; the second asks for the count (a one-company page); one page answers the rest.
-			if got, want := readsOf(env.Sandbox), (refreshReads{lists: 2, companies: 1}); got != want {
+			if want := (refreshReads{lists: 2, companies: 1}); got != want {
 				t.Errorf("the refresh of %d customers read %+v, want %+v", customers, got, want)
 			}
 
 			ids := map[string]string{} // customer key -> company id
 			conns := map[string]string{}
-			for _, o := range tf.state() {
+			for _, o := range tf.State() {
 				m := customerKeyPattern.FindStringSubmatch(o.Address)
 				if m == nil {
 					continue
@@ -84,9 +81,9 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 				key := m[1]
 				switch o.Type {
 				case "codat_company":
-					ids[key] = o.attr("id")
+					ids[key] = o.Attr("id")
 				case "codat_connection":
-					conns[key] = o.attr("id")
+					conns[key] = o.Attr("id")
 				}
 			}
 			if len(ids) != customers || len(conns) != customers {
@@ -104,7 +101,7 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 			must(env.Sandbox.AuthorizeConnection(ids["c003"], conns["c003"]))
 
 			env.Sandbox.ResetCounts()
-			if run := tf.run("plan", "-input=false", "-no-color", "-out=drift.tfplan"); !run.ok() {
+			if run := tf.Run("plan", "-input=false", "-no-color", "-out=drift.tfplan"); !run.OK() {
 				t.Fatalf("plan: %s", run)
 			}
 			// Read on their own: the first company (a GET), the deleted company's connection and the deleted
@@ -116,31 +113,7 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 					"connections on their own", reads)
 			}
 
-			show := tf.run("show", "-json", "drift.tfplan")
-			if !show.ok() {
-				t.Fatalf("show: %s", show)
-			}
-			var plan struct {
-				ResourceChanges []struct {
-					Address string `json:"address"`
-					Change  struct {
-						Actions []string `json:"actions"`
-					} `json:"change"`
-				} `json:"resource_changes"`
-				PriorState struct {
-					Values struct {
-						RootModule struct {
-							Resources []struct {
-								Address string         `json:"address"`
-								Values  map[string]any `json:"values"`
-							} `json:"resources"`
-						} `json:"root_module"`
-					} `json:"values"`
-				} `json:"prior_state"`
-			}
-			if err := json.Unmarshal([]byte(show.output), &plan); err != nil {
-				t.Fatalf("decoding the plan: %v\n%s", err, show.output)
-			}
+			plan := tf.ShowPlan("drift.tfplan")
 			actions := map[string]string{}
 			for _, rc := range plan.ResourceChanges {
 				if a := fmt.Sprint(rc.Change.Actions); a != "[no-op]" {
@@ -170,10 +143,10 @@ func TestAccCompanyDirectory_listAndDrift(t *testing.T) {
 				t.Errorf("the refreshed status of the authorised connection is %q, want %q", status, sandbox.ConnectionLinked)
 			}
 
-			if run := tf.run("apply", "-input=false", "-no-color", "drift.tfplan"); !run.ok() {
+			if run := tf.Run("apply", "-input=false", "-no-color", "drift.tfplan"); !run.OK() {
 				t.Fatalf("apply of the repairs: %s", run)
 			}
-			if empty, run := tf.planIsEmpty(); !empty {
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Fatalf("the plan after the repairs is not empty: %s", run)
 			}
 			if c, ok := env.Sandbox.Company(ids["c001"]); !ok || c.Name != "Customer 001" {

@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"sync"
@@ -33,12 +33,12 @@ func TestAccConcurrency_parallelism30(t *testing.T) {
 					// Long enough that requests sent together are in flight together.
 					o.Latency = 100 * time.Millisecond
 				})
-				tf := newTFCLI(t)
-				tf.writeConfig(customersConfig(env, customers, append(c.settings, "max_retries = 10")...))
-				if run := tf.apply("-parallelism=30"); !run.ok() {
+				tf := acctest.NewCLI(t)
+				tf.WriteConfig(customersConfig(env, customers, append(c.settings, "max_retries = 10")...))
+				if run := tf.Apply("-parallelism=30"); !run.OK() {
 					t.Fatalf("apply: %s", run)
 				}
-				takeInventory(env.Sandbox, tf.state()).check(t, "after apply")
+				takeInventory(env.Sandbox, tf.State()).check(t, "after apply")
 				if got, want := len(env.Sandbox.Companies()), customers; got != want {
 					t.Errorf("the sandbox holds %d companies, want %d", got, want)
 				}

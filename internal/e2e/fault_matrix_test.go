@@ -1,8 +1,7 @@
-package provider_test
+package e2e_test
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // faultCase is one row of the fault matrix: the fault kinds injected into a fifth of all requests.
@@ -118,30 +118,30 @@ func TestAccFaultMatrix(t *testing.T) {
 func runFaultCase(t *testing.T, c faultCase) faultRow {
 	row := faultRow{name: c.name}
 	env := acctest.New(t, func(o *sandbox.Options) { o.FaultRetryAfter = time.Second })
-	tf := newTFCLI(t)
-	tf.logProvider()
-	tf.writeConfig(customersConfig(env, faultCustomers, fmt.Sprintf("max_retries = %d", faultMaxRetries)))
+	tf := acctest.NewCLI(t)
+	tf.LogClient()
+	tf.WriteConfig(customersConfig(env, faultCustomers, fmt.Sprintf("max_retries = %d", faultMaxRetries)))
 	if c.name != "none" {
 		env.Sandbox.SetFaultRate(faultRate, c.kinds...)
 	}
 
 	// An operation may fail only with a retriable error, and then a second run must succeed.
-	converge := func(what string, op func() tfRun) int {
+	converge := func(what string, op func() tfdriver.Result) int {
 		t.Helper()
 		for runs := 1; ; runs++ {
 			run := op()
-			if run.ok() {
+			if run.OK() {
 				return runs
 			}
-			if runs == 2 || !retriableFailure.MatchString(run.output) {
+			if runs == 2 || !retriableFailure.MatchString(run.Output) {
 				t.Fatalf("%s, run %d: %s", what, runs, run)
 			}
-			row.interrupted = append(row.interrupted, what+": "+firstError(run.output))
+			row.interrupted = append(row.interrupted, what+": "+firstError(run.Output))
 		}
 	}
 
-	row.applies = converge("apply", func() tfRun { return tf.apply() })
-	inv := takeInventory(env.Sandbox, tf.state())
+	row.applies = converge("apply", func() tfdriver.Result { return tf.Apply() })
+	inv := takeInventory(env.Sandbox, tf.State())
 	inv.check(t, "after apply")
 	row.duplicates = inv.duplicates
 	row.orphans = len(inv.orphans()) + len(inv.phantoms())
@@ -149,21 +149,21 @@ func runFaultCase(t *testing.T, c faultCase) faultRow {
 		t.Errorf("after apply the sandbox holds %d objects (%d companies), want %d (%d)", len(inv.sandbox), inv.companies,
 			want, faultCustomers)
 	}
-	for _, o := range tf.state() {
+	for _, o := range tf.State() {
 		if o.Tainted || o.Deposed {
 			t.Errorf("after apply %s is tainted or deposed", o.Address)
 		}
 	}
 
-	if empty, run := tf.planIsEmpty(); !empty {
+	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after apply is not empty: %s", run)
 	}
 
-	row.destroys = converge("destroy", func() tfRun { return tf.destroy() })
+	row.destroys = converge("destroy", func() tfdriver.Result { return tf.Destroy() })
 	if cs := env.Sandbox.Companies(); len(cs) != 0 {
 		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
 	}
-	if objs := tf.state(); len(objs) != 0 {
+	if objs := tf.State(); len(objs) != 0 {
 		t.Errorf("after destroy the state still holds %d objects", len(objs))
 	}
 
@@ -176,9 +176,9 @@ func runFaultCase(t *testing.T, c faultCase) faultRow {
 			row.replayed5xx += n
 		}
 	}
-	row.calls = tf.providerLog().calls
+	row.calls = tf.ClientLog().Calls
 	row.retries = row.requests - row.calls
-	row.adopted, row.recreated = countLogLines(t, tf, logAdopted), countLogLines(t, tf, logRecreated)
+	row.adopted, row.recreated = tf.CountInLog(logAdopted), tf.CountInLog(logRecreated)
 	reconciled := row.adopted + row.recreated
 	if c.name == "none" && (row.injected != 0 || row.retries != 0 || reconciled != 0) {
 		t.Errorf("without faults: %d injected, %d retries, %d reconciled creates; want none", row.injected, row.retries, reconciled)
@@ -215,16 +215,6 @@ func runFaultCase(t *testing.T, c faultCase) faultRow {
 		t.Errorf("the sandbox rejected requests: %v", rej)
 	}
 	return row
-}
-
-// countLogLines counts the provider log lines that hold msg.
-func countLogLines(t *testing.T, tf *tfCLI, msg string) int {
-	t.Helper()
-	b, err := os.ReadFile(tf.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Count(string(b), msg)
 }
 
 // firstError is the first line of the first error in terraform's output.

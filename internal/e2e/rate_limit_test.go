@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"regexp"
@@ -11,24 +11,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
-// testClock is a sandbox clock that stands still until the test moves it.
-type testClock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
-func (c *testClock) set(at time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = at
-}
-
 // Codat's daily quota runs out in the middle of an apply. When the reset is further away than max_retry_wait the
 // provider fails at once, naming the quota and the reset time, and says so once: the first failure explains, every
 // later one is a one-line pointer, and the provider process sends nothing more until the reset. When the reset is
@@ -36,41 +18,40 @@ func (c *testClock) set(at time.Time) {
 func TestAccRateLimit_dailyQuota(t *testing.T) {
 	t.Parallel()
 	const quota = 30
-	clock := &testClock{}
 	noon := time.Now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
-	clock.set(noon)
+	clock := acctest.NewClock(noon)
 	env := acctest.New(t, func(o *sandbox.Options) {
 		o.DailyQuota = quota
-		o.Now = clock.now
+		o.Now = clock.Now
 	})
-	tf := newTFCLI(t)
-	tf.writeConfig(customersConfig(env, 10, "max_retries = 10", `max_retry_wait = "1m"`))
+	tf := acctest.NewCLI(t)
+	tf.WriteConfig(customersConfig(env, 10, "max_retries = 10", `max_retry_wait = "1m"`))
 	rejected := func() int { return env.Sandbox.Rejections()[sandbox.RejectedQuota] }
 
 	// At noon the quota resets in 12 hours, far beyond max_retry_wait: fail at once, with everything created so far
 	// in the state.
-	run := tf.apply()
-	if run.ok() {
+	run := tf.Apply()
+	if run.OK() {
 		t.Fatalf("apply succeeded although it needs more than %d requests", quota)
 	}
 	reset := noon.Add(12 * time.Hour).Format(time.RFC3339)
 	full := acctest.ErrorRegexp(`\S+ /companies\S* was rate limited: the daily request quota of 30 requests is used up until `+
 		regexp.QuoteMeta(reset)+"; Codat asks to retry in 12h0m0s, longer than the longest wait allowed "+regexp.QuoteMeta("(1m0s)"),
 		regexp.QuoteMeta("max_retry_wait (now 1m0s)")+".*Run Terraform again after "+regexp.QuoteMeta(reset))
-	if !full.MatchString(run.output) {
-		t.Errorf("the failure does not name the quota and its reset time:\n%s", run.output)
+	if !full.MatchString(run.Output) {
+		t.Errorf("the failure does not name the quota and its reset time:\n%s", run.Output)
 	}
-	t.Logf("the explanation:\n%s", diagnosticWith(run.output, "Run Terraform again after"))
+	t.Logf("the explanation:\n%s", diagnosticWith(run.Output, "Run Terraform again after"))
 	// Said once: one full explanation, every other failed operation a one-line pointer to it.
 	// Terraform wraps diagnostics at its terminal width: count in the text with white space collapsed.
-	text := strings.Join(strings.Fields(run.output), " ")
+	text := strings.Join(strings.Fields(run.Output), " ")
 	failed := strings.Count(text, "Error: ")
 	if n := strings.Count(text, "Run Terraform again after"); n != 1 {
-		t.Errorf("the full explanation appears %d times in %d errors, want once:\n%s", n, failed, run.output)
+		t.Errorf("the full explanation appears %d times in %d errors, want once:\n%s", n, failed, run.Output)
 	}
 	pointer := "Codat's daily request quota is used up until " + reset + ", as the first rate-limit error explains"
 	if n := strings.Count(text, pointer); failed < 2 || n != failed-1 {
-		t.Errorf("%d of %d errors are the one-line pointer, want all but the first:\n%s", n, failed, run.output)
+		t.Errorf("%d of %d errors are the one-line pointer, want all but the first:\n%s", n, failed, run.Output)
 	}
 	// Nothing waited and nothing was retried; once the exhaustion is known nothing more is sent, so only the
 	// requests already on their way when the first 429 came back were refused: at most one per operation
@@ -81,7 +62,7 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 	if admitted := env.Sandbox.TotalCalls() - rejected(); admitted != quota {
 		t.Errorf("%d requests were admitted, want the quota of %d", admitted, quota)
 	}
-	inv := takeInventory(env.Sandbox, tf.state())
+	inv := takeInventory(env.Sandbox, tf.State())
 	inv.check(t, "after the quota ran out")
 	if len(inv.sandbox) == 0 || len(inv.sandbox) == 40 {
 		t.Errorf("the sandbox holds %d of 40 objects; want the apply cut short part way", len(inv.sandbox))
@@ -91,7 +72,7 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 	// Every time the quota runs out, the sandbox moves to one second before the next midnight, so the retry
 	// lands on a fresh day.
 	day := noon.Add(12*time.Hour - time.Second)
-	clock.set(day)
+	clock.Set(day)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -105,7 +86,7 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 			if n := rejected(); n > seen {
 				seen = n
 				day = day.Add(24 * time.Hour)
-				clock.set(day)
+				clock.Set(day)
 			}
 		}
 	})
@@ -114,27 +95,22 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 		wg.Wait()
 	}()
 	before := rejected()
-	if run := tf.apply(); !run.ok() {
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("apply with the reset within max_retry_wait: %s", run)
 	}
 	if rejected() == before {
 		t.Error("the second apply never hit the quota; want it to wait for a reset")
 	}
-	takeInventory(env.Sandbox, tf.state()).check(t, "after waiting for the quota")
+	takeInventory(env.Sandbox, tf.State()).check(t, "after waiting for the quota")
 	if len(env.Sandbox.Companies()) != 10 {
 		t.Errorf("the sandbox holds %d companies, want 10", len(env.Sandbox.Companies()))
 	}
-	if empty, run := tf.planIsEmpty(); !empty {
+	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after apply is not empty: %s", run)
 	}
-	if run := tf.destroy(); !run.ok() {
-		t.Fatalf("destroy: %s", run)
-	}
-	if cs := env.Sandbox.Companies(); len(cs) != 0 {
-		t.Errorf("after destroy the sandbox still holds %d companies", len(cs))
-	}
+	destroyAll(t, env, tf)
 	t.Logf("%d requests in all, %d refused for the quota; the sandbox clock ended on %s", env.Sandbox.TotalCalls(),
-		rejected(), clock.now().Format(time.RFC3339))
+		rejected(), clock.Now().Format(time.RFC3339))
 }
 
 // One ordinary 429 (Retry-After 1 s, the day's quota barely touched) with max_retry_wait = "500ms": the operation
@@ -143,29 +119,29 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 func TestAccRateLimit_shortRetryAfterIsNotTheDailyQuota(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, func(o *sandbox.Options) { o.FaultRetryAfter = time.Second })
-	tf := newTFCLI(t)
-	tf.writeConfig(customersConfig(env, 1, `max_retry_wait = "500ms"`))
-	env.Sandbox.InjectFault(routeCreateCompany, sandbox.Fault429, 1)
-	run := tf.apply()
-	if run.ok() {
+	tf := acctest.NewCLI(t)
+	tf.WriteConfig(customersConfig(env, 1, `max_retry_wait = "500ms"`))
+	env.Sandbox.InjectFault(sandbox.RouteCreateCompany, sandbox.Fault429, 1)
+	run := tf.Apply()
+	if run.OK() {
 		t.Fatalf("apply waited out a Retry-After of 1s with max_retry_wait = 500ms: %s", run)
 	}
-	t.Logf("the diagnostic:\n%s", firstDiagnostic(run.output))
+	t.Logf("the diagnostic:\n%s", firstDiagnostic(run.Output))
 	want := acctest.ErrorRegexp(`POST /companies was rate limited: Codat asks to retry in 1s \(Retry-After\), longer than the `+
 		`longest wait allowed \(500ms\); \d+ of 1000 requests of the daily quota remain`,
 		`Raise max_retry_wait to at least 1s, or run Terraform again`)
-	if !want.MatchString(run.output) {
-		t.Errorf("the error does not report the wait Codat asked for:\n%s", run.output)
+	if !want.MatchString(run.Output) {
+		t.Errorf("the error does not report the wait Codat asked for:\n%s", run.Output)
 	}
 	for _, wrong := range []string{"used up", "Run Terraform again after"} {
-		if strings.Contains(strings.Join(strings.Fields(run.output), " "), wrong) {
-			t.Errorf("the error speaks of a used-up quota (%q):\n%s", wrong, run.output)
+		if strings.Contains(strings.Join(strings.Fields(run.Output), " "), wrong) {
+			t.Errorf("the error speaks of a used-up quota (%q):\n%s", wrong, run.Output)
 		}
 	}
-	if run := tf.apply(); !run.ok() {
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("the next apply: %s", run)
 	}
-	takeInventory(env.Sandbox, tf.state()).check(t, "after the second apply")
+	takeInventory(env.Sandbox, tf.State()).check(t, "after the second apply")
 }
 
 // diagnosticWith is the first error block of terraform's output that contains text.

@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 // codat_xero_integration driven through the terraform binary, for what terraform-plugin-testing cannot show: destroy
 // warnings, configuration generated on import, and the TF_LOG=trace log.
@@ -31,29 +31,29 @@ import (
 func TestAccXeroIntegrationResource_destroyWarns(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(xeroClientID, xeroSecret1)
-	tf := newTFCLI(t)
-	tf.writeConfig(env.ProviderConfig() + xeroStoredSecret(xeroSecret1))
-	if run := tf.apply(); !run.ok() {
+	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	tf := acctest.NewCLI(t)
+	tf.WriteConfig(env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1))
+	if run := tf.Apply(); !run.OK() {
 		t.Fatal(run)
 	}
 
 	env.Sandbox.ResetCounts()
-	run := tf.destroy()
-	if !run.ok() {
+	run := tf.Destroy()
+	if !run.OK() {
 		t.Fatal(run)
 	}
 	if !acctest.ErrorRegexp(`Warning: Xero integration left in Codat`, `removed from the Terraform state only`,
-		`set disable_on_destroy or delete_credentials_on_destroy to true`).MatchString(run.output) {
-		t.Errorf("destroy gave no warning that it left the integration:\n%s", run.output)
+		`set disable_on_destroy or delete_credentials_on_destroy to true`).MatchString(run.Output) {
+		t.Errorf("destroy gave no warning that it left the integration:\n%s", run.Output)
 	}
-	if got := env.Sandbox.Counts(); !maps.Equal(got, xeroRefresh) {
-		t.Errorf("destroy made requests %v, want only the refresh %v", got, xeroRefresh)
+	if got := env.Sandbox.Counts(); !maps.Equal(got, acctest.XeroRefresh) {
+		t.Errorf("destroy made requests %v, want only the refresh %v", got, acctest.XeroRefresh)
 	}
-	if err := checkXeroIntegrationKept(env, true, xeroSecret1)(nil); err != nil {
+	if err := env.CheckXeroIntegrationKept(true, acctest.XeroSecret1)(nil); err != nil {
 		t.Error(err)
 	}
-	if objects := tf.state(); len(objects) != 0 {
+	if objects := tf.State(); len(objects) != 0 {
 		t.Errorf("state after destroy: %v", objects)
 	}
 }
@@ -91,16 +91,16 @@ func TestAccXeroIntegrationResource_generatedConfig(t *testing.T) {
 			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
 			// Set up by hand in the Codat Portal.
 			if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
-				"clientId": xeroClientID, "clientSecret": xeroSecret1,
+				"clientId": acctest.XeroClientID, "clientSecret": acctest.XeroSecret1,
 			}); err != nil {
 				t.Fatal(err)
 			}
 			if err := env.Sandbox.SetIntegrationEnabled(sandbox.XeroPlatformKey, true); err != nil {
 				t.Fatal(err)
 			}
-			tf := newTFCLI(t)
-			tf.env = append(tf.env, "TF_VAR_xero_client_secret="+xeroSecret2)
-			tf.writeConfig(env.ProviderConfig() + `
+			tf := acctest.NewCLI(t)
+			tf.Setenv("TF_VAR_xero_client_secret=" + acctest.XeroSecret2)
+			tf.WriteConfig(env.ProviderConfig() + `
 import {
   to = codat_xero_integration.this
   id = "gbol"
@@ -112,19 +112,19 @@ variable "xero_client_secret" {
   ephemeral = true
 }
 `)
-			run := tf.run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
-			generatedPath := filepath.Join(tf.dir, "generated.tf")
+			run := tf.Run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+			generatedPath := filepath.Join(tf.Dir, "generated.tf")
 			raw, err := os.ReadFile(generatedPath)
 			if err != nil {
 				t.Fatalf("no generated configuration: %v\n%s", err, run)
 			}
 			generated := string(raw)
-			mask := maskOf(style, xeroClientID)
+			mask := maskOf(style, acctest.XeroClientID)
 			if !regexp.MustCompile(`client_id\s*=\s*"` + regexp.QuoteMeta(mask) + `"`).MatchString(generated) {
 				t.Fatalf("generated configuration without the masked client id %q:\n%s", mask, generated)
 			}
 			// The generated configuration cannot hold a secret, and its masked client id is refused already here.
-			if run.ok() || !acctest.ErrorRegexp(`Masked Xero credential`, `client_id has the form of a masked credential`).MatchString(run.output) {
+			if run.OK() || !acctest.ErrorRegexp(`Masked Xero credential`, `client_id has the form of a masked credential`).MatchString(run.Output) {
 				t.Errorf("plan -generate-config-out did not refuse the masked client id:\n%s", run)
 			}
 
@@ -136,37 +136,37 @@ variable "xero_client_secret" {
 				t.Fatal(err)
 			}
 			env.Sandbox.ResetCounts()
-			run = tf.apply()
-			if run.ok() {
+			run = tf.Apply()
+			if run.OK() {
 				t.Fatalf("the generated configuration applied with the masked client id:\n%s\nCodat received %v",
 					run, env.Sandbox.CredentialWrites(sandbox.XeroPlatformKey))
 			}
-			if !acctest.ErrorRegexp(`Masked Xero credential`, `client_id has the form of a masked credential`).MatchString(run.output) {
+			if !acctest.ErrorRegexp(`Masked Xero credential`, `client_id has the form of a masked credential`).MatchString(run.Output) {
 				t.Errorf("apply failed without naming the masked client id:\n%s", run)
 			}
-			if n := env.Sandbox.Count(routePutCredentials); n != 0 {
+			if n := env.Sandbox.Count(sandbox.RoutePutCredentials); n != 0 {
 				t.Errorf("%d credential writes reached Codat", n)
 			}
-			if err := expectXeroCredentials(env, xeroSecret1)(nil); err != nil {
+			if err := env.ExpectXeroCredentials(acctest.XeroSecret1)(nil); err != nil {
 				t.Error(err)
 			}
 
 			// With the real client id it stores the credentials once and then plans nothing.
-			if err := os.WriteFile(generatedPath, []byte(setAttribute(t, edited, "client_id", fmt.Sprintf("%q", xeroClientID))), 0o600); err != nil {
+			if err := os.WriteFile(generatedPath, []byte(setAttribute(t, edited, "client_id", fmt.Sprintf("%q", acctest.XeroClientID))), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if run := tf.apply(); !run.ok() {
+			if run := tf.Apply(); !run.OK() {
 				t.Fatal(run)
 			}
 			writes := env.Sandbox.CredentialWrites(sandbox.XeroPlatformKey)
-			want := map[string]string{"clientId": xeroClientID, "clientSecret": xeroSecret2}
+			want := map[string]string{"clientId": acctest.XeroClientID, "clientSecret": acctest.XeroSecret2}
 			if len(writes) != 1 || !maps.Equal(writes[0], want) {
 				t.Errorf("Codat received the credential writes %v, want exactly %v", writes, want)
 			}
-			if err := expectXeroCredentials(env, xeroSecret2)(nil); err != nil {
+			if err := env.ExpectXeroCredentials(acctest.XeroSecret2)(nil); err != nil {
 				t.Error(err)
 			}
-			if empty, run := tf.planIsEmpty(); !empty {
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Errorf("plan after the apply is not empty:\n%s", run)
 			}
 		})
@@ -186,9 +186,9 @@ var echoedForms = map[string]string{
 	"JSON secret":             `xs+1/9fK=2m\u0026Q\u003c7\u003e\"v\\Tz %41`,
 	"Go-quoted secret":        `xs+1/9fK=2m&Q<7>\"v\\Tz %41`, // as golang.org/x/oauth2 prints error_description
 	"JSON body in JSON":       `xs+1/9fK=2m\\u0026Q\\u003c7\\u003e\\\"v\\\\Tz %41`,
-	"Basic credentials":       base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(xeroClientID) + ":" + url.QueryEscape(echoSecret))),
-	"decoded Basic":           url.QueryEscape(xeroClientID) + ":" + url.QueryEscape(echoSecret),
-	"Basic of the raw secret": base64.StdEncoding.EncodeToString([]byte(xeroClientID + ":" + echoSecret)),
+	"Basic credentials":       base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(acctest.XeroClientID) + ":" + url.QueryEscape(echoSecret))),
+	"decoded Basic":           url.QueryEscape(acctest.XeroClientID) + ":" + url.QueryEscape(echoSecret),
+	"Basic of the raw secret": base64.StdEncoding.EncodeToString([]byte(acctest.XeroClientID + ":" + echoSecret)),
 }
 
 // echoRecorder keeps what an echoing server answered, to prove the echo happened.
@@ -268,26 +268,12 @@ func TestAccXeroIntegrationResource_echoedSecretRedacted(t *testing.T) {
 	}))
 	t.Cleanup(codatAPI.Close)
 
-	tf := newTFCLI(t)
-	logFile := filepath.Join(filepath.Dir(tf.dir), "trace.log")
-	tf.env = append(tf.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile, "TF_VAR_xero_client_secret="+echoSecret)
+	tf := acctest.NewCLI(t)
+	logFile := filepath.Join(filepath.Dir(tf.Dir), "trace.log")
+	tf.Setenv("TF_LOG=TRACE", "TF_LOG_PATH="+logFile, "TF_VAR_xero_client_secret="+echoSecret)
 	config := func(baseURL, tokenURL, verify string) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    codat = {
-      source = "terraform-codat/codat"
-    }
-  }
-}
-
-provider "codat" {
-  base_url       = %q
-  api_key        = %q
-  xero_token_url = %q
-  max_retries    = 0
-}
-
+		return acctest.ProviderBlock(fmt.Sprintf("base_url = %q", baseURL), fmt.Sprintf("api_key = %q", env.APIKey),
+			fmt.Sprintf("xero_token_url = %q", tokenURL), "max_retries = 0") + fmt.Sprintf(`
 variable "xero_client_secret" {
   type      = string
   sensitive = true
@@ -300,17 +286,17 @@ resource "codat_xero_integration" "this" {
   client_secret_wo_version = 1
   verify_credentials       = %s
 }
-`, baseURL, env.APIKey, tokenURL, xeroClientID, verify)
+`, acctest.XeroClientID, verify)
 	}
 
-	tf.writeConfig(config(env.URL, token.URL, "true"))
-	xeroRun := tf.apply()
-	if xeroRun.ok() || !acctest.ErrorRegexp(`Xero rejected the client id and secret`, `\[REDACTED\]`).MatchString(xeroRun.output) {
+	tf.WriteConfig(config(env.URL, token.URL, "true"))
+	xeroRun := tf.Apply()
+	if xeroRun.OK() || !acctest.ErrorRegexp(`Xero rejected the client id and secret`, `\[REDACTED\]`).MatchString(xeroRun.Output) {
 		t.Fatalf("want Xero's refusal with the echo redacted:\n%s", xeroRun)
 	}
-	tf.writeConfig(config(codatAPI.URL, token.URL, "false"))
-	codatRun := tf.apply()
-	if codatRun.ok() || !acctest.ErrorRegexp(`Unable to store the Xero credentials in Codat`, `\[REDACTED\]`, `echo-corr-1`).MatchString(codatRun.output) {
+	tf.WriteConfig(config(codatAPI.URL, token.URL, "false"))
+	codatRun := tf.Apply()
+	if codatRun.OK() || !acctest.ErrorRegexp(`Unable to store the Xero credentials in Codat`, `\[REDACTED\]`, `echo-corr-1`).MatchString(codatRun.Output) {
 		t.Fatalf("want Codat's refusal with the echo redacted:\n%s", codatRun)
 	}
 
@@ -330,7 +316,7 @@ resource "codat_xero_integration" "this" {
 			t.Fatalf("the TF_LOG=trace log (%d bytes) lacks %q, so searching it proves nothing", len(log), want)
 		}
 	}
-	texts := map[string]string{"Xero apply output": xeroRun.output, "Codat apply output": codatRun.output, "trace log": string(log)}
+	texts := map[string]string{"Xero apply output": xeroRun.Output, "Codat apply output": codatRun.Output, "trace log": string(log)}
 	for where, text := range texts {
 		for name, form := range echoedForms {
 			if i := strings.Index(text, form); i >= 0 {
@@ -339,13 +325,13 @@ resource "codat_xero_integration" "this" {
 		}
 	}
 	// What the code under test registers covers the forms written out above.
-	registered := strings.Join(codat.ClientCredentialForms(xeroClientID, echoSecret), "\n")
+	registered := strings.Join(codat.ClientCredentialForms(acctest.XeroClientID, echoSecret), "\n")
 	for name, form := range echoedForms {
 		if !strings.Contains(registered, form) {
 			t.Errorf("codat.ClientCredentialForms lacks the %s", name)
 		}
 	}
-	if n := env.Sandbox.Count(routePutCredentials); n != 0 {
+	if n := env.Sandbox.Count(sandbox.RoutePutCredentials); n != 0 {
 		t.Errorf("%d credential writes reached the sandbox", n)
 	}
 }

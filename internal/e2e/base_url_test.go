@@ -1,7 +1,6 @@
-package provider_test
+package e2e_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,27 +12,14 @@ import (
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
-	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
+	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 // everyKindConfig holds one of every resource and data source, against baseURL. The resources name each other by
 // literal ids, so that Terraform destroys them independently and every resource's Delete meets the wrong server.
 func everyKindConfig(env *acctest.Env, baseURL string, ids objectIDs) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    codat = {
-      source = %[1]q
-    }
-  }
-}
-
-provider "codat" {
-  base_url       = %[2]q
-  api_key        = %[3]q
-  xero_token_url = %[4]q
-  max_retries    = 1
-}
-
+	return acctest.ProviderBlock(fmt.Sprintf("base_url = %q", baseURL), fmt.Sprintf("api_key = %q", env.APIKey),
+		fmt.Sprintf("xero_token_url = %q", env.XeroTokenURL()), "max_retries = 1") + fmt.Sprintf(`
 # Opted in, so that its destroy has requests to send, which the wrong servers must fail.
 resource "codat_xero_integration" "this" {
   client_id                     = "A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6"
@@ -45,7 +31,7 @@ resource "codat_xero_integration" "this" {
 
 import {
   to = codat_company.this
-  id = %[5]q
+  id = %[1]q
 }
 
 resource "codat_company" "this" {
@@ -54,21 +40,21 @@ resource "codat_company" "this" {
 
 import {
   to = codat_connection.this
-  id = "%[5]s/%[6]s"
+  id = "%[1]s/%[2]s"
 }
 
 resource "codat_connection" "this" {
-  company_id = %[5]q
+  company_id = %[1]q
 }
 
 import {
   to = codat_bank_feed_account.this
-  id = "%[5]s/%[6]s/acc-1"
+  id = "%[1]s/%[2]s/acc-1"
 }
 
 resource "codat_bank_feed_account" "this" {
-  company_id     = %[5]q
-  connection_id  = %[6]q
+  company_id     = %[1]q
+  connection_id  = %[2]q
   account_id     = "acc-1"
   account_name   = "Current"
   account_type   = "checking"
@@ -79,8 +65,8 @@ resource "codat_bank_feed_account" "this" {
 }
 
 resource "codat_bank_feed_account_mapping" "this" {
-  company_id        = %[5]q
-  connection_id     = %[6]q
+  company_id        = %[1]q
+  connection_id     = %[2]q
   source_account_id = "acc-1"
 }
 
@@ -89,21 +75,20 @@ data "codat_integration" "xero" {
 }
 
 data "codat_company" "this" {
-  id = %[5]q
+  id = %[1]q
 }
 
 data "codat_connection" "this" {
-  company_id   = %[5]q
+  company_id   = %[1]q
   platform_key = "gbol"
 }
 
 data "codat_bank_feed_mapping" "this" {
-  company_id    = %[5]q
-  connection_id = %[6]q
+  company_id    = %[1]q
+  connection_id = %[2]q
   depends_on    = [codat_bank_feed_account_mapping.this]
 }
-`, strings.TrimPrefix(provider.Address, "registry.terraform.io/"), baseURL, env.APIKey, env.XeroTokenURL(),
-		ids.company, ids.connection)
+`, ids.company, ids.connection)
 }
 
 type objectIDs struct{ company, connection string }
@@ -112,28 +97,10 @@ type objectIDs struct{ company, connection string }
 // one source account "acc-1" on it.
 func authorisedAccount(t *testing.T, env *acctest.Env) objectIDs {
 	t.Helper()
-	ctx := context.Background()
-	c, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	company, err := c.CreateCompany(ctx, codat.CompanyRequest{Name: "Base URL test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := c.CreateConnection(ctx, company.ID, "gbol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Sandbox.AuthorizeConnection(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
 	sortCode := "040004"
-	if _, err := c.CreateSourceAccount(ctx, company.ID, conn.ID, codat.SourceAccount{ID: "acc-1", AccountName: "Current",
-		AccountType: "checking", AccountNumber: "12345678", SortCode: &sortCode, Currency: "GBP", Balance: "10"}); err != nil {
-		t.Fatal(err)
-	}
-	return objectIDs{company.ID, conn.ID}
+	company, conn := env.ScriptedCompany(t, "Base URL test", codat.SourceAccount{ID: "acc-1", AccountName: "Current",
+		AccountType: "checking", AccountNumber: "12345678", SortCode: &sortCode, Currency: "GBP", Balance: "10"})
+	return objectIDs{company, conn}
 }
 
 // A base_url that reaches something other than Codat's API never makes the provider take objects for deleted:
@@ -145,20 +112,20 @@ func authorisedAccount(t *testing.T, env *acctest.Env) objectIDs {
 func TestAccBaseURL_wrongServerNeverEmptiesTheState(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	tf := newTFCLI(t)
+	tf := acctest.NewCLI(t)
 	ids := authorisedAccount(t, env)
-	tf.writeConfig(everyKindConfig(env, env.URL, ids))
-	if run := tf.apply(); !run.ok() {
+	tf.WriteConfig(everyKindConfig(env, env.URL, ids))
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("apply: %s", run)
 	}
-	if empty, run := tf.planIsEmpty(); !empty {
+	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Fatalf("plan after apply is not empty: %s", run)
 	}
-	want := stateAddresses(tf.state())
+	want := stateAddresses(tf.State())
 	if len(want) != 5 {
 		t.Fatalf("state holds %v, want one object of each of the 5 resource types", want)
 	}
-	before := takeInventory(env.Sandbox, tf.state())
+	before := takeInventory(env.Sandbox, tf.State())
 	before.check(t, "after apply")
 
 	// The sandbox unwrapped by the contract check, which would rightly flag the prefixed paths as no operation.
@@ -188,27 +155,27 @@ func TestAccBaseURL_wrongServerNeverEmptiesTheState(t *testing.T) {
 	}
 	for _, w := range wrong {
 		env.Sandbox.ResetCounts()
-		tf.writeConfig(everyKindConfig(env, w.url, ids))
+		tf.WriteConfig(everyKindConfig(env, w.url, ids))
 		for _, args := range [][]string{
 			{"apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"},
 			{"plan", "-input=false", "-no-color"},
 			{"destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color"},
 		} {
-			run := tf.run(args...)
+			run := tf.Run(args...)
 			t.Logf("%s: %s", w.name, run)
-			if run.ok() {
+			if run.OK() {
 				t.Errorf("%s: terraform %s succeeded, want it to fail: %s", w.name, args[0], run)
 			}
-			out := strings.Join(strings.Fields(run.output), " ")
+			out := strings.Join(strings.Fields(run.Output), " ")
 			for _, s := range w.want {
 				if !strings.Contains(out, s) {
 					t.Errorf("%s: terraform %s output does not say %q: %s", w.name, args[0], s, run)
 				}
 			}
-			if got := stateAddresses(tf.state()); !slices.Equal(got, want) {
+			if got := stateAddresses(tf.State()); !slices.Equal(got, want) {
 				t.Errorf("%s: after terraform %s the state holds %v, want %v", w.name, args[0], got, want)
 			}
-			takeInventory(env.Sandbox, tf.state()).check(t, w.name+": after terraform "+args[0])
+			takeInventory(env.Sandbox, tf.State()).check(t, w.name+": after terraform "+args[0])
 		}
 		if n := env.Sandbox.TotalCalls(); n != 0 {
 			t.Errorf("%s: the sandbox answered %d API calls through the wrong base_url: %v", w.name, n, env.Sandbox.Counts())
@@ -216,24 +183,24 @@ func TestAccBaseURL_wrongServerNeverEmptiesTheState(t *testing.T) {
 	}
 
 	// Back on the right base URL nothing is missing, so nothing would be created twice.
-	tf.writeConfig(everyKindConfig(env, env.URL, ids))
-	if run := tf.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); !run.ok() {
+	tf.WriteConfig(everyKindConfig(env, env.URL, ids))
+	if run := tf.Run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); !run.OK() {
 		t.Fatalf("refresh through the right base_url: %s", run)
 	}
-	empty, run := tf.planIsEmpty()
+	empty, run := tf.PlanIsEmpty()
 	if !empty {
 		t.Errorf("plan after the wrong base_urls is not empty: %s", run)
 	}
-	if got := stateAddresses(tf.state()); !slices.Equal(got, want) {
+	if got := stateAddresses(tf.State()); !slices.Equal(got, want) {
 		t.Errorf("the state holds %v, want %v", got, want)
 	}
-	takeInventory(env.Sandbox, tf.state()).check(t, "back on the right base_url")
-	if run := tf.destroy(); !run.ok() {
+	takeInventory(env.Sandbox, tf.State()).check(t, "back on the right base_url")
+	if run := tf.Destroy(); !run.OK() {
 		t.Fatalf("destroy: %s", run)
 	}
 }
 
-func stateAddresses(objects []tfStateObject) []string {
+func stateAddresses(objects []tfdriver.StateObject) []string {
 	var out []string
 	for _, o := range objects {
 		out = append(out, o.Address)

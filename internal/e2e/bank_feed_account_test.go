@@ -1,4 +1,4 @@
-package provider_test
+package e2e_test
 
 import (
 	"fmt"
@@ -28,36 +28,35 @@ func TestAccBankFeedAccountBatch_oneRequestPerConnection(t *testing.T) {
 					o.IntegratedOn = time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 				}
 			})
-			tf := newTFCLI(t)
+			tf := acctest.NewCLI(t)
 			const customers = 3
 			cfg := customersConfig(env, customers)
 			if v1 {
-				cfg = strings.Replace(cfg, `each.value.account == "current" ? "checking" : "savings"`,
-					`each.value.account == "current" ? "Debit" : "Credit"`, 1)
+				cfg = withAccountTypes(cfg, "Debit", "Credit")
 			}
-			tf.writeConfig(cfg)
-			if run := tf.apply(); !run.ok() {
+			tf.WriteConfig(cfg)
+			if run := tf.Apply(); !run.OK() {
 				t.Fatalf("apply: %s", run)
 			}
 			// Terraform hands the accounts over together and each connection's pair goes in one batch (the
 			// gathering itself is tested in TestAccountBatcherGathersUntilSettled; make bench counts it at scale).
 			// Whatever the timing, each account went in exactly one create.
-			batches, singles := env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount)
+			batches, singles := env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount)
 			t.Logf("%d batch and %d single creates", batches, singles)
 			if 2*batches+singles != customers*accountsPerCustomer {
 				t.Errorf("%d batch and %d single creates do not add up to %d accounts", batches, singles, customers*accountsPerCustomer)
 			}
-			takeInventory(env.Sandbox, tf.state()).check(t, "after apply")
-			for _, o := range tf.state() {
+			takeInventory(env.Sandbox, tf.State()).check(t, "after apply")
+			for _, o := range tf.State() {
 				if o.Type != "codat_bank_feed_account" {
 					continue
 				}
-				want := map[bool]map[bool]string{false: {true: "checking", false: "savings"}, true: {true: "Debit", false: "Credit"}}[v1][strings.HasSuffix(o.attr("account_id"), "current")]
-				if o.attr("account_type") != want || o.attr("status") != "pending" {
-					t.Errorf("%s: account_type %q, status %q", o.Address, o.attr("account_type"), o.attr("status"))
+				want := map[bool]map[bool]string{false: {true: "checking", false: "savings"}, true: {true: "Debit", false: "Credit"}}[v1][strings.HasSuffix(o.Attr("account_id"), "current")]
+				if o.Attr("account_type") != want || o.Attr("status") != "pending" {
+					t.Errorf("%s: account_type %q, status %q", o.Address, o.Attr("account_type"), o.Attr("status"))
 				}
 			}
-			if empty, run := tf.planIsEmpty(); !empty {
+			if empty, run := tf.PlanIsEmpty(); !empty {
 				t.Errorf("the plan after apply is not empty: %s", run)
 			}
 		})
@@ -70,7 +69,7 @@ func TestAccBankFeedAccountBatch_oneRequestPerConnection(t *testing.T) {
 func TestAccBankFeedAccountBatch_itemError(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	tf := newTFCLI(t)
+	tf := acctest.NewCLI(t)
 	base := cliProviderConfig(env) + `
 resource "codat_company" "c" {
   name = "Batch item errors"
@@ -94,36 +93,36 @@ resource "codat_bank_feed_account" %[1]q {
 }
 `, id)
 	}
-	tf.writeConfig(base)
-	if run := tf.apply(); !run.ok() {
+	tf.WriteConfig(base)
+	if run := tf.Apply(); !run.OK() {
 		t.Fatalf("apply: %s", run)
 	}
-	company := onlyCompany(t, env)
+	company := env.OnlyCompany(t)
 	conn := env.Sandbox.Connections(company.ID)[0]
 	// Someone else made "taken" on the connection.
-	sandboxRequest(t, env, http.MethodPost, fmt.Sprintf("/companies/%s/connections/%s/connectionInfo/bankFeedAccounts", company.ID, conn.ID),
+	env.Call(t, http.MethodPost, fmt.Sprintf("/companies/%s/connections/%s/connectionInfo/bankFeedAccounts", company.ID, conn.ID),
 		map[string]any{"id": "taken", "accountName": "Someone else's", "accountType": "savings", "accountNumber": "9",
 			"currency": "USD", "balance": 0}, nil)
 	env.Sandbox.ResetCounts()
 
-	tf.writeConfig(base + account("fresh") + account("taken"))
-	run := tf.apply()
-	if run.ok() {
+	tf.WriteConfig(base + account("fresh") + account("taken"))
+	run := tf.Apply()
+	if run.OK() {
 		t.Fatalf("the apply succeeded although account id taken exists: %s", run)
 	}
 	// In the batch (one request for both, as Terraform hands them over together) Codat answers the taken account
 	// 409; alone, 400. Either way the error is Codat's answer about that account.
-	if !acctest.ErrorRegexp(`Unable to create source account "taken"`, `A bank account already exists with the same Id`).MatchString(run.output) {
-		t.Errorf("no error for the taken account with Codat's answer: %s", run.output)
+	if !acctest.ErrorRegexp(`Unable to create source account "taken"`, `A bank account already exists with the same Id`).MatchString(run.Output) {
+		t.Errorf("no error for the taken account with Codat's answer: %s", run.Output)
 	}
-	if n := strings.Count(run.output, "Error: "); n != 1 {
-		t.Errorf("%d errors, want only the taken account's: %s", n, run.output)
+	if n := strings.Count(run.Output, "Error: "); n != 1 {
+		t.Errorf("%d errors, want only the taken account's: %s", n, run.Output)
 	}
-	t.Logf("%d batch and %d single creates", env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount))
+	t.Logf("%d batch and %d single creates", env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount))
 	inState := map[string]bool{}
-	for _, o := range tf.state() {
+	for _, o := range tf.State() {
 		if o.Type == "codat_bank_feed_account" {
-			inState[o.attr("account_id")] = true
+			inState[o.Attr("account_id")] = true
 		}
 	}
 	if !inState["fresh"] || inState["taken"] {
@@ -140,18 +139,17 @@ resource "codat_bank_feed_account" %[1]q {
 func TestAccBankFeedAccountBatch_refusedBatchGoesOneByOne(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	tf := newTFCLI(t)
-	cfg := strings.Replace(customersConfig(env, 1), `each.value.account == "current" ? "checking" : "savings"`,
-		`each.value.account == "current" ? "Debit" : "Credit"`, 1)
-	tf.writeConfig(cfg)
-	run := tf.apply()
-	if run.ok() {
+	tf := acctest.NewCLI(t)
+	cfg := withAccountTypes(customersConfig(env, 1), "Debit", "Credit")
+	tf.WriteConfig(cfg)
+	run := tf.Apply()
+	if run.OK() {
 		t.Fatalf("v1 account types on a v2 client were accepted: %s", run)
 	}
-	if n := len(v1Explanation.FindAllStringIndex(run.output, -1)); n != accountsPerCustomer {
-		t.Errorf("%d errors explain the v1 types, want one per account: %s", n, run.output)
+	if n := len(v1Explanation.FindAllStringIndex(run.Output, -1)); n != accountsPerCustomer {
+		t.Errorf("%d errors explain the v1 types, want one per account: %s", n, run.Output)
 	}
-	if batches, singles := env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount); batches > 1 || singles != accountsPerCustomer {
+	if batches, singles := env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount); batches > 1 || singles != accountsPerCustomer {
 		t.Errorf("%d batch and %d single creates, want at most the refused batch, then each account alone", batches, singles)
 	}
 }
@@ -161,27 +159,64 @@ func TestAccBankFeedAccountBatch_refusedBatchGoesOneByOne(t *testing.T) {
 func TestAccBankFeedAccountBatch_shapesApart(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	tf := newTFCLI(t)
-	cfg := strings.Replace(customersConfig(env, 1), `each.value.account == "current" ? "checking" : "savings"`,
-		`each.value.account == "current" ? "checking" : "Credit"`, 1)
-	tf.writeConfig(cfg)
-	run := tf.apply()
-	if run.ok() || !v1Explanation.MatchString(run.output) {
+	tf := acctest.NewCLI(t)
+	cfg := withAccountTypes(customersConfig(env, 1), "checking", "Credit")
+	tf.WriteConfig(cfg)
+	run := tf.Apply()
+	if run.OK() || !v1Explanation.MatchString(run.Output) {
 		t.Fatalf("want the v1 account refused with the explanation: %s", run)
 	}
-	if n := strings.Count(run.output, "Error: "); n != 1 {
-		t.Errorf("%d errors, want one: %s", n, run.output)
+	if n := strings.Count(run.Output, "Error: "); n != 1 {
+		t.Errorf("%d errors, want one: %s", n, run.Output)
 	}
-	if got := [2]int{env.Sandbox.Count(routeCreateSourceAccounts), env.Sandbox.Count(routeCreateSourceAccount)}; got != [2]int{0, 2} {
+	if got := [2]int{env.Sandbox.Count(sandbox.RouteCreateSourceAccountsBatch), env.Sandbox.Count(sandbox.RouteCreateSourceAccount)}; got != [2]int{0, 2} {
 		t.Errorf("%d batch and %d single creates, want each account alone", got[0], got[1])
 	}
 	var created []string
-	for _, o := range tf.state() {
+	for _, o := range tf.State() {
 		if o.Type == "codat_bank_feed_account" {
-			created = append(created, o.attr("account_id"))
+			created = append(created, o.Attr("account_id"))
 		}
 	}
 	if len(created) != 1 || created[0] != "c000-current" {
 		t.Errorf("accounts in state %v, want the checking one", created)
+	}
+}
+
+// The same through the terraform CLI, as a team runs it: once transactions have moved a connected account's
+// balance, `terraform plan` succeeds twice in a row with no change; a new opening balance in the configuration
+// plans an in-place update that warns it is recorded only.
+func TestAccBankFeedAccountCLI_plansAfterPushedTransactions(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	tf := acctest.NewCLI(t)
+	tf.WriteConfig(acctest.AccountConfig(env, "Business Current", "12345678", "1234.56"))
+	if run := tf.Apply(); !run.OK() {
+		t.Fatalf("apply: %s", run)
+	}
+	companyID, connectionID, accountID := env.ConnectAccount(t)
+	env.PushTransactions(t, companyID, connectionID, accountID,
+		map[string]any{"id": "t1", "date": time.Now().UTC().Format("2006-01-02"), "description": "Card payment",
+			"amount": -234.56, "balance": 1000, "transactionType": "Debit"})
+	for i := 1; i <= 2; i++ {
+		if empty, run := tf.PlanIsEmpty(); !empty {
+			t.Fatalf("plan %d after the push is not empty: %s", i, run)
+		}
+	}
+	if objs := tf.State(); len(objs) != 3 {
+		t.Fatalf("state holds %d objects", len(objs))
+	}
+
+	tf.WriteConfig(acctest.AccountConfig(env, "Business Current", "12345678", "1300"))
+	empty, run := tf.PlanIsEmpty()
+	if empty || !strings.Contains(run.Output, "Opening balance recorded, not sent") ||
+		!regexp.MustCompile(`~ balance\s+= 1234\.56 -> 1300`).MatchString(run.Output) || strings.Contains(run.Output, "forces replacement") {
+		t.Fatalf("plan of a new opening balance: %s", run)
+	}
+	if n := env.Sandbox.Count(sandbox.RouteUpdateSourceAccount); n != 0 {
+		t.Errorf("%d source-account updates sent", n)
+	}
+	if run := tf.Destroy(); !run.OK() {
+		t.Fatalf("destroy: %s", run)
 	}
 }
