@@ -406,7 +406,9 @@ func (s *Sandbox) getCompanyInformation(r *apiRequest) apiResponse {
 		return jsonResponse(http.StatusOK, companyInformationJSON{
 			CompanyName:          conn.org.name,
 			BaseCurrency:         "GBP",
-			PlanType:             "Standard",
+			// For Xero, planType is the organisation's class; since March 2025 one of IGNITE, GROW,
+			// COMPREHENSIVE, ULTIMATE, DEMO or TRIAL (D:blog/240621-xero-organisation-update.md).
+			PlanType:             "GROW",
 			MulticurrencyEnabled: len(currencies) > 1,
 			Currencies:           currencies,
 		})
