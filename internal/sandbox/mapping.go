@@ -404,8 +404,8 @@ func (s *Sandbox) getCompanyInformation(r *apiRequest) apiResponse {
 		}
 		slices.Sort(currencies)
 		return jsonResponse(http.StatusOK, companyInformationJSON{
-			CompanyName:          conn.org.name,
-			BaseCurrency:         "GBP",
+			CompanyName:  conn.org.name,
+			BaseCurrency: "GBP",
 			// For Xero, planType is the organisation's class; since March 2025 one of IGNITE, GROW,
 			// COMPREHENSIVE, ULTIMATE, DEMO or TRIAL (D:blog/240621-xero-organisation-update.md).
 			PlanType:             "GROW",
