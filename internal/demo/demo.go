@@ -97,6 +97,8 @@ func Run(ctx context.Context, opts Options) (err error) {
 		if err := r.pause(); err != nil {
 			return err
 		}
+	} else {
+		fmt.Fprintln(r.opts.Out, "      (These links work while the demo runs: DEMO_PAUSE=1 make demo waits here so you can open one.)")
 	}
 	var smb string
 	if err := r.do("SMB user", "one customer authorises Xero and maps their accounts on the mapping page", func() (string, error) {
