@@ -14,15 +14,21 @@ import (
 )
 
 // CompanyAndConnection is a company "test" and its Xero connection "test".
-const CompanyAndConnection = `
-resource "codat_company" "test" {
-  name = "Accounts test"
+var CompanyAndConnection = CompanyWithConnection("test", "test", "Accounts test")
+
+// CompanyWithConnection is a codat_company of the given resource name and company name, and its Xero
+// codat_connection of the given resource name.
+func CompanyWithConnection(company, connection, name string) string {
+	return fmt.Sprintf(`
+resource "codat_company" %[1]q {
+  name = %[3]q
 }
 
-resource "codat_connection" "test" {
-  company_id = codat_company.test.id
+resource "codat_connection" %[2]q {
+  company_id = codat_company.%[1]s.id
 }
-`
+`, company, connection, name)
+}
 
 // Account is a codat_bank_feed_account of a test configuration, on the company and connection named Parent
 // ("test", CompanyAndConnection's, when empty).

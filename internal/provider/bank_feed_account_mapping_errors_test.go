@@ -119,28 +119,11 @@ func TestAccBankFeedAccountMappingResource_targetRules(t *testing.T) {
 	const ds = "data.codat_bank_feed_mapping.test"
 	cfg := env.ProviderConfig() + twoAccounts + acctest.Account{Resource: "card", ID: "acc-card", Name: "Dave Card",
 		Type: "creditCard", Number: "33333333", SortCode: "040004", Currency: "GBP", Balance: "-50"}.HCL() +
-		acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings", "codat_bank_feed_account.card") + `
-# Another company of the same Codat client, so of the same Xero app.
-resource "codat_company" "other" {
-  name = "Other practice client"
-}
-
-resource "codat_connection" "other" {
-  company_id = codat_company.other.id
-}
-
-resource "codat_bank_feed_account" "other" {
-  company_id     = codat_company.other.id
-  connection_id  = codat_connection.other.id
-  account_id     = "other-current"
-  account_name   = "Other current"
-  account_type   = "checking"
-  account_number = "44444444"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 10
-}
-`
+		acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings", "codat_bank_feed_account.card") +
+		// Another company of the same Codat client, so of the same Xero app.
+		acctest.CompanyWithConnection("other", "other", "Other practice client") +
+		acctest.Account{Resource: "other", Parent: "other", ID: "other-current", Name: "Other current", Type: "checking",
+			Number: "44444444", SortCode: "040004", Currency: "GBP", Balance: "10"}.HCL()
 	options := func(names ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(names))
 		for i, n := range names {
