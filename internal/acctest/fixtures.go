@@ -67,6 +67,18 @@ func MappingRead(dependsOn ...string) string {
 		"  connection_id = codat_connection.test.id\n" + deps + "}\n"
 }
 
+// Mapping is a codat_bank_feed_account_mapping of CompanyAndConnection's codat_bank_feed_account named account,
+// itself named account, with more attribute lines (HCL) in extra.
+func Mapping(account, extra string) string {
+	return fmt.Sprintf(`
+resource "codat_bank_feed_account_mapping" %[1]q {
+  company_id        = codat_company.test.id
+  connection_id     = codat_connection.test.id
+  source_account_id = codat_bank_feed_account.%[1]s.account_id
+%[2]s}
+`, account, extra)
+}
+
 // AccountConfig is CompanyAndConnection with one GBP checking account "test" (id acc-001) of the given name, number
 // and opening balance, with routing and account information.
 func AccountConfig(env *Env, name, number, balance string) string {

@@ -35,13 +35,7 @@ func TestAccBankFeedAccountMappingResource_bankFeedsUnsupported(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + twoAccounts + `
-resource "codat_bank_feed_account_mapping" "savings" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.savings.account_id
-}
-`,
+				Config: env.ProviderConfig() + twoAccounts + acctest.Mapping("savings", ""),
 				// The prerequisites as Codat documents them (C9): no Portal switch, Bank Feeds enabled by Codat.
 				ExpectError: acctest.ErrorRegexp(`does not support automated bank feeds`, `Xero App Partner`, `Xero Bank Feeds API`,
 					`enabled for your Codat client by Codat`, `account manager`, `invalid-organisation-bank-feeds`),
@@ -173,14 +167,7 @@ func TestAccBankFeedAccountMappingResource_targetRules(t *testing.T) {
 variable "fed" {
   type = string
 }
-
-resource "codat_bank_feed_account_mapping" "current" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.current.account_id
-  target_account_id = var.fed
-}
-`,
+` + acctest.Mapping("current", "  target_account_id = var.fed\n"),
 				ConfigVariables: config.Variables{"fed": lazyString(func() string { return fedTarget })},
 				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-current"`, `400`,
 					`already connected to a bank feed under another company using the same Xero app`, `Remove that bank feed connection first`),
