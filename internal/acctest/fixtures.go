@@ -14,15 +14,21 @@ import (
 )
 
 // CompanyAndConnection is a company "test" and its Xero connection "test".
-const CompanyAndConnection = `
-resource "codat_company" "test" {
-  name = "Accounts test"
+var CompanyAndConnection = CompanyWithConnection("test", "test", "Accounts test")
+
+// CompanyWithConnection is a codat_company of the given resource name and company name, and its Xero
+// codat_connection of the given resource name.
+func CompanyWithConnection(company, connection, name string) string {
+	return fmt.Sprintf(`
+resource "codat_company" %[1]q {
+  name = %[3]q
 }
 
-resource "codat_connection" "test" {
-  company_id = codat_company.test.id
+resource "codat_connection" %[2]q {
+  company_id = codat_company.%[1]s.id
 }
-`
+`, company, connection, name)
+}
 
 // Account is a codat_bank_feed_account of a test configuration, on the company and connection named Parent
 // ("test", CompanyAndConnection's, when empty).
@@ -59,6 +65,18 @@ func MappingRead(dependsOn ...string) string {
 	}
 	return "\ndata \"codat_bank_feed_mapping\" \"test\" {\n  company_id    = codat_company.test.id\n" +
 		"  connection_id = codat_connection.test.id\n" + deps + "}\n"
+}
+
+// Mapping is a codat_bank_feed_account_mapping of CompanyAndConnection's codat_bank_feed_account named account,
+// itself named account, with more attribute lines (HCL) in extra.
+func Mapping(account, extra string) string {
+	return fmt.Sprintf(`
+resource "codat_bank_feed_account_mapping" %[1]q {
+  company_id        = codat_company.test.id
+  connection_id     = codat_connection.test.id
+  source_account_id = codat_bank_feed_account.%[1]s.account_id
+%[2]s}
+`, account, extra)
 }
 
 // AccountConfig is CompanyAndConnection with one GBP checking account "test" (id acc-001) of the given name, number

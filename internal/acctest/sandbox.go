@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,29 +23,6 @@ import (
 // ProductsProgramme makes the sandbox's Codat client a participant of Codat's development programme, the only
 // clients the alpha product endpoints serve.
 func ProductsProgramme(o *sandbox.Options) { o.ProductsProgramme = true }
-
-// Clock is a sandbox clock (Options.Now) that stands still until the test moves it.
-type Clock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-// NewClock is a clock standing at at.
-func NewClock(at time.Time) *Clock { return &Clock{at: at} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
-// Set moves the clock to at.
-func (c *Clock) Set(at time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = at
-}
 
 // CheckEmpty is a CheckDestroy: after destroy the sandbox holds no company (and so no connection or account).
 func (e *Env) CheckEmpty() resource.TestCheckFunc {

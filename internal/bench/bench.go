@@ -334,12 +334,7 @@ func (r *runner) measure(ctx context.Context, s Shape, backend Backend, n int) (
 	if err := writeProviderOverride(dir, unpaced); err != nil {
 		return nil, err
 	}
-	env := map[string]string{
-		"CODAT_BASE_URL": srv.URL,
-		"CODAT_API_KEY":  srv.APIKey(),
-		"XERO_TOKEN_URL": srv.URL + "/xero/connect/token",
-		envWrapTarget:    r.provider,
-	}
+	env := r.providerEnv(srv)
 
 	var results []Result
 	for i, op := range Ops {
@@ -422,12 +417,7 @@ func (r *runner) measureReal(ctx context.Context, n int) ([]RealResult, error) {
 		}
 		dirs = append(dirs, dir)
 	}
-	env := map[string]string{
-		"CODAT_BASE_URL": srv.URL,
-		"CODAT_API_KEY":  srv.APIKey(),
-		"XERO_TOKEN_URL": srv.URL + "/xero/connect/token",
-		envWrapTarget:    r.provider,
-	}
+	env := r.providerEnv(srv)
 	var out []RealResult
 	for _, op := range []Op{OpApply, OpPlan} {
 		srv.ResetCounts()
@@ -489,6 +479,16 @@ func (r *runner) measureStandIn(ctx context.Context, s Shape, backend Backend, n
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// providerEnv is the environment under which terraform runs the provider (through the wrapper) against srv.
+func (r *runner) providerEnv(srv *sandbox.Server) map[string]string {
+	return map[string]string{
+		"CODAT_BASE_URL": srv.URL,
+		"CODAT_API_KEY":  srv.APIKey(),
+		"XERO_TOKEN_URL": srv.URL + "/xero/connect/token",
+		envWrapTarget:    r.provider,
+	}
 }
 
 // prepare writes a configuration and, where it has a backend block or modules, runs terraform init.

@@ -150,19 +150,9 @@ func yes(ok bool) string {
 func writeCalls(b *strings.Builder, results []Result) {
 	var ns []int
 	for _, r := range results {
-		if !slices.Contains(ns, r.N) {
-			ns = append(ns, r.N)
-		}
+		ns = appendNew(ns, r.N)
 	}
-	b.WriteString("API calls per customer, by route (sandbox counters):\n\n| operation | route |")
-	for _, n := range ns {
-		fmt.Fprintf(b, " N = %d |", n)
-	}
-	b.WriteString(" minimum |\n|---|---|")
-	for range ns {
-		b.WriteString("---:|")
-	}
-	b.WriteString("---:|\n")
+	writeCallsHeader(b, "API calls per customer, by route (sandbox counters)", ns, "minimum")
 	largest := slices.Max(ns)
 	for _, op := range Ops {
 		byN := map[int]map[string]int{}
@@ -431,3 +421,25 @@ const method = `## How the numbers are made
 - **profiles**: ` + "`make bench PROFILE=dir`" + ` builds the provider with the ` + "`benchprofile`" + ` tag, which writes a CPU
   and an allocation profile per provider process to dir (` + "`go tool pprof`" + `).
 `
+
+// appendNew is ns with n added at the end unless ns holds it already.
+func appendNew(ns []int, n int) []int {
+	if slices.Contains(ns, n) {
+		return ns
+	}
+	return append(ns, n)
+}
+
+// writeCallsHeader starts a table of calls per customer by route: the title, then a column per N in ns and a
+// last column named last.
+func writeCallsHeader(b *strings.Builder, title string, ns []int, last string) {
+	b.WriteString(title + ":\n\n| operation | route |")
+	for _, n := range ns {
+		fmt.Fprintf(b, " N = %d |", n)
+	}
+	fmt.Fprintf(b, " %s |\n|---|---|", last)
+	for range ns {
+		b.WriteString("---:|")
+	}
+	b.WriteString("---:|\n")
+}

@@ -118,19 +118,10 @@ func writeReal(b *strings.Builder, rep *Report) {
 	// Calls per customer by route, next to the provider before these changes.
 	var ns []int
 	for _, r := range rep.Real {
-		if !slices.Contains(ns, r.N) {
-			ns = append(ns, r.N)
-		}
+		ns = appendNew(ns, r.N)
 	}
-	fmt.Fprintf(b, "API calls per customer, by route, next to the provider before the changes below (%s):\n\n| operation | route |", beforeCommit)
-	for _, n := range ns {
-		fmt.Fprintf(b, " N = %d |", n)
-	}
-	b.WriteString(" before |\n|---|---|")
-	for range ns {
-		b.WriteString("---:|")
-	}
-	b.WriteString("---:|\n")
+	writeCallsHeader(b, fmt.Sprintf("API calls per customer, by route, next to the provider before the changes below (%s)",
+		beforeCommit), ns, "before")
 	for _, op := range []Op{OpApply, OpPlan} {
 		byN := map[int]map[string]int{}
 		for _, r := range rep.Real {

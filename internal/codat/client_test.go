@@ -167,9 +167,7 @@ func TestRetriesEveryMethod(t *testing.T) {
 			if err := call(newTestClient(t, rec.srv)); err != nil {
 				t.Fatal(err)
 			}
-			if rec.count() != 2 {
-				t.Errorf("got %d requests, want 2", rec.count())
-			}
+			rec.wantCount(t, 2)
 		})
 	}
 }
@@ -183,9 +181,7 @@ func TestNoRetryOnPermanentStatuses(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
 				t.Fatalf("error = %#v, want an *APIError with status %d after 1 attempt", err, status)
 			}
-			if rec.count() != 1 {
-				t.Errorf("got %d requests, want 1", rec.count())
-			}
+			rec.wantCount(t, 1)
 		})
 	}
 }
@@ -240,9 +236,7 @@ func TestRetriesResponseCutMidBody(t *testing.T) {
 	if err != nil || company.Name != "Acme" {
 		t.Fatalf("GetCompany = %+v, %v", company, err)
 	}
-	if rec.count() != 2 {
-		t.Errorf("got %d requests, want 2", rec.count())
-	}
+	rec.wantCount(t, 2)
 }
 
 func TestWriteWithoutAnswerIsOutcomeUnknown(t *testing.T) {
@@ -463,9 +457,7 @@ func TestContextCancelStopsRetryWait(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("returned after %s, want soon after the context ended", took)
 	}
-	if rec.count() != 1 {
-		t.Errorf("got %d requests, want 1", rec.count())
-	}
+	rec.wantCount(t, 1)
 }
 
 // A create already sent when the caller gives up (Ctrl-C in Terraform) may be applied by Codat; its answer must
@@ -486,9 +478,7 @@ func TestCancelledCallKeepsTheAnswerOfTheAttemptInFlight(t *testing.T) {
 	if err != nil || company.ID == "" {
 		t.Fatalf("CreateCompany = %+v, %v; want the company created by the attempt in flight", company, err)
 	}
-	if rec.count() != 1 {
-		t.Errorf("got %d requests, want 1", rec.count())
-	}
+	rec.wantCount(t, 1)
 }
 
 func TestCancelledCallMakesNoFurtherAttempt(t *testing.T) {

@@ -83,6 +83,14 @@ func (r *recorder) all() []recorded {
 
 func (r *recorder) count() int { return len(r.all()) }
 
+// wantCount fails the test unless the server has had n requests.
+func (r *recorder) wantCount(t *testing.T, n int) {
+	t.Helper()
+	if got := r.count(); got != n {
+		t.Errorf("got %d requests, want %d", got, n)
+	}
+}
+
 // reply answers with status and, when body is not empty, a JSON body.
 func reply(status int, body string, headers ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {

@@ -166,24 +166,32 @@ func messages(err error) []string {
 		return out
 	case *openapi3filter.RequestError:
 		if multi, ok := e.Err.(openapi3.MultiError); ok {
-			for _, m := range messages(multi) {
+			return eachMessage(multi, func(sub error) string {
 				one := *e
-				one.Err = errors.New(m)
-				out = append(out, one.Error())
-			}
-			return out
+				one.Err = sub
+				return one.Error()
+			})
 		}
 	case *openapi3filter.ResponseError:
 		if multi, ok := e.Err.(openapi3.MultiError); ok {
-			for _, m := range messages(multi) {
+			return eachMessage(multi, func(sub error) string {
 				one := *e
-				one.Err = errors.New(m)
-				out = append(out, one.Error())
-			}
-			return out
+				one.Err = sub
+				return one.Error()
+			})
 		}
 	}
 	return []string{err.Error()}
+}
+
+// eachMessage is one message per problem of multi, each the message of the error that held multi had it held that
+// problem alone (wrap makes it).
+func eachMessage(multi openapi3.MultiError, wrap func(error) string) []string {
+	var out []string
+	for _, m := range messages(multi) {
+		out = append(out, wrap(errors.New(m)))
+	}
+	return out
 }
 
 // replayBody gives back bytes already read from a body, then the error that ended the read (or

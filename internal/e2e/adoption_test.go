@@ -130,7 +130,7 @@ func TestAccCreateAfterCached500_olderNamesakeLeftAlone(t *testing.T) {
 	for _, kind := range []sandbox.FaultKind{sandbox.Fault500, sandbox.Fault500AfterCommit} {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
-			clock := acctest.NewClock(time.Now().UTC().Add(-time.Hour))
+			clock := sandbox.NewClock(time.Now().UTC().Add(-time.Hour))
 			env := acctest.New(t, func(o *sandbox.Options) { o.Now = clock.Now })
 			older := env.CreateCompany(t, "Customer 000")
 			clock.Set(time.Now().UTC())
@@ -169,7 +169,7 @@ func TestAccCreateAfterCached500_ambiguous(t *testing.T) {
 	for _, what := range []string{"company", "connection"} {
 		t.Run(what, func(t *testing.T) {
 			t.Parallel()
-			clock := acctest.NewClock(time.Now().UTC().Truncate(time.Second))
+			clock := sandbox.NewClock(time.Now().UTC().Truncate(time.Second))
 			env := acctest.New(t, func(o *sandbox.Options) { o.Now = clock.Now })
 			tf := acctest.NewCLI(t)
 			tf.WriteConfig(customersConfig(env, 1))

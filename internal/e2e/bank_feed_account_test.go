@@ -70,15 +70,7 @@ func TestAccBankFeedAccountBatch_itemError(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	tf := acctest.NewCLI(t)
-	base := cliProviderConfig(env) + `
-resource "codat_company" "c" {
-  name = "Batch item errors"
-}
-
-resource "codat_connection" "x" {
-  company_id = codat_company.c.id
-}
-`
+	base := cliProviderConfig(env) + acctest.CompanyWithConnection("c", "x", "Batch item errors")
 	account := func(id string) string {
 		return fmt.Sprintf(`
 resource "codat_bank_feed_account" %[1]q {

@@ -89,8 +89,8 @@ resource "codat_bank_feed_account_mapping" "current" {
 
 // mappingEnv is a sandbox whose feeds connect a minute after they are mapped, on a clock that moves only when the
 // test moves it: until then a mapped account stays "connecting".
-func mappingEnv(t *testing.T) (*acctest.Env, *acctest.Clock) {
-	clock := acctest.NewClock(time.Now())
+func mappingEnv(t *testing.T) (*acctest.Env, *sandbox.Clock) {
+	clock := sandbox.NewClock(time.Now())
 	env := acctest.New(t, func(o *sandbox.Options) {
 		o.Now = clock.Now
 		o.MappingDelay = time.Minute

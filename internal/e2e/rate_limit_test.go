@@ -19,7 +19,7 @@ func TestAccRateLimit_dailyQuota(t *testing.T) {
 	t.Parallel()
 	const quota = 30
 	noon := time.Now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
-	clock := acctest.NewClock(noon)
+	clock := sandbox.NewClock(noon)
 	env := acctest.New(t, func(o *sandbox.Options) {
 		o.DailyQuota = quota
 		o.Now = clock.Now

@@ -91,15 +91,7 @@ func TestAccBankFeedCompanyInfoDataSource_calls(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	tf := acctest.NewCLI(t)
-	tf.WriteConfig(env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Calls Ltd"
-}
-
-resource "codat_connection" "xero" {
-  company_id = codat_company.test.id
-}
-
+	tf.WriteConfig(env.ProviderConfig() + acctest.CompanyWithConnection("test", "xero", "Calls Ltd") + `
 resource "codat_connection" "other" {
   company_id   = codat_company.test.id
   platform_key = "dfxm"

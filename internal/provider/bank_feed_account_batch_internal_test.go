@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -45,22 +44,17 @@ func usdAccount(id string) codat.SourceAccount {
 
 // testClock is a settable clock with a timer channel the test fires.
 type testClock struct {
-	mu   sync.Mutex
-	at   time.Time
+	*sandbox.Clock
 	tick chan time.Time
 }
 
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
+func newTestClock() *testClock {
+	return &testClock{sandbox.NewClock(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)), make(chan time.Time)}
 }
 
 func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.at = c.at.Add(d)
-	c.mu.Unlock()
-	c.tick <- c.at
+	c.Advance(d)
+	c.tick <- c.Now()
 }
 
 func (c *testClock) after(time.Duration) <-chan time.Time { return c.tick }
@@ -102,9 +96,9 @@ func createAsync(b *accountBatcher, ctx context.Context, key connectionKey, a co
 // a row held a single account (accounts do not meet: Terraform hands them over apart), later creates go at once.
 func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 	sb, d, key := sandboxConnection(t)
-	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), tick: make(chan time.Time)}
+	clock := newTestClock()
 	b := newAccountBatcher(d)
-	b.now, b.after, b.giveUpAfter = clock.now, clock.after, 2
+	b.now, b.after, b.giveUpAfter = clock.Now, clock.after, 2
 	ctx := context.Background()
 
 	first := createAsync(b, ctx, key, usdAccount("a1"))
@@ -151,9 +145,9 @@ func TestAccountBatcherGathersUntilSettled(t *testing.T) {
 // v1 and v2 shapes wait in separate batches; a create whose resource is cancelled before its batch goes is left out.
 func TestAccountBatcherShapesAndCancellation(t *testing.T) {
 	sb, d, key := sandboxConnection(t)
-	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), tick: make(chan time.Time)}
+	clock := newTestClock()
 	b := newAccountBatcher(d)
-	b.now, b.after = clock.now, clock.after
+	b.now, b.after = clock.Now, clock.after
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancelled := createAsync(b, ctx, key, usdAccount("gone"))
@@ -172,7 +166,7 @@ func TestAccountBatcherShapesAndCancellation(t *testing.T) {
 	waitFor(t, b, func() bool { return len(b.open[v2Key].items) == 1 })
 	// Both batches are due at the same moment; each gather goroutine takes a tick.
 	clock.advance(batchSettle)
-	clock.tick <- clock.now()
+	clock.tick <- clock.Now()
 	if r := <-kept; r.err != nil {
 		t.Fatal(r.err)
 	}

@@ -35,13 +35,7 @@ func TestAccBankFeedAccountMappingResource_bankFeedsUnsupported(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + twoAccounts + `
-resource "codat_bank_feed_account_mapping" "savings" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.savings.account_id
-}
-`,
+				Config: env.ProviderConfig() + twoAccounts + acctest.Mapping("savings", ""),
 				// The prerequisites as Codat documents them (C9): no Portal switch, Bank Feeds enabled by Codat.
 				ExpectError: acctest.ErrorRegexp(`does not support automated bank feeds`, `Xero App Partner`, `Xero Bank Feeds API`,
 					`enabled for your Codat client by Codat`, `account manager`, `invalid-organisation-bank-feeds`),
@@ -119,28 +113,11 @@ func TestAccBankFeedAccountMappingResource_targetRules(t *testing.T) {
 	const ds = "data.codat_bank_feed_mapping.test"
 	cfg := env.ProviderConfig() + twoAccounts + acctest.Account{Resource: "card", ID: "acc-card", Name: "Dave Card",
 		Type: "creditCard", Number: "33333333", SortCode: "040004", Currency: "GBP", Balance: "-50"}.HCL() +
-		acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings", "codat_bank_feed_account.card") + `
-# Another company of the same Codat client, so of the same Xero app.
-resource "codat_company" "other" {
-  name = "Other practice client"
-}
-
-resource "codat_connection" "other" {
-  company_id = codat_company.other.id
-}
-
-resource "codat_bank_feed_account" "other" {
-  company_id     = codat_company.other.id
-  connection_id  = codat_connection.other.id
-  account_id     = "other-current"
-  account_name   = "Other current"
-  account_type   = "checking"
-  account_number = "44444444"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 10
-}
-`
+		acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings", "codat_bank_feed_account.card") +
+		// Another company of the same Codat client, so of the same Xero app.
+		acctest.CompanyWithConnection("other", "other", "Other practice client") +
+		acctest.Account{Resource: "other", Parent: "other", ID: "other-current", Name: "Other current", Type: "checking",
+			Number: "44444444", SortCode: "040004", Currency: "GBP", Balance: "10"}.HCL()
 	options := func(names ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(names))
 		for i, n := range names {
@@ -190,14 +167,7 @@ resource "codat_bank_feed_account" "other" {
 variable "fed" {
   type = string
 }
-
-resource "codat_bank_feed_account_mapping" "current" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.current.account_id
-  target_account_id = var.fed
-}
-`,
+` + acctest.Mapping("current", "  target_account_id = var.fed\n"),
 				ConfigVariables: config.Variables{"fed": lazyString(func() string { return fedTarget })},
 				ExpectError: acctest.ErrorRegexp(`Unable to map source account "acc-current"`, `400`,
 					`already connected to a bank feed under another company using the same Xero app`, `Remove that bank feed connection first`),

@@ -40,11 +40,13 @@ const (
 )
 
 func newBankFeedAccountMappingResource() resource.Resource {
-	return &bankFeedAccountMappingResource{resourceBase: resourceBase{typeName: "bank_feed_account_mapping"}, now: time.Now}
+	return &bankFeedAccountMappingResource{resourceBase: resourceBase{typeName: "bank_feed_account_mapping"},
+		identified: identified{bankFeedAccountMappingIdentity}, now: time.Now}
 }
 
 type bankFeedAccountMappingResource struct {
 	resourceBase
+	identified
 	now func() time.Time
 }
 

@@ -33,30 +33,17 @@ func TestAccBankFeedAccountMappingResource_lifecycle(t *testing.T) {
 	var companyID, connectionID, targetID string
 	vars := config.Variables{"target_id": lazyString(func() string { return targetID })}
 
-	mappings := env.ProviderConfig() + twoAccounts + fmt.Sprintf(`
+	mappings := env.ProviderConfig() + twoAccounts + `
 variable "target_id" {
   type = string
 }
-
-resource "codat_bank_feed_account_mapping" "current" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.current.account_id
-  target_account_id = var.target_id
-  feed_start_date   = %q
-}
-
-# No target: Xero gets a new bank account named after the source account.
-resource "codat_bank_feed_account_mapping" "savings" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.savings.account_id
-
+` + acctest.Mapping("current", fmt.Sprintf("  target_account_id = var.target_id\n  feed_start_date   = %q\n", feedStart)) +
+		// No target: Xero gets a new bank account named after the source account.
+		acctest.Mapping("savings", `
   timeouts {
     create = "2m"
   }
-}
-`, feedStart)
+`)
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
@@ -187,14 +174,7 @@ func (a anyOf) String() string { return fmt.Sprintf("any of %d values", len(a)) 
 
 // savingsMapping maps acc-savings without a target account ("create a new Xero account") from the given day.
 func savingsMapping(feedStart string) string {
-	return fmt.Sprintf(`
-resource "codat_bank_feed_account_mapping" "savings" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.savings.account_id
-  feed_start_date   = %q
-}
-`, feedStart)
+	return acctest.Mapping("savings", fmt.Sprintf("  feed_start_date   = %q\n", feedStart))
 }
 
 // A mapping that made a new Xero account, then a new feed start date: the mapping is updated in place and fed

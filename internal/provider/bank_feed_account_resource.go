@@ -30,10 +30,13 @@ var (
 )
 
 func newBankFeedAccountResource() resource.Resource {
-	return &bankFeedAccountResource{resourceBase{typeName: "bank_feed_account"}}
+	return &bankFeedAccountResource{resourceBase{typeName: "bank_feed_account"}, identified{bankFeedAccountIdentity}}
 }
 
-type bankFeedAccountResource struct{ resourceBase }
+type bankFeedAccountResource struct {
+	resourceBase
+	identified
+}
 
 type bankFeedAccountModel struct {
 	ID             types.String      `tfsdk:"id"`

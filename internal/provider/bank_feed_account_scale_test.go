@@ -17,19 +17,9 @@ import (
 func TestAccBankFeedAccountResource_refreshSharesListCall(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	cfg := env.ProviderConfig() + acctest.CompanyAndConnection + `
-resource "codat_bank_feed_account" "test" {
-  count          = 50
-  company_id     = codat_company.test.id
-  connection_id  = codat_connection.test.id
-  account_id     = "acc-${count.index}"
-  account_name   = "Account ${count.index}"
-  account_type   = "checking"
-  account_number = "${10000000 + count.index}"
-  currency       = "USD"
-  balance        = count.index
-}
-`
+	cfg := env.ProviderConfig() + acctest.CompanyAndConnection + acctest.Account{Resource: "test", ID: "acc-${count.index}",
+		Name: "Account ${count.index}", Type: "checking", Number: "${10000000 + count.index}", Currency: "USD",
+		Balance: "count.index", Extra: "  count          = 50\n"}.HCL()
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{

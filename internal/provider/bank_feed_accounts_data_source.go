@@ -88,29 +88,26 @@ func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *bankFeedAccountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model bankFeedAccountsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
-	accounts, err := d.data.connectionSourceAccounts(ctx, key)
-	if err != nil {
-		addReadError(&resp.Diagnostics, err, path.Root("connection_id"),
-			fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID),
-			fmt.Sprintf("Unable to list the source accounts of Codat connection %s/%s", key.companyID, key.connectionID))
-		return
-	}
-	sorted := slices.Clone(accounts)
-	slices.SortFunc(sorted, func(a, b codat.SourceAccount) int { return strings.Compare(a.ID, b.ID) })
-	model.Accounts = make([]bankFeedAccountModel, 0, len(sorted))
-	for i := range sorted {
-		// Each account as an import records it: nothing known beforehand, everything from Codat.
-		m := bankFeedAccountModel{
-			SortCode: types.StringNull(), Balance: types.NumberNull(), CurrentBalance: types.NumberNull(),
+	readDataSource(ctx, req, resp, func(model *bankFeedAccountsDataSourceModel) bool {
+		key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
+		accounts, err := d.data.connectionSourceAccounts(ctx, key)
+		if err != nil {
+			addReadError(&resp.Diagnostics, err, path.Root("connection_id"),
+				fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID),
+				fmt.Sprintf("Unable to list the source accounts of Codat connection %s/%s", key.companyID, key.connectionID))
+			return false
 		}
-		setBankFeedAccountState(&m, key, &sorted[i], &resp.Diagnostics)
-		model.Accounts = append(model.Accounts, m)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		sorted := slices.Clone(accounts)
+		slices.SortFunc(sorted, func(a, b codat.SourceAccount) int { return strings.Compare(a.ID, b.ID) })
+		model.Accounts = make([]bankFeedAccountModel, 0, len(sorted))
+		for i := range sorted {
+			// Each account as an import records it: nothing known beforehand, everything from Codat.
+			m := bankFeedAccountModel{
+				SortCode: types.StringNull(), Balance: types.NumberNull(), CurrentBalance: types.NumberNull(),
+			}
+			setBankFeedAccountState(&m, key, &sorted[i], &resp.Diagnostics)
+			model.Accounts = append(model.Accounts, m)
+		}
+		return true
+	})
 }

@@ -71,42 +71,39 @@ func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.S
 }
 
 func (d *bankFeedCompanyInfoDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model bankFeedCompanyInfoModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
-	info, err := d.data.client.GetBankFeedCompanyInfo(ctx, key.companyID, key.connectionID)
-	switch {
-	case codat.IsBadRequest(err):
-		if d.notLinked(ctx, key, err, resp) {
-			model.Linked = types.BoolValue(false)
-			model.CompanyName, model.BaseCurrency, model.PlanType = types.StringNull(), types.StringNull(), types.StringNull()
-			model.MulticurrencyEnabled, model.Currencies = types.BoolNull(), types.ListNull(types.StringType)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	readDataSource(ctx, req, resp, func(model *bankFeedCompanyInfoModel) bool {
+		key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
+		info, err := d.data.client.GetBankFeedCompanyInfo(ctx, key.companyID, key.connectionID)
+		switch {
+		case codat.IsBadRequest(err):
+			if d.notLinked(ctx, key, err, resp) {
+				model.Linked = types.BoolValue(false)
+				model.CompanyName, model.BaseCurrency, model.PlanType = types.StringNull(), types.StringNull(), types.StringNull()
+				model.MulticurrencyEnabled, model.Currencies = types.BoolNull(), types.ListNull(types.StringType)
+				return true
+			}
+			return false
+		case err != nil:
+			addReadError(&resp.Diagnostics, err, path.Root("connection_id"),
+				fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID),
+				fmt.Sprintf("Unable to read the bank-feed company information of Codat connection %s/%s", key.companyID, key.connectionID))
+			return false
 		}
-		return
-	case err != nil:
-		addReadError(&resp.Diagnostics, err, path.Root("connection_id"),
-			fmt.Sprintf("Codat connection %s/%s not found", key.companyID, key.connectionID),
-			fmt.Sprintf("Unable to read the bank-feed company information of Codat connection %s/%s", key.companyID, key.connectionID))
-		return
-	}
 
-	model.Linked = types.BoolValue(true)
-	model.CompanyName = types.StringValue(info.CompanyName)
-	model.BaseCurrency = types.StringValue(info.BaseCurrency)
-	model.PlanType = optionalString(types.StringNull(), info.PlanType)
-	model.MulticurrencyEnabled = types.BoolValue(info.MulticurrencyEnabled)
-	currencies := slices.Sorted(slices.Values(info.Currencies))
-	if currencies == nil {
-		currencies = []string{}
-	}
-	list, diags := types.ListValueFrom(ctx, types.StringType, currencies)
-	resp.Diagnostics.Append(diags...)
-	model.Currencies = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		model.Linked = types.BoolValue(true)
+		model.CompanyName = types.StringValue(info.CompanyName)
+		model.BaseCurrency = types.StringValue(info.BaseCurrency)
+		model.PlanType = optionalString(types.StringNull(), info.PlanType)
+		model.MulticurrencyEnabled = types.BoolValue(info.MulticurrencyEnabled)
+		currencies := slices.Sorted(slices.Values(info.Currencies))
+		if currencies == nil {
+			currencies = []string{}
+		}
+		list, diags := types.ListValueFrom(ctx, types.StringType, currencies)
+		resp.Diagnostics.Append(diags...)
+		model.Currencies = list
+		return true
+	})
 }
 
 // notLinked settles Codat's 400. Codat answers 400 while the connection is not linked: the connection is read to

@@ -19,15 +19,7 @@ func TestAccBankFeedCompanyInfoDataSource(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "data.codat_bank_feed_company_info.test"
-	cfg := env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Info Bakery Ltd"
-}
-
-resource "codat_connection" "test" {
-  company_id = codat_company.test.id
-}
-
+	cfg := env.ProviderConfig() + acctest.CompanyWithConnection("test", "test", "Info Bakery Ltd") + `
 data "codat_bank_feed_company_info" "test" {
   company_id    = codat_company.test.id
   connection_id = codat_connection.test.id

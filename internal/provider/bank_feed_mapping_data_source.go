@@ -111,37 +111,34 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *bankFeedMappingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model bankFeedMappingDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
-	conn, err := d.data.connection(ctx, key)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", key.companyID, key.connectionID), err)
-		return
-	}
-	mappings, err := d.data.connectionMappings(ctx, key)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the bank-feed mapping of Codat connection %s/%s",
-			key.companyID, key.connectionID), err)
-		return
-	}
-
-	model.LinkURL = types.StringValue(conn.LinkURL)
-	model.ConnectionStatus = types.StringValue(conn.Status)
-	model.Accounts = mappedAccounts(mappings, &resp.Diagnostics)
-	connected := 0
-	for _, a := range model.Accounts {
-		if a.Status.ValueString() == statusConnected {
-			connected++
+	readDataSource(ctx, req, resp, func(model *bankFeedMappingDataSourceModel) bool {
+		key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
+		conn, err := d.data.connection(ctx, key)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", key.companyID, key.connectionID), err)
+			return false
 		}
-	}
-	model.ConnectedCount = types.Int64Value(int64(connected))
-	model.PendingCount = types.Int64Value(int64(len(model.Accounts) - connected))
-	model.AllConnected = types.BoolValue(len(model.Accounts) > 0 && connected == len(model.Accounts))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		mappings, err := d.data.connectionMappings(ctx, key)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the bank-feed mapping of Codat connection %s/%s",
+				key.companyID, key.connectionID), err)
+			return false
+		}
+
+		model.LinkURL = types.StringValue(conn.LinkURL)
+		model.ConnectionStatus = types.StringValue(conn.Status)
+		model.Accounts = mappedAccounts(mappings, &resp.Diagnostics)
+		connected := 0
+		for _, a := range model.Accounts {
+			if a.Status.ValueString() == statusConnected {
+				connected++
+			}
+		}
+		model.ConnectedCount = types.Int64Value(int64(connected))
+		model.PendingCount = types.Int64Value(int64(len(model.Accounts) - connected))
+		model.AllConnected = types.BoolValue(len(model.Accounts) > 0 && connected == len(model.Accounts))
+		return true
+	})
 }
 
 func mappedAccounts(mappings []codat.BankFeedMapping, diags *diag.Diagnostics) []mappedAccountModel {

@@ -173,19 +173,7 @@ func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
 	const ds = "data.codat_bank_feed_mapping.test"
 	readBack := acctest.MappingRead("codat_bank_feed_account.current", "codat_bank_feed_account.savings",
 		"codat_bank_feed_account_mapping.current", "codat_bank_feed_account_mapping.savings")
-	mappings := `
-resource "codat_bank_feed_account_mapping" "current" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.current.account_id
-}
-
-resource "codat_bank_feed_account_mapping" "savings" {
-  company_id        = codat_company.test.id
-  connection_id     = codat_connection.test.id
-  source_account_id = codat_bank_feed_account.savings.account_id
-}
-`
+	mappings := acctest.Mapping("current", "") + acctest.Mapping("savings", "")
 	account := func(i int) tfjsonpath.Path { return tfjsonpath.New("accounts").AtSliceIndex(i) }
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),

@@ -36,3 +36,15 @@ func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequ
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
+
+// readDataSource is the Read of a data source whose model is M: it reads the configuration into the model, lets read
+// fill the model in, and sets the state unless the configuration had errors or read returned false (read has then
+// added the reason to resp's diagnostics).
+func readDataSource[M any](ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, read func(model *M) bool) {
+	var model M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() || !read(&model) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}

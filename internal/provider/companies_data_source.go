@@ -130,65 +130,62 @@ func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 }
 
 func (d *companiesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model companiesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	tags := stringMap(ctx, model.Tags, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	opts := codat.ListOptions{Query: model.Query.ValueString(), Tags: tagsFilter(tags)}
-	companies, err := d.data.listCompanies(ctx, opts)
-	if err != nil {
-		switch {
-		case codat.IsBadRequest(err) && opts.Query != "":
-			addAPIAttributeError(&resp.Diagnostics, path.Root("query"), "Codat refused the query", err)
-		case codat.IsBadRequest(err) && opts.Tags != "":
-			addAPIAttributeError(&resp.Diagnostics, path.Root("tags"), "Codat refused the tags filter "+opts.Tags, err)
-		default:
-			addAPIError(&resp.Diagnostics, "Unable to list Codat companies", err)
+	readDataSource(ctx, req, resp, func(model *companiesDataSourceModel) bool {
+		tags := stringMap(ctx, model.Tags, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return false
 		}
-		return
-	}
-
-	var kept []codat.Company
-	for _, c := range companies {
-		if hasTags(c.Tags, tags) && (model.Name.IsNull() || c.Name == model.Name.ValueString()) {
-			kept = append(kept, c)
-		}
-	}
-	// Codat's created has whole seconds: companies of the same second keep the order Codat lists them in.
-	slices.SortStableFunc(kept, func(a, b codat.Company) int { return compareCreated(a.Created, b.Created) })
-
-	model.Companies = make([]listedCompanyModel, 0, len(kept))
-	for _, c := range kept {
-		listed := listedCompanyModel{
-			ID:          types.StringValue(c.ID),
-			Name:        types.StringValue(c.Name),
-			Description: optionalString(types.StringNull(), c.Description),
-			Tags:        companyTags(ctx, c.Tags, &resp.Diagnostics),
-			Created:     types.StringValue(c.Created),
-			Connections: make([]listedConnectionModel, 0, len(c.DataConnections)),
-		}
-		for i := range c.DataConnections {
-			conn := &c.DataConnections[i]
-			key, err := d.data.platformKeyOf(ctx, conn, xeroPlatformKey)
-			if err != nil {
-				addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to find the platform of connection %s of Codat company %s", conn.ID, c.ID), err)
-				return
+		opts := codat.ListOptions{Query: model.Query.ValueString(), Tags: tagsFilter(tags)}
+		companies, err := d.data.listCompanies(ctx, opts)
+		if err != nil {
+			switch {
+			case codat.IsBadRequest(err) && opts.Query != "":
+				addAPIAttributeError(&resp.Diagnostics, path.Root("query"), "Codat refused the query", err)
+			case codat.IsBadRequest(err) && opts.Tags != "":
+				addAPIAttributeError(&resp.Diagnostics, path.Root("tags"), "Codat refused the tags filter "+opts.Tags, err)
+			default:
+				addAPIError(&resp.Diagnostics, "Unable to list Codat companies", err)
 			}
-			listed.Connections = append(listed.Connections, listedConnectionModel{
-				ID:          types.StringValue(conn.ID),
-				PlatformKey: types.StringValue(key),
-				Status:      types.StringValue(conn.Status),
-				LinkURL:     types.StringValue(conn.LinkURL),
-			})
+			return false
 		}
-		model.Companies = append(model.Companies, listed)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+
+		var kept []codat.Company
+		for _, c := range companies {
+			if hasTags(c.Tags, tags) && (model.Name.IsNull() || c.Name == model.Name.ValueString()) {
+				kept = append(kept, c)
+			}
+		}
+		// Codat's created has whole seconds: companies of the same second keep the order Codat lists them in.
+		slices.SortStableFunc(kept, func(a, b codat.Company) int { return compareCreated(a.Created, b.Created) })
+
+		model.Companies = make([]listedCompanyModel, 0, len(kept))
+		for _, c := range kept {
+			listed := listedCompanyModel{
+				ID:          types.StringValue(c.ID),
+				Name:        types.StringValue(c.Name),
+				Description: optionalString(types.StringNull(), c.Description),
+				Tags:        companyTags(ctx, c.Tags, &resp.Diagnostics),
+				Created:     types.StringValue(c.Created),
+				Connections: make([]listedConnectionModel, 0, len(c.DataConnections)),
+			}
+			for i := range c.DataConnections {
+				conn := &c.DataConnections[i]
+				key, err := d.data.platformKeyOf(ctx, conn, xeroPlatformKey)
+				if err != nil {
+					addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to find the platform of connection %s of Codat company %s", conn.ID, c.ID), err)
+					return false
+				}
+				listed.Connections = append(listed.Connections, listedConnectionModel{
+					ID:          types.StringValue(conn.ID),
+					PlatformKey: types.StringValue(key),
+					Status:      types.StringValue(conn.Status),
+					LinkURL:     types.StringValue(conn.LinkURL),
+				})
+			}
+			model.Companies = append(model.Companies, listed)
+		}
+		return true
+	})
 }
 
 // compareCreated orders two of Codat's DateTime values by time, those it cannot read last.

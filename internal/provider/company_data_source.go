@@ -40,18 +40,15 @@ func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *companyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model companyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := model.ID.ValueString()
-	company, err := d.data.companies.company(ctx, id)
-	if err != nil {
-		addReadError(&resp.Diagnostics, err, path.Root("id"), fmt.Sprintf("Codat company %s not found", id),
-			fmt.Sprintf("Unable to read Codat company %s", id))
-		return
-	}
-	setCompanyState(ctx, &model, company, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	readDataSource(ctx, req, resp, func(model *companyModel) bool {
+		id := model.ID.ValueString()
+		company, err := d.data.companies.company(ctx, id)
+		if err != nil {
+			addReadError(&resp.Diagnostics, err, path.Root("id"), fmt.Sprintf("Codat company %s not found", id),
+				fmt.Sprintf("Unable to read Codat company %s", id))
+			return false
+		}
+		setCompanyState(ctx, model, company, &resp.Diagnostics)
+		return true
+	})
 }

@@ -28,10 +28,13 @@ import (
 var _ resource.ResourceWithImportState = (*companyResource)(nil)
 
 func newCompanyResource() resource.Resource {
-	return &companyResource{resourceBase{typeName: "company"}}
+	return &companyResource{resourceBase{typeName: "company"}, identified{companyIdentity}}
 }
 
-type companyResource struct{ resourceBase }
+type companyResource struct {
+	resourceBase
+	identified
+}
 
 type companyModel struct {
 	ID          types.String `tfsdk:"id"`

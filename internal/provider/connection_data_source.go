@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -40,7 +39,7 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 					"`gbol` for Xero. Set this or `id`; the company must have exactly one connection to that platform.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+				Validators: []validator.String{platformKey()},
 			},
 			"status":         computedString("Status: `PendingAuth`, `Linked`, `Unlinked` or `Deauthorized`."),
 			"link_url":       computedString("URL the SMB user opens to authorise the connection."),
@@ -61,59 +60,56 @@ func (d *connectionDataSource) ConfigValidators(context.Context) []datasource.Co
 }
 
 func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model connectionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	companyID := model.CompanyID.ValueString()
+	readDataSource(ctx, req, resp, func(model *connectionModel) bool {
+		companyID := model.CompanyID.ValueString()
 
-	var conn *codat.Connection
-	var key string
-	if !model.ID.IsNull() {
-		id := model.ID.ValueString()
-		var err error
-		conn, err = d.data.companies.connection(ctx, companyID, id)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
-			return
-		}
-		// Without Codat's integrationKey, Xero's key is tried first, then the list of integrations.
-		if key, err = d.data.platformKeyOf(ctx, conn, xeroPlatformKey); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
-			return
-		}
-	} else {
-		key = model.PlatformKey.ValueString()
-		conns, err := d.data.client.ListConnections(ctx, companyID, codat.ListOptions{})
-		if err != nil {
-			addReadError(&resp.Diagnostics, err, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID),
-				fmt.Sprintf("Unable to list the connections of Codat company %s", companyID))
-			return
-		}
-		var ids []string
-		for i := range conns {
-			match, ok := d.data.connectionHasPlatform(ctx, &conns[i], key, &resp.Diagnostics)
-			if !ok {
-				return
+		var conn *codat.Connection
+		var key string
+		if !model.ID.IsNull() {
+			id := model.ID.ValueString()
+			var err error
+			conn, err = d.data.companies.connection(ctx, companyID, id)
+			if err != nil {
+				addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
+				return false
 			}
-			if match {
-				conn = &conns[i]
-				ids = append(ids, conns[i].ID)
+			// Without Codat's integrationKey, Xero's key is tried first, then the list of integrations.
+			if key, err = d.data.platformKeyOf(ctx, conn, xeroPlatformKey); err != nil {
+				addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", companyID, id), err)
+				return false
+			}
+		} else {
+			key = model.PlatformKey.ValueString()
+			conns, err := d.data.client.ListConnections(ctx, companyID, codat.ListOptions{})
+			if err != nil {
+				addReadError(&resp.Diagnostics, err, path.Root("company_id"), fmt.Sprintf("Codat company %s not found", companyID),
+					fmt.Sprintf("Unable to list the connections of Codat company %s", companyID))
+				return false
+			}
+			var ids []string
+			for i := range conns {
+				match, ok := d.data.connectionHasPlatform(ctx, &conns[i], key, &resp.Diagnostics)
+				if !ok {
+					return false
+				}
+				if match {
+					conn = &conns[i]
+					ids = append(ids, conns[i].ID)
+				}
+			}
+			switch {
+			case len(ids) == 0:
+				resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Codat connection not found",
+					fmt.Sprintf("Codat company %s has no connection to platform %q.", companyID, key))
+				return false
+			case len(ids) > 1:
+				resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Several Codat connections match",
+					fmt.Sprintf("Codat company %s has %d connections to platform %q (%s); set id to choose one.",
+						companyID, len(ids), key, strings.Join(ids, ", ")))
+				return false
 			}
 		}
-		switch {
-		case len(ids) == 0:
-			resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Codat connection not found",
-				fmt.Sprintf("Codat company %s has no connection to platform %q.", companyID, key))
-			return
-		case len(ids) > 1:
-			resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Several Codat connections match",
-				fmt.Sprintf("Codat company %s has %d connections to platform %q (%s); set id to choose one.",
-					companyID, len(ids), key, strings.Join(ids, ", ")))
-			return
-		}
-	}
-	setConnectionState(&model, companyID, conn, key)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		setConnectionState(model, companyID, conn, key)
+		return true
+	})
 }

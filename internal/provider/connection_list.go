@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -43,7 +42,7 @@ func (r *connectionListResource) ListResourceConfigSchema(_ context.Context, _ l
 				MarkdownDescription: fmt.Sprintf("Lists only connections to the platform with this key, %s, such as "+
 					"`%s` (Xero). A key Codat has no integration for is an error.", platformKeyRule, xeroPlatformKey),
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+				Validators: []validator.String{platformKey()},
 			},
 		},
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,10 +20,13 @@ import (
 var _ resource.ResourceWithImportState = (*connectionResource)(nil)
 
 func newConnectionResource() resource.Resource {
-	return &connectionResource{resourceBase{typeName: "connection"}}
+	return &connectionResource{resourceBase{typeName: "connection"}, identified{connectionIdentity}}
 }
 
-type connectionResource struct{ resourceBase }
+type connectionResource struct {
+	resourceBase
+	identified
+}
 
 type connectionModel struct {
 	ID             types.String `tfsdk:"id"`
@@ -62,7 +64,7 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(xeroPlatformKey),
-				Validators:    []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+				Validators:    []validator.String{platformKey()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"status": schema.StringAttribute{

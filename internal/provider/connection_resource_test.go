@@ -37,15 +37,7 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Connection test"
-}
-
-resource "codat_connection" "test" {
-  company_id = codat_company.test.id
-}
-`,
+				Config: env.ProviderConfig() + acctest.CompanyWithConnection("test", "test", "Connection test"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_key"), knownvalue.StringExact("gbol")),

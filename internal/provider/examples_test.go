@@ -29,15 +29,7 @@ func TestAccExamples(t *testing.T) {
 	}
 	planOnly := map[string]bool{"codat_bank_feed_account_mapping": true}
 	// Data source examples that read an existing company get one made by a seed configuration.
-	const seed = `
-resource "codat_company" "seed" {
-  name = "Seed company"
-}
-
-resource "codat_connection" "seed" {
-  company_id = codat_company.seed.id
-}
-`
+	seed := acctest.CompanyWithConnection("seed", "seed", "Seed company")
 	for _, path := range examples {
 		name := filepath.Base(filepath.Dir(path))
 		t.Run(filepath.Base(filepath.Dir(filepath.Dir(path)))+"/"+name, func(t *testing.T) {

@@ -72,28 +72,11 @@ func checkXeroIntegrationID(s string) string {
 	return ""
 }
 
-func (r *companyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = companyIdentity.schema()
-}
+// identified gives a resource the identity schema of its resourceIdentity.
+type identified struct{ identity resourceIdentity }
 
-func (r *connectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = connectionIdentity.schema()
-}
-
-func (r *bankFeedAccountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = bankFeedAccountIdentity.schema()
-}
-
-func (r *bankFeedAccountMappingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = bankFeedAccountMappingIdentity.schema()
-}
-
-func (r *webhookConsumerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = webhookConsumerIdentity.schema()
-}
-
-func (r *xeroIntegrationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = xeroIntegrationIdentity.schema()
+func (i identified) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = i.identity.schema()
 }
 
 // resourceIdentity lists a resource's identity attributes, in the order of its import ID's parts.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,7 +36,7 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"platform_key": schema.StringAttribute{
 				MarkdownDescription: "Codat's four-letter platform key of the integration, " + platformKeyRule + "; `gbol` is Xero.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)},
+				Validators:          []validator.String{platformKey()},
 			},
 			"name": computedString("Name of the integration, such as `Xero`."),
 			"enabled": schema.BoolAttribute{
@@ -52,28 +51,24 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model integrationDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	readDataSource(ctx, req, resp, func(model *integrationDataSourceModel) bool {
+		key := model.PlatformKey.ValueString()
+		integration, err := d.data.client.GetIntegration(ctx, key)
+		if codat.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Codat integration not found",
+				fmt.Sprintf("Codat has no integration with platform key %q. %s", key, apiErrorDetail(err)))
+			return false
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat integration %q", key), err)
+			return false
+		}
 
-	key := model.PlatformKey.ValueString()
-	integration, err := d.data.client.GetIntegration(ctx, key)
-	if codat.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("platform_key"), "Codat integration not found",
-			fmt.Sprintf("Codat has no integration with platform key %q. %s", key, apiErrorDetail(err)))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat integration %q", key), err)
-		return
-	}
-
-	model.Name = types.StringValue(integration.Name)
-	model.Enabled = types.BoolValue(integration.Enabled)
-	model.IntegrationID = types.StringValue(integration.IntegrationID)
-	model.LogoURL = types.StringValue(integration.LogoURL)
-	model.SourceType = types.StringValue(integration.SourceType)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+		model.Name = types.StringValue(integration.Name)
+		model.Enabled = types.BoolValue(integration.Enabled)
+		model.IntegrationID = types.StringValue(integration.IntegrationID)
+		model.LogoURL = types.StringValue(integration.LogoURL)
+		model.SourceType = types.StringValue(integration.SourceType)
+		return true
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
@@ -37,6 +38,11 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		}
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value", detail)
 	}
+}
+
+// platformKey checks a Codat platform key (platformKeyRule).
+func platformKey() validator.String {
+	return stringvalidator.RegexMatches(platformKeyPattern, "must be "+platformKeyRule)
 }
 
 // codatID accepts the ids Codat issues for companies and connections.

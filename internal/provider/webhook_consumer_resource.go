@@ -43,10 +43,13 @@ var consumerCompanyTagPattern = regexp.MustCompile(`^[^:]+:`)
 var allWebhookConsumers = connectionKey{}
 
 func newWebhookConsumerResource() resource.Resource {
-	return &webhookConsumerResource{resourceBase{typeName: "webhook_consumer"}}
+	return &webhookConsumerResource{resourceBase{typeName: "webhook_consumer"}, identified{webhookConsumerIdentity}}
 }
 
-type webhookConsumerResource struct{ resourceBase }
+type webhookConsumerResource struct {
+	resourceBase
+	identified
+}
 
 type webhookConsumerModel struct {
 	ID          types.String `tfsdk:"id"`

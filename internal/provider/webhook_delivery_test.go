@@ -282,15 +282,7 @@ func TestAccWebhookConsumer_docsReceiver(t *testing.T) {
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: checkNoWebhookConsumers(env),
 		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + fmt.Sprintf(`
-resource "codat_company" "acme" {
-  name = "Acme Bakery Ltd"
-}
-
-resource "codat_connection" "xero" {
-  company_id = codat_company.acme.id
-}
-
+			Config: env.ProviderConfig() + acctest.CompanyWithConnection("acme", "xero", "Acme Bakery Ltd") + fmt.Sprintf(`
 resource "codat_webhook_consumer" "local" {
   url         = "http://127.0.0.1:%s/codat"
   event_types = ["connection.connected"]

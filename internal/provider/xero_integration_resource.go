@@ -92,10 +92,13 @@ var xeroIntegrationDescription = "The Xero integration settings of your Codat cl
 	"current OpenAPI descriptions no longer list."
 
 func newXeroIntegrationResource() resource.Resource {
-	return &xeroIntegrationResource{resourceBase{typeName: "xero_integration"}}
+	return &xeroIntegrationResource{resourceBase{typeName: "xero_integration"}, identified{xeroIntegrationIdentity}}
 }
 
-type xeroIntegrationResource struct{ resourceBase }
+type xeroIntegrationResource struct {
+	resourceBase
+	identified
+}
 
 type xeroIntegrationModel struct {
 	ID                    types.String `tfsdk:"id"`

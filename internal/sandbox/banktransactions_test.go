@@ -39,7 +39,7 @@ func connectedAccount(t *testing.T, e *env, now time.Time) (companyOut, connecti
 }
 
 func TestPushBankTransactionsMovesBalance(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
 	checker := contract.ForTest(t)
 	e := serve(t, sandbox.New(sandbox.Options{Now: clock.Now}), checker.Wrap)
 	c, conn := e.linkedXero()
@@ -109,7 +109,7 @@ func TestPushBankTransactionsMovesBalance(t *testing.T) {
 }
 
 func TestPushBankTransactionsRules(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := connectedAccount(t, e, clock.Now())
 	path := pushPath(c.ID, conn.ID, "acc-1")
@@ -178,7 +178,7 @@ func TestPushBankTransactionsRules(t *testing.T) {
 }
 
 func TestPushBankTransactionsIsIdempotent(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := connectedAccount(t, e, clock.Now())
 	body, err := json.Marshal(map[string]any{"accountId": "acc-1", "transactions": []any{

@@ -53,7 +53,7 @@ func TestRandomAPIKey(t *testing.T) {
 }
 
 func TestCreateCompany(t *testing.T) {
-	clock := newClock(time.Date(2025, 3, 4, 5, 6, 7, 890, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 3, 4, 5, 6, 7, 890, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	var c companyOut
 	e.call(http.MethodPost, "/companies", map[string]any{
@@ -262,7 +262,7 @@ func TestListCompaniesPaging(t *testing.T) {
 }
 
 func TestListCompaniesQueryAndOrder(t *testing.T) {
-	clock := newClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	for _, body := range []map[string]any{
 		{"name": "Bravo", "tags": map[string]string{"region": "uk"}},

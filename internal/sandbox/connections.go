@@ -97,40 +97,37 @@ func (s *Sandbox) listConnections(r *apiRequest) apiResponse {
 
 func (s *Sandbox) createConnection(r *apiRequest) apiResponse {
 	return s.withCompany(r, func(c *company) apiResponse {
-		obj, resp, ok := decodeObject(r.body)
-		if !ok {
-			return resp
-		}
-		var v validator
-		key, _ := required(obj, "platformKey", &v, object.str)
-		if !v.ok() {
-			return v.response()
-		}
-		integ := s.findIntegration(key)
-		if integ == nil {
-			return notFound("Integration with platform key %s was not found", key)
-		}
-		conn := &connection{
-			Connection: Connection{
-				ID:                 uuid.NewString(),
-				CompanyID:          c.ID,
-				PlatformKey:        integ.key,
-				IntegrationID:      integ.integrationID,
-				SourceID:           integ.sourceID,
-				SourceType:         integ.sourceType,
-				PlatformName:       integ.name,
-				Status:             ConnectionPendingAuth,
-				Created:            s.now(),
-				BankFeedsSupported: true,
-			},
-			seq:      s.nextSeq(),
-			accounts: map[string]*sourceAccount{},
-		}
-		if integ.bankFeeds {
-			conn.org = newOrganisation(conn, seedTargetAccounts())
-		}
-		c.connections[conn.ID] = conn
-		return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
+		return withBody(r, func(obj object, v *validator) apiResponse {
+			key, _ := required(obj, "platformKey", v, object.str)
+			if !v.ok() {
+				return v.response()
+			}
+			integ := s.findIntegration(key)
+			if integ == nil {
+				return notFound("Integration with platform key %s was not found", key)
+			}
+			conn := &connection{
+				Connection: Connection{
+					ID:                 uuid.NewString(),
+					CompanyID:          c.ID,
+					PlatformKey:        integ.key,
+					IntegrationID:      integ.integrationID,
+					SourceID:           integ.sourceID,
+					SourceType:         integ.sourceType,
+					PlatformName:       integ.name,
+					Status:             ConnectionPendingAuth,
+					Created:            s.now(),
+					BankFeedsSupported: true,
+				},
+				seq:      s.nextSeq(),
+				accounts: map[string]*sourceAccount{},
+			}
+			if integ.bankFeeds {
+				conn.org = newOrganisation(conn, seedTargetAccounts())
+			}
+			c.connections[conn.ID] = conn
+			return jsonResponse(http.StatusOK, s.apiConnectionJSON(r.base, conn))
+		})
 	})
 }
 

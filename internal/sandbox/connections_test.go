@@ -14,7 +14,7 @@ import (
 )
 
 func TestCreateConnection(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c := e.createCompany("Acme")
 	conn := e.createConnection(c.ID, "gbol")

@@ -17,7 +17,7 @@ import (
 // successful answers and the errors Codat's files describe for it, and expects no violation.
 func TestContract(t *testing.T) {
 	checker := contract.ForTest(t)
-	clock := newClock(mappingNow)
+	clock := sandbox.NewClock(mappingNow)
 	sb := sandbox.New(sandbox.Options{Now: clock.Now, ProductsProgramme: true})
 	entered, release := sb.HoldRequests(sandbox.RouteCreateConnection)
 	defer release()

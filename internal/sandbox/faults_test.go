@@ -18,7 +18,7 @@ import (
 )
 
 func TestRateLimitHeaders(t *testing.T) {
-	clock := newClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now, DailyQuota: 3})
 	check := func(resp *response, remaining int) {
 		t.Helper()
@@ -51,7 +51,7 @@ func TestRateLimitHeaders(t *testing.T) {
 // a day (C12), an ACC being a company with a Linked connection. The limit of a day is fixed by its
 // first request: linking a company raises tomorrow's limit, not today's.
 func TestDefaultDailyQuota(t *testing.T) {
-	clock := newClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	limit := func() string {
 		t.Helper()
@@ -250,7 +250,7 @@ func TestInjected500WithoutKey(t *testing.T) {
 
 // Every answer carries a Date from the sandbox's clock, the clock of created dates.
 func TestDateHeaderFollowsTheClock(t *testing.T) {
-	clock := newClock(time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c := e.createCompany("Acme")
 	resp := e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK)

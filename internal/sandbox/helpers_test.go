@@ -8,33 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
-
-// fakeClock is a settable clock for Options.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // env is a sandbox served over HTTP with a client that speaks to it.
 type env struct {
@@ -310,9 +289,9 @@ func (e *env) companyNames(t *testing.T, query string) []string {
 
 // v1Env is a sandbox of a client integrated before 2024-08-01, so on v1 source accounts (CODAT-FACTS C6), whose
 // exchanges are checked against Codat's OpenAPI files, on a clock standing at 2025-06-01 09:30 UTC.
-func v1Env(t *testing.T) (*env, *contract.Checker, *fakeClock) {
+func v1Env(t *testing.T) (*env, *contract.Checker, *sandbox.Clock) {
 	t.Helper()
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
 	checker := contract.ForTest(t)
 	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
 	return serve(t, sb, checker.Wrap), checker, clock

@@ -160,17 +160,14 @@ func (s *Sandbox) getIntegration(r *apiRequest) apiResponse {
 
 func (s *Sandbox) setIntegrationEnabled(r *apiRequest) apiResponse {
 	return s.withIntegration(r, func(integ *integration) apiResponse {
-		obj, resp, ok := decodeObject(r.body)
-		if !ok {
-			return resp
-		}
-		var v validator
-		enabled, _ := required(obj, "enabled", &v, object.boolean)
-		if !v.ok() {
-			return v.response()
-		}
-		integ.enabled = enabled
-		return jsonResponse(http.StatusOK, integ.json())
+		return withBody(r, func(obj object, v *validator) apiResponse {
+			enabled, _ := required(obj, "enabled", v, object.boolean)
+			if !v.ok() {
+				return v.response()
+			}
+			integ.enabled = enabled
+			return jsonResponse(http.StatusOK, integ.json())
+		})
 	})
 }
 
@@ -286,33 +283,30 @@ func (s *Sandbox) getCredentials(r *apiRequest) apiResponse {
 
 func (s *Sandbox) putCredentials(r *apiRequest) apiResponse {
 	return s.withIntegration(r, func(integ *integration) apiResponse {
-		obj, resp, ok := decodeObject(r.body)
-		if !ok {
-			return resp
-		}
-		var v validator
-		creds := make(map[string]string, len(obj))
-		for k := range obj {
-			if !obj.present(k) {
-				v.fail(k, "Type", "'%s' must be a string.", k)
-			} else if val, ok := obj.str(k, &v); ok {
-				creds[k] = val
+		return withBody(r, func(obj object, v *validator) apiResponse {
+			creds := make(map[string]string, len(obj))
+			for k := range obj {
+				if !obj.present(k) {
+					v.fail(k, "Type", "'%s' must be a string.", k)
+				} else if val, ok := obj.str(k, v); ok {
+					creds[k] = val
+				}
 			}
-		}
-		if !v.ok() {
-			return v.response()
-		}
-		integ.credentialWrites = append(integ.credentialWrites, maps.Clone(creds))
-		// Codat's Plaid page PUTs the masked clientId it read back together with a new secret (CODAT-FACTS C2),
-		// so a value equal to the mask Codat shows for the stored value must keep the stored value. Anything
-		// else, including a mask of another value or in another style, is stored as sent.
-		for k, val := range creds {
-			if old, ok := integ.credentials[k]; ok && val == s.credentialMask.mask(old) {
-				creds[k] = old
+			if !v.ok() {
+				return v.response()
 			}
-		}
-		integ.credentials = creds
-		return jsonResponse(http.StatusOK, s.maskedCredentials(creds))
+			integ.credentialWrites = append(integ.credentialWrites, maps.Clone(creds))
+			// Codat's Plaid page PUTs the masked clientId it read back together with a new secret (CODAT-FACTS C2),
+			// so a value equal to the mask Codat shows for the stored value must keep the stored value. Anything
+			// else, including a mask of another value or in another style, is stored as sent.
+			for k, val := range creds {
+				if old, ok := integ.credentials[k]; ok && val == s.credentialMask.mask(old) {
+					creds[k] = old
+				}
+			}
+			integ.credentials = creds
+			return jsonResponse(http.StatusOK, s.maskedCredentials(creds))
+		})
 	})
 }
 
@@ -341,37 +335,34 @@ func (s *Sandbox) getIntegrationSettings(r *apiRequest) apiResponse {
 
 func (s *Sandbox) patchIntegrationSettings(r *apiRequest) apiResponse {
 	return s.withIntegrationByID(r, func(integ *integration) apiResponse {
-		obj, resp, ok := decodeObject(r.body)
-		if !ok {
-			return resp
-		}
-		// The legacy patch model (CodatPublicApiModelsIntegrationSettingsPatchModel) has oneTimeSync only, a
-		// string (CODAT-FACTS C1): a strict server refuses any other member, and a boolean, with 400.
-		var v validator
-		for k := range obj {
-			if k != "oneTimeSync" {
-				v.fail(k, "UnknownProperty", "'%s' is not an integration setting.", k)
+		return withBody(r, func(obj object, v *validator) apiResponse {
+			// The legacy patch model (CodatPublicApiModelsIntegrationSettingsPatchModel) has oneTimeSync only, a
+			// string (CODAT-FACTS C1): a strict server refuses any other member, and a boolean, with 400.
+			for k := range obj {
+				if k != "oneTimeSync" {
+					v.fail(k, "UnknownProperty", "'%s' is not an integration setting.", k)
+				}
 			}
-		}
-		raw, sent := obj["oneTimeSync"]
-		var oneTimeSync bool
-		switch {
-		case !sent || bytes.Equal(bytes.TrimSpace(raw), []byte("null")):
-			v.fail("oneTimeSync", "Required", "'oneTimeSync' is required.")
-		default:
-			var text string
-			if json.Unmarshal(raw, &text) != nil {
-				v.fail("oneTimeSync", "Type", "'oneTimeSync' must be a string.")
-			} else if b, ok := parseDotNetBool(text); !ok {
-				v.fail("oneTimeSync", "Boolean", "'oneTimeSync' must be 'True' or 'False'.")
-			} else {
-				oneTimeSync = b
+			raw, sent := obj["oneTimeSync"]
+			var oneTimeSync bool
+			switch {
+			case !sent || bytes.Equal(bytes.TrimSpace(raw), []byte("null")):
+				v.fail("oneTimeSync", "Required", "'oneTimeSync' is required.")
+			default:
+				var text string
+				if json.Unmarshal(raw, &text) != nil {
+					v.fail("oneTimeSync", "Type", "'oneTimeSync' must be a string.")
+				} else if b, ok := parseDotNetBool(text); !ok {
+					v.fail("oneTimeSync", "Boolean", "'oneTimeSync' must be 'True' or 'False'.")
+				} else {
+					oneTimeSync = b
+				}
 			}
-		}
-		if !v.ok() {
-			return v.response()
-		}
-		integ.oneTimeSync = oneTimeSync
-		return jsonResponse(http.StatusOK, integ.settingsJSON())
+			if !v.ok() {
+				return v.response()
+			}
+			integ.oneTimeSync = oneTimeSync
+			return jsonResponse(http.StatusOK, integ.settingsJSON())
+		})
 	})
 }

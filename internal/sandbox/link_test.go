@@ -28,7 +28,7 @@ type linkFlow struct {
 func newLinkFlow(t *testing.T, opts sandbox.Options, accounts ...map[string]any) *linkFlow {
 	t.Helper()
 	if opts.Now == nil {
-		opts.Now = newClock(mappingNow).Now
+		opts.Now = sandbox.NewClock(mappingNow).Now
 	}
 	e := newEnv(t, opts)
 	c, conn := e.xeroConnection()
@@ -438,7 +438,7 @@ func TestLinkDisconnect(t *testing.T) {
 }
 
 func TestLinkConnecting(t *testing.T) {
-	clock := newClock(mappingNow)
+	clock := sandbox.NewClock(mappingNow)
 	f := newLinkFlow(t, sandbox.Options{Now: clock.Now, MappingDelay: time.Minute}, gbpAccount("a1"))
 	f.authorise()
 	f.post(f.connect, connectForm("2025-06-01", "a1", "new")).expect(t, http.StatusSeeOther)

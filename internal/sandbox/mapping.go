@@ -347,32 +347,29 @@ func (s *Sandbox) getMappings(r *apiRequest) apiResponse {
 
 func (s *Sandbox) createMapping(r *apiRequest) apiResponse {
 	return s.withConnection(r, func(conn *connection) apiResponse {
-		obj, resp, ok := decodeObject(r.body)
-		if !ok {
-			return resp
-		}
-		var v validator
-		for key := range obj {
-			if key != "sourceAccountId" && key != "targetAccountId" && key != "feedStartDate" {
-				v.fail(key, "UnknownProperty", "'%s' is not a property of a bank feed account mapping.", key)
+		return withBody(r, func(obj object, v *validator) apiResponse {
+			for key := range obj {
+				if key != "sourceAccountId" && key != "targetAccountId" && key != "feedStartDate" {
+					v.fail(key, "UnknownProperty", "'%s' is not a property of a bank feed account mapping.", key)
+				}
 			}
-		}
-		sourceID := requiredText(obj, "sourceAccountId", &v)
-		targetID, _ := obj.str("targetAccountId", &v)
-		feedStart := s.now()
-		if t, ok := obj.dateTime("feedStartDate", "date", &v); ok {
-			feedStart = t
-		}
-		if !v.ok() {
-			return v.response()
-		}
-		if err := s.mapAccountLocked(conn, sourceID, targetID, feedStart); err != nil {
-			return err.response(sourceID, targetID)
-		}
-		// The answer is about the request, not the mapping (C16: BF "Status of the POST request"). It is
-		// what D:bank-feeds/mapping/api-mapping.md shows: the target id as sent (null for a new account:
-		// the new account's id is read from the mapping list) and status "connecting".
-		return jsonResponse(http.StatusOK, mappingResponseJSON{SourceAccountID: sourceID, TargetAccountID: optional(targetID), Status: mappingRequestAccepted})
+			sourceID := requiredText(obj, "sourceAccountId", v)
+			targetID, _ := obj.str("targetAccountId", v)
+			feedStart := s.now()
+			if t, ok := obj.dateTime("feedStartDate", "date", v); ok {
+				feedStart = t
+			}
+			if !v.ok() {
+				return v.response()
+			}
+			if err := s.mapAccountLocked(conn, sourceID, targetID, feedStart); err != nil {
+				return err.response(sourceID, targetID)
+			}
+			// The answer is about the request, not the mapping (C16: BF "Status of the POST request"). It is
+			// what D:bank-feeds/mapping/api-mapping.md shows: the target id as sent (null for a new account:
+			// the new account's id is read from the mapping list) and status "connecting".
+			return jsonResponse(http.StatusOK, mappingResponseJSON{SourceAccountID: sourceID, TargetAccountID: optional(targetID), Status: mappingRequestAccepted})
+		})
 	})
 }
 

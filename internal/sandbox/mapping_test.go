@@ -66,7 +66,7 @@ func optionIDs(m mappingOut) []string {
 }
 
 func TestMappingOptions(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.xeroConnection()
 	e.createAccount(c.ID, conn.ID, gbpAccount("gbp1"))
 	e.createAccount(c.ID, conn.ID, gbpAccount("gbp2"))
@@ -118,7 +118,7 @@ func TestMappingOptions(t *testing.T) {
 // Options are filtered by the source account's currency and type (C10): a credit product feeds a
 // Xero CREDITCARD account, anything else a Xero BANK account (C6), in v2 and v1 terms alike.
 func TestMappingOptionsByType(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.linkedXero()
 	targets := e.sb.TargetAccounts(c.ID, conn.ID)
 	bank, card := []string{targets[0].ID, targets[1].ID}, []string{targets[3].ID}
@@ -161,7 +161,7 @@ func TestMappingOptionsByType(t *testing.T) {
 // out of the options and mapping to it is refused with 400; re-posting an identical mapping still
 // succeeds. An account fed through another Xero app is still offered, and mapping to it fails.
 func TestMappingAcrossCompanies(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	a, aConn := e.linkedXero()
 	e.createAccount(a.ID, aConn.ID, gbpAccount("a1"))
 	b := e.createCompany("Acme Holdings")
@@ -217,7 +217,7 @@ func TestMappingAcrossCompanies(t *testing.T) {
 }
 
 func TestMapToExistingAccount(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	target := e.sb.TargetAccounts(c.ID, conn.ID)[1]
@@ -255,7 +255,7 @@ func TestMapToExistingAccount(t *testing.T) {
 }
 
 func TestMapToNewAccount(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	e.createAccount(c.ID, conn.ID, map[string]any{"id": "eur", "accountName": "Euro account", "accountType": "savings", "accountNumber": "78", "currency": "EUR", "balance": 5})
@@ -289,7 +289,7 @@ func TestMapToNewAccount(t *testing.T) {
 }
 
 func TestMappingFailures(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	e.createAccount(c.ID, conn.ID, gbpAccount("a2"))
@@ -347,7 +347,7 @@ func TestMappingFailures(t *testing.T) {
 }
 
 func TestMappingNeedsLinkedXero(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.xeroConnection()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a1"}).apiError(t, http.StatusBadRequest)
@@ -369,7 +369,7 @@ func TestMappingNeedsLinkedXero(t *testing.T) {
 }
 
 func TestMappingBankFeedsUnsupported(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	if err := e.sb.SetBankFeedsSupported(c.ID, conn.ID, false); err != nil {
@@ -397,7 +397,7 @@ func TestMappingBankFeedsUnsupported(t *testing.T) {
 }
 
 func TestMappingDelay(t *testing.T) {
-	clock := newClock(mappingNow)
+	clock := sandbox.NewClock(mappingNow)
 	e := newEnv(t, sandbox.Options{Now: clock.Now, MappingDelay: 30 * time.Second})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))

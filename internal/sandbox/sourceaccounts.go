@@ -340,71 +340,68 @@ func (s *Sandbox) listSourceAccounts(r *apiRequest) apiResponse {
 // three are accepted only when they repeat the stored value.
 func (s *Sandbox) updateSourceAccount(r *apiRequest) apiResponse {
 	return s.withAccount(r, func(_ *connection, a *sourceAccount) apiResponse {
-		obj, resp, ok := decodeObject(r.body)
-		if !ok {
-			return resp
-		}
-		var v validator
-		immutable := func(key, stored string) {
-			if val, ok := obj.str(key, &v); ok && val != stored {
-				v.fail(key, "Immutable", "'%s' cannot be updated.", key)
+		return withBody(r, func(obj object, v *validator) apiResponse {
+			immutable := func(key, stored string) {
+				if val, ok := obj.str(key, v); ok && val != stored {
+					v.fail(key, "Immutable", "'%s' cannot be updated.", key)
+				}
 			}
-		}
-		for key := range obj {
-			switch key {
-			case "id", "accountName", "accountType", "accountNumber", "sortCode", "currency", "balance", "modifiedDate", "status", "feedStartDate":
-			default:
-				v.fail(key, "UnknownProperty", "'%s' is not a property of a source account.", key)
+			for key := range obj {
+				switch key {
+				case "id", "accountName", "accountType", "accountNumber", "sortCode", "currency", "balance", "modifiedDate", "status", "feedStartDate":
+				default:
+					v.fail(key, "UnknownProperty", "'%s' is not a property of a source account.", key)
+				}
 			}
-		}
-		immutable("id", a.ID)
-		immutable("accountType", a.AccountType)
-		immutable("accountNumber", a.AccountNumber)
-		immutable("currency", a.Currency)
-		sortCode := ""
-		if a.SortCode != nil {
-			sortCode = *a.SortCode
-		}
-		immutable("sortCode", sortCode)
-		if fsd, ok := obj.str("feedStartDate", &v); ok {
-			if t, valid := parseDateTime(fsd); !valid || !t.Equal(a.FeedStartDate) {
-				v.fail("feedStartDate", "Immutable", "'feedStartDate' cannot be updated.")
+			immutable("id", a.ID)
+			immutable("accountType", a.AccountType)
+			immutable("accountNumber", a.AccountNumber)
+			immutable("currency", a.Currency)
+			sortCode := ""
+			if a.SortCode != nil {
+				sortCode = *a.SortCode
 			}
-		}
+			immutable("sortCode", sortCode)
+			if fsd, ok := obj.str("feedStartDate", v); ok {
+				if t, valid := parseDateTime(fsd); !valid || !t.Equal(a.FeedStartDate) {
+					v.fail("feedStartDate", "Immutable", "'feedStartDate' cannot be updated.")
+				}
+			}
 
-		name, nameSet := obj.str("accountName", &v)
-		if nameSet && name == "" {
-			v.fail("accountName", "Required", "'accountName' must not be empty.")
-		}
-		status, statusSet := obj.str("status", &v)
-		disconnect := statusSet && status != a.Status
-		if disconnect && status != AccountDisconnected {
-			v.fail("status", "StatusTransition", "'status' can only be updated to 'disconnected'.")
-		}
-		balance, balanceSet := obj.decimal("balance", &v)
-		if balanceSet && !sameDecimal(balance, a.Balance) && a.Status == AccountConnected {
-			v.fail("balance", "ConnectedAccount", "'balance' can only be updated on accounts that are not connected.")
-		}
-		modified := s.now()
-		if t, ok := obj.dateTime("modifiedDate", "date and time", &v); ok {
-			modified = t
-		}
-		if !v.ok() {
-			return v.response()
-		}
+			name, nameSet := obj.str("accountName", v)
+			if nameSet && name == "" {
+				v.fail("accountName", "Required", "'accountName' must not be empty.")
+			}
+			status, statusSet := obj.str("status", v)
+			disconnect := statusSet && status != a.Status
+			if disconnect && status != AccountDisconnected {
+				v.fail("status", "StatusTransition", "'status' can only be updated to 'disconnected'.")
+			}
+			balance, balanceSet := obj.decimal("balance", v)
+			if balanceSet && !sameDecimal(balance, a.Balance) && a.Status == AccountConnected {
+				v.fail("balance", "ConnectedAccount", "'balance' can only be updated on accounts that are not connected.")
+			}
+			modified := s.now()
+			if t, ok := obj.dateTime("modifiedDate", "date and time", v); ok {
+				modified = t
+			}
+			if !v.ok() {
+				return v.response()
+			}
 
-		if nameSet {
-			a.AccountName = name
-		}
-		if balanceSet {
-			a.Balance = balance
-		}
-		if disconnect {
-			disconnectAccount(a)
-		}
-		a.ModifiedDate = modified
-		s.sourceAccountStatusChanged(a)
-		return jsonResponse(http.StatusOK, a.v1JSON())
+			if nameSet {
+				a.AccountName = name
+			}
+			if balanceSet {
+				a.Balance = balance
+			}
+			if disconnect {
+				disconnectAccount(a)
+			}
+			a.ModifiedDate = modified
+			s.sourceAccountStatusChanged(a)
+			return jsonResponse(http.StatusOK, a.v1JSON())
+		})
 	})
 }
 

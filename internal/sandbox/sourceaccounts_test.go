@@ -13,7 +13,7 @@ import (
 )
 
 func TestCreateSourceAccount(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := e.xeroConnection()
 	body := map[string]any{
@@ -156,7 +156,7 @@ func TestListSourceAccountsIsBareArray(t *testing.T) {
 }
 
 func TestUpdateSourceAccount(t *testing.T) {
-	clock := newClock(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	clock := sandbox.NewClock(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))

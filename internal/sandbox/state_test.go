@@ -14,7 +14,7 @@ import (
 )
 
 func TestSMBHooks(t *testing.T) {
-	clock := newClock(mappingNow)
+	clock := sandbox.NewClock(mappingNow)
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := e.xeroConnection()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))

@@ -158,3 +158,14 @@ func parseDateTime(s string) (time.Time, bool) {
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// withBody hands a request's body, which must be a JSON object (else Codat's 400 validation answer), to handle with
+// an empty validator for its members.
+func withBody(r *apiRequest, handle func(obj object, v *validator) apiResponse) apiResponse {
+	obj, resp, ok := decodeObject(r.body)
+	if !ok {
+		return resp
+	}
+	var v validator
+	return handle(obj, &v)
+}

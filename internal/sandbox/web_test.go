@@ -72,7 +72,7 @@ func TestLinkPages(t *testing.T) {
 }
 
 func TestControlEndpoints(t *testing.T) {
-	e := newEnv(t, sandbox.Options{Now: newClock(mappingNow).Now})
+	e := newEnv(t, sandbox.Options{Now: sandbox.NewClock(mappingNow).Now})
 	c, conn := e.xeroConnection()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	base := "/_sandbox/companies/" + c.ID + "/connections/" + conn.ID

@@ -120,58 +120,55 @@ func (s *Sandbox) listWebhookConsumers(*apiRequest) apiResponse {
 // so a name that no event carries is stored and simply receives nothing. Company tags are kept as sent; the
 // "tagKey:tagValue" format is advice in the schema's description, not a documented refusal.
 func (s *Sandbox) createWebhookConsumer(r *apiRequest) apiResponse {
-	obj, resp, ok := decodeObject(r.body)
-	if !ok {
-		return resp
-	}
-	var v validator
-	rawURL, ok := required(obj, "url", &v, object.str)
-	if ok {
-		if u, err := url.Parse(rawURL); err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			v.fail("url", "Uri", "'url' must be an absolute http or https URL.")
+	return withBody(r, func(obj object, v *validator) apiResponse {
+		rawURL, ok := required(obj, "url", v, object.str)
+		if ok {
+			if u, err := url.Parse(rawURL); err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+				v.fail("url", "Uri", "'url' must be an absolute http or https URL.")
+			}
 		}
-	}
-	eventTypes, ok := stringArray(obj, "eventTypes", &v)
-	if ok && len(eventTypes) == 0 || !ok && !obj.present("eventTypes") {
-		v.fail("eventTypes", "MinItems", "'eventTypes' must name at least one event type.")
-	}
-	for i, e := range eventTypes {
-		if e == "" {
-			v.fail(fmt.Sprintf("eventTypes[%d]", i), "NotEmpty", "Event types must not be empty.")
+		eventTypes, ok := stringArray(obj, "eventTypes", v)
+		if ok && len(eventTypes) == 0 || !ok && !obj.present("eventTypes") {
+			v.fail("eventTypes", "MinItems", "'eventTypes' must name at least one event type.")
 		}
-	}
-	companyTags, _ := stringArray(obj, "companyTags", &v)
-	if len(companyTags) > maxConsumerCompanyTags {
-		v.fail("companyTags", "MaxItems", "A webhook consumer can have at most %d company tags; %d were given.", maxConsumerCompanyTags, len(companyTags))
-	}
-	for i, tag := range companyTags {
-		if utf8.RuneCountInString(tag) > maxConsumerCompanyTagLen {
-			v.fail(fmt.Sprintf("companyTags[%d]", i), "MaxLength", "Company tags must be at most %d characters long.", maxConsumerCompanyTagLen)
+		for i, e := range eventTypes {
+			if e == "" {
+				v.fail(fmt.Sprintf("eventTypes[%d]", i), "NotEmpty", "Event types must not be empty.")
+			}
 		}
-	}
-	disabled, _ := obj.boolean("disabled", &v)
-	if !v.ok() {
-		return v.response()
-	}
+		companyTags, _ := stringArray(obj, "companyTags", v)
+		if len(companyTags) > maxConsumerCompanyTags {
+			v.fail("companyTags", "MaxItems", "A webhook consumer can have at most %d company tags; %d were given.", maxConsumerCompanyTags, len(companyTags))
+		}
+		for i, tag := range companyTags {
+			if utf8.RuneCountInString(tag) > maxConsumerCompanyTagLen {
+				v.fail(fmt.Sprintf("companyTags[%d]", i), "MaxLength", "Company tags must be at most %d characters long.", maxConsumerCompanyTagLen)
+			}
+		}
+		disabled, _ := obj.boolean("disabled", v)
+		if !v.ok() {
+			return v.response()
+		}
 
-	w := &s.webhooks
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.consumers) >= maxWebhookConsumers {
-		// P create-webhook-consumer describes the limit but no status for it; of the statuses it lists,
-		// 400 is the one that fits a request Codat refuses.
-		return badRequest("The number of webhook consumers you can create is limited to %d. Delete an unused consumer first.", maxWebhookConsumers)
-	}
-	wc := &webhookConsumer{WebhookConsumer: WebhookConsumer{
-		ID:            uuid.NewString(),
-		URL:           rawURL,
-		Disabled:      disabled,
-		EventTypes:    eventTypes,
-		CompanyTags:   companyTags,
-		SigningSecret: newSigningSecret(),
-	}}
-	w.consumers = append(w.consumers, wc)
-	return jsonResponse(http.StatusCreated, wc.json())
+		w := &s.webhooks
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if len(w.consumers) >= maxWebhookConsumers {
+			// P create-webhook-consumer describes the limit but no status for it; of the statuses it lists,
+			// 400 is the one that fits a request Codat refuses.
+			return badRequest("The number of webhook consumers you can create is limited to %d. Delete an unused consumer first.", maxWebhookConsumers)
+		}
+		wc := &webhookConsumer{WebhookConsumer: WebhookConsumer{
+			ID:            uuid.NewString(),
+			URL:           rawURL,
+			Disabled:      disabled,
+			EventTypes:    eventTypes,
+			CompanyTags:   companyTags,
+			SigningSecret: newSigningSecret(),
+		}}
+		w.consumers = append(w.consumers, wc)
+		return jsonResponse(http.StatusCreated, wc.json())
+	})
 }
 
 func (s *Sandbox) deleteWebhookConsumer(r *apiRequest) apiResponse {

@@ -281,7 +281,7 @@ func TestWebhookDelivery(t *testing.T) {
 // is deleted, and disables a consumer whose attempts all fail for 5 days. Retries fall due by the sandbox's
 // clock.
 func TestWebhookRetries(t *testing.T) {
-	clock := newClock(mappingNow)
+	clock := sandbox.NewClock(mappingNow)
 	e := newEnv(t, sandbox.Options{Now: clock.Now})
 	rc := newReceiver(t)
 	rc.fail = 1
@@ -430,7 +430,7 @@ func TestWebhookStatusEvents(t *testing.T) {
 
 // With a mapping delay the account connects later; the event comes when the sandbox sees the change.
 func TestWebhookAfterMappingDelay(t *testing.T) {
-	clock := newClock(mappingNow)
+	clock := sandbox.NewClock(mappingNow)
 	e := newEnv(t, sandbox.Options{Now: clock.Now, MappingDelay: time.Minute})
 	rc := newReceiver(t)
 	e.createConsumer(rc.URL, []string{sandbox.EventSourceAccountConnected}, nil, false)
