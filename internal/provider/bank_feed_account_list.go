@@ -15,10 +15,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newBankFeedAccountListResource() list.ListResource {
-	return &bankFeedAccountListResource{resourceBase{typeName: "bank_feed_account"}}
-}
-
 // bankFeedAccountListResource lists source accounts for `terraform query`: list "codat_bank_feed_account".
 type bankFeedAccountListResource struct{ resourceBase }
 
@@ -61,7 +57,7 @@ const accountListWindow = codat.DefaultMaxConcurrentRequests
 
 func (r *bankFeedAccountListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config bankFeedAccountListConfig
-	stream(ctx, req, resp, &config, bankFeedAccountIdentity, func(results *listResults) {
+	stream(ctx, req, resp, &config, r.identity, func(results *listResults) {
 		var diags diag.Diagnostics
 		var keys []connectionKey
 		if !config.ConnectionID.IsNull() {

@@ -39,16 +39,7 @@ const (
 	mappingRequestFailed = "Failed"
 )
 
-func newBankFeedAccountMappingResource() resource.Resource {
-	return &bankFeedAccountMappingResource{resourceBase: resourceBase{typeName: "bank_feed_account_mapping"},
-		identified: identified{bankFeedAccountMappingIdentity}, now: time.Now}
-}
-
-type bankFeedAccountMappingResource struct {
-	resourceBase
-	identified
-	now func() time.Time
-}
+type bankFeedAccountMappingResource struct{ resourceBase }
 
 type bankFeedAccountMappingModel struct {
 	ID                types.String   `tfsdk:"id"`
@@ -168,7 +159,7 @@ func (r *bankFeedAccountMappingResource) ModifyPlan(ctx context.Context, req res
 	}
 	start := plan.FeedStartDate
 	if !start.IsNull() && !start.IsUnknown() && (state == nil || !start.Equal(state.FeedStartDate)) {
-		if msg := checkFeedStartDate(start.ValueString(), r.now()); msg != "" {
+		if msg := checkFeedStartDate(start.ValueString(), time.Now()); msg != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("feed_start_date"), "Invalid feed start date",
 				fmt.Sprintf("Attribute feed_start_date %s, got: %q", msg, start.ValueString()))
 		}

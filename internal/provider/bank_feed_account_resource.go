@@ -29,14 +29,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*bankFeedAccountResource)(nil)
 )
 
-func newBankFeedAccountResource() resource.Resource {
-	return &bankFeedAccountResource{resourceBase{typeName: "bank_feed_account"}, identified{bankFeedAccountIdentity}}
-}
-
-type bankFeedAccountResource struct {
-	resourceBase
-	identified
-}
+type bankFeedAccountResource struct{ resourceBase }
 
 type bankFeedAccountModel struct {
 	ID             types.String      `tfsdk:"id"`

@@ -14,10 +14,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newBankFeedAccountsDataSource() datasource.DataSource {
-	return &bankFeedAccountsDataSource{dataSourceBase{typeName: "bank_feed_accounts"}}
-}
-
 type bankFeedAccountsDataSource struct{ dataSourceBase }
 
 type bankFeedAccountsDataSourceModel struct {

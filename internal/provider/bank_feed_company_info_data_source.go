@@ -13,10 +13,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newBankFeedCompanyInfoDataSource() datasource.DataSource {
-	return &bankFeedCompanyInfoDataSource{dataSourceBase{typeName: "bank_feed_company_info"}}
-}
-
 type bankFeedCompanyInfoDataSource struct{ dataSourceBase }
 
 type bankFeedCompanyInfoModel struct {

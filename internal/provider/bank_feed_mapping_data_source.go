@@ -14,10 +14,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newBankFeedMappingDataSource() datasource.DataSource {
-	return &bankFeedMappingDataSource{dataSourceBase{typeName: "bank_feed_mapping"}}
-}
-
 type bankFeedMappingDataSource struct{ dataSourceBase }
 
 type bankFeedMappingDataSourceModel struct {

@@ -20,10 +20,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newCompaniesDataSource() datasource.DataSource {
-	return &companiesDataSource{dataSourceBase{typeName: "companies"}}
-}
-
 type companiesDataSource struct{ dataSourceBase }
 
 type companiesDataSourceModel struct {

@@ -10,10 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-func newCompanyDataSource() datasource.DataSource {
-	return &companyDataSource{dataSourceBase{typeName: "company"}}
-}
-
 type companyDataSource struct{ dataSourceBase }
 
 func (d *companyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

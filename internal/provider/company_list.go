@@ -15,10 +15,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newCompanyListResource() list.ListResource {
-	return &companyListResource{resourceBase{typeName: "company"}}
-}
-
 // companyListResource lists companies for `terraform query`: list "codat_company".
 type companyListResource struct{ resourceBase }
 
@@ -56,7 +52,7 @@ func (r *companyListResource) ListResourceConfigSchema(_ context.Context, _ list
 
 func (r *companyListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config companyListConfig
-	stream(ctx, req, resp, &config, companyIdentity, func(results *listResults) {
+	stream(ctx, req, resp, &config, r.identity, func(results *listResults) {
 		var diags diag.Diagnostics
 		tags := stringMap(ctx, config.Tags, &diags)
 		if diags.HasError() {

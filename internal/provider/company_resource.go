@@ -27,14 +27,7 @@ import (
 
 var _ resource.ResourceWithImportState = (*companyResource)(nil)
 
-func newCompanyResource() resource.Resource {
-	return &companyResource{resourceBase{typeName: "company"}, identified{companyIdentity}}
-}
-
-type companyResource struct {
-	resourceBase
-	identified
-}
+type companyResource struct{ resourceBase }
 
 type companyModel struct {
 	ID          types.String `tfsdk:"id"`

@@ -16,10 +16,6 @@ import (
 
 var _ datasource.DataSourceWithConfigValidators = (*connectionDataSource)(nil)
 
-func newConnectionDataSource() datasource.DataSource {
-	return &connectionDataSource{dataSourceBase{typeName: "connection"}}
-}
-
 type connectionDataSource struct{ dataSourceBase }
 
 func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

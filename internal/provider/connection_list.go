@@ -12,10 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-func newConnectionListResource() list.ListResource {
-	return &connectionListResource{resourceBase{typeName: "connection"}}
-}
-
 // connectionListResource lists connections for `terraform query`: list "codat_connection".
 type connectionListResource struct{ resourceBase }
 
@@ -50,7 +46,7 @@ func (r *connectionListResource) ListResourceConfigSchema(_ context.Context, _ l
 
 func (r *connectionListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
 	var config connectionListConfig
-	stream(ctx, req, resp, &config, connectionIdentity, func(results *listResults) {
+	stream(ctx, req, resp, &config, r.identity, func(results *listResults) {
 		var diags diag.Diagnostics
 		companies := r.data.companiesToList(ctx, config.CompanyID, &diags)
 		if diags.HasError() {

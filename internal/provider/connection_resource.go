@@ -19,14 +19,7 @@ import (
 
 var _ resource.ResourceWithImportState = (*connectionResource)(nil)
 
-func newConnectionResource() resource.Resource {
-	return &connectionResource{resourceBase{typeName: "connection"}, identified{connectionIdentity}}
-}
-
-type connectionResource struct {
-	resourceBase
-	identified
-}
+type connectionResource struct{ resourceBase }
 
 type connectionModel struct {
 	ID             types.String `tfsdk:"id"`

@@ -22,15 +22,6 @@ import (
 // of those methods records the identity from the state it returns (deferred, so that no return path misses it),
 // and a read that removes the resource records it from the state it started from.
 
-var (
-	_ resource.ResourceWithIdentity = (*companyResource)(nil)
-	_ resource.ResourceWithIdentity = (*connectionResource)(nil)
-	_ resource.ResourceWithIdentity = (*bankFeedAccountResource)(nil)
-	_ resource.ResourceWithIdentity = (*bankFeedAccountMappingResource)(nil)
-	_ resource.ResourceWithIdentity = (*xeroIntegrationResource)(nil)
-	_ resource.ResourceWithIdentity = (*webhookConsumerResource)(nil)
-)
-
 var companyIdentity = resourceIdentity{
 	{name: "id", part: "company_id", description: "Codat's id of the company (a UUID): the resource's `id`."},
 }
@@ -70,13 +61,6 @@ func checkXeroIntegrationID(s string) string {
 			"whose id is Xero's platform key", xeroPlatformKey)
 	}
 	return ""
-}
-
-// identified gives a resource the identity schema of its resourceIdentity.
-type identified struct{ identity resourceIdentity }
-
-func (i identified) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = i.identity.schema()
 }
 
 // resourceIdentity lists a resource's identity attributes, in the order of its import ID's parts.

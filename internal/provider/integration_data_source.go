@@ -13,10 +13,6 @@ import (
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
 
-func newIntegrationDataSource() datasource.DataSource {
-	return &integrationDataSource{dataSourceBase{typeName: "integration"}}
-}
-
 type integrationDataSource struct{ dataSourceBase }
 
 type integrationDataSourceModel struct {

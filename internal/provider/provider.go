@@ -223,24 +223,24 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		newCompanyResource,
-		newConnectionResource,
-		newBankFeedAccountResource,
-		newBankFeedAccountMappingResource,
-		newXeroIntegrationResource,
-		newWebhookConsumerResource,
+		resourceType[companyResource]("company", companyIdentity),
+		resourceType[connectionResource]("connection", connectionIdentity),
+		resourceType[bankFeedAccountResource]("bank_feed_account", bankFeedAccountIdentity),
+		resourceType[bankFeedAccountMappingResource]("bank_feed_account_mapping", bankFeedAccountMappingIdentity),
+		resourceType[xeroIntegrationResource]("xero_integration", xeroIntegrationIdentity),
+		resourceType[webhookConsumerResource]("webhook_consumer", webhookConsumerIdentity),
 	}
 }
 
 func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newIntegrationDataSource,
-		newCompanyDataSource,
-		newConnectionDataSource,
-		newBankFeedMappingDataSource,
-		newCompaniesDataSource,
-		newBankFeedCompanyInfoDataSource,
-		newBankFeedAccountsDataSource,
+		dataSourceType[integrationDataSource]("integration"),
+		dataSourceType[companyDataSource]("company"),
+		dataSourceType[connectionDataSource]("connection"),
+		dataSourceType[bankFeedMappingDataSource]("bank_feed_mapping"),
+		dataSourceType[companiesDataSource]("companies"),
+		dataSourceType[bankFeedCompanyInfoDataSource]("bank_feed_company_info"),
+		dataSourceType[bankFeedAccountsDataSource]("bank_feed_accounts"),
 	}
 }
 
@@ -248,9 +248,9 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 // resource type with the same name.
 func (p *codatProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
-		newCompanyListResource,
-		newConnectionListResource,
-		newBankFeedAccountListResource,
+		listResourceType[companyListResource]("company", companyIdentity),
+		listResourceType[connectionListResource]("connection", connectionIdentity),
+		listResourceType[bankFeedAccountListResource]("bank_feed_account", bankFeedAccountIdentity),
 	}
 }
 

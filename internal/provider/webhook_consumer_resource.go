@@ -42,14 +42,7 @@ var consumerCompanyTagPattern = regexp.MustCompile(`^[^:]+:`)
 // allWebhookConsumers is the list cache's key for GET /webhooks, which lists every consumer of the client.
 var allWebhookConsumers = connectionKey{}
 
-func newWebhookConsumerResource() resource.Resource {
-	return &webhookConsumerResource{resourceBase{typeName: "webhook_consumer"}, identified{webhookConsumerIdentity}}
-}
-
-type webhookConsumerResource struct {
-	resourceBase
-	identified
-}
+type webhookConsumerResource struct{ resourceBase }
 
 type webhookConsumerModel struct {
 	ID          types.String `tfsdk:"id"`

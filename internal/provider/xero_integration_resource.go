@@ -91,14 +91,7 @@ var xeroIntegrationDescription = "The Xero integration settings of your Codat cl
 	"(`oneTimeSync`, a string: the provider sends `True` or `False`), both from Codat's legacy API, which the " +
 	"current OpenAPI descriptions no longer list."
 
-func newXeroIntegrationResource() resource.Resource {
-	return &xeroIntegrationResource{resourceBase{typeName: "xero_integration"}, identified{xeroIntegrationIdentity}}
-}
-
-type xeroIntegrationResource struct {
-	resourceBase
-	identified
-}
+type xeroIntegrationResource struct{ resourceBase }
 
 type xeroIntegrationModel struct {
 	ID                    types.String `tfsdk:"id"`
