@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
@@ -19,8 +18,7 @@ import (
 type bankFeedAccountListResource struct{ resourceBase }
 
 type bankFeedAccountListConfig struct {
-	CompanyID    types.String `tfsdk:"company_id"`
-	ConnectionID types.String `tfsdk:"connection_id"`
+	connectionRef
 }
 
 func (r *bankFeedAccountListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -32,12 +30,7 @@ func (r *bankFeedAccountListResource) ListResourceConfigSchema(_ context.Context
 			"with `company_id` alone, else the pages of `GET /companies` (2,000 companies a page). An adopted account's " +
 			"`balance` (the opening balance, which Codat does not keep) is Codat's balance now, as on import.",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Lists only the accounts of this company's connections, " + codatIDRule + ". A " +
-					"company that does not exist is an error.",
-				Optional:   true,
-				Validators: []validator.String{codatID()},
-			},
+			"company_id": companyIDFilter("the accounts of this company's connections"),
 			"connection_id": schema.StringAttribute{
 				MarkdownDescription: "Lists only the accounts of this connection of `company_id` (required with it), " +
 					codatIDRule + ". A connection that does not exist is an error.",
@@ -61,7 +54,7 @@ func (r *bankFeedAccountListResource) List(ctx context.Context, req list.ListReq
 		var diags diag.Diagnostics
 		var keys []connectionKey
 		if !config.ConnectionID.IsNull() {
-			keys = []connectionKey{{config.CompanyID.ValueString(), config.ConnectionID.ValueString()}}
+			keys = []connectionKey{config.key()}
 		} else {
 			for _, c := range r.data.companiesToList(ctx, config.CompanyID, &diags) {
 				for _, conn := range c.DataConnections {

@@ -26,7 +26,7 @@ type mapper struct {
 }
 
 func (r *bankFeedAccountMappingResource) newMapper(plan *bankFeedAccountMappingModel, wait time.Duration) *mapper {
-	key := connectionKey{plan.CompanyID.ValueString(), plan.ConnectionID.ValueString()}
+	key := plan.key()
 	source := plan.SourceAccountID.ValueString()
 	return &mapper{r: r, plan: plan, key: key, source: source, wait: wait,
 		what: fmt.Sprintf("source account %q of Codat connection %s/%s", source, key.companyID, key.connectionID)}

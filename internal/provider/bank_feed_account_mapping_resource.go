@@ -42,9 +42,8 @@ const (
 type bankFeedAccountMappingResource struct{ resourceBase }
 
 type bankFeedAccountMappingModel struct {
-	ID                types.String   `tfsdk:"id"`
-	CompanyID         types.String   `tfsdk:"company_id"`
-	ConnectionID      types.String   `tfsdk:"connection_id"`
+	ID types.String `tfsdk:"id"`
+	connectionRef
 	SourceAccountID   types.String   `tfsdk:"source_account_id"`
 	TargetAccountID   types.String   `tfsdk:"target_account_id"`
 	FeedStartDate     types.String   `tfsdk:"feed_start_date"`
@@ -89,30 +88,18 @@ func (r *bankFeedAccountMappingResource) Schema(ctx context.Context, _ resource.
 				Validators:          []validator.String{sourceAccountID()},
 				PlanModifiers:       replace,
 			},
-			"target_account_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the Xero bank account to feed: one of the `target_account_options` of the " +
-					"`codat_bank_feed_mapping` data source, which Codat filters by the source account's currency and " +
-					"type (a `creditCard`, `loan` or v1 `Credit` account feeds a Xero credit-card account, the others a " +
-					"Xero bank account). Omit it to feed the Xero account named after the source account, which Codat creates " +
-					"when there is none; its id is then reported here. Changing it disconnects the feed and maps the " +
-					"account to the new target in place. While the feed is `disconnected` or `pending`, this is the " +
-					"Xero account the next apply maps the account to again.",
-				Optional:      true,
-				Computed:      true,
-				Validators:    []validator.String{targetAccountID()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"feed_start_date": schema.StringAttribute{
-				MarkdownDescription: "First day whose transactions are fed, `YYYY-MM-DD`. Codat does not validate it; " +
-					"the provider refuses, at plan time, a date more than one year back when the mapping is created or " +
-					"the date is changed, because Xero's API refuses transactions more than a year old. Omit it for " +
-					"Codat's default (the day of mapping). Changing it disconnects the feed and maps the account again, " +
-					"to the same Xero account, from the new date.",
-				Optional:      true,
-				Computed:      true,
-				Validators:    []validator.String{date()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"target_account_id": optionalChosenByCodat("Id of the Xero bank account to feed: one of the `target_account_options` of the "+
+				"`codat_bank_feed_mapping` data source, which Codat filters by the source account's currency and "+
+				"type (a `creditCard`, `loan` or v1 `Credit` account feeds a Xero credit-card account, the others a "+
+				"Xero bank account). Omit it to feed the Xero account named after the source account, which Codat creates "+
+				"when there is none; its id is then reported here. Changing it disconnects the feed and maps the "+
+				"account to the new target in place. While the feed is `disconnected` or `pending`, this is the "+
+				"Xero account the next apply maps the account to again.", targetAccountID()),
+			"feed_start_date": optionalChosenByCodat("First day whose transactions are fed, `YYYY-MM-DD`. Codat does not validate it; "+
+				"the provider refuses, at plan time, a date more than one year back when the mapping is created or "+
+				"the date is changed, because Xero's API refuses transactions more than a year old. Omit it for "+
+				"Codat's default (the day of mapping). Changing it disconnects the feed and maps the account again, "+
+				"to the same Xero account, from the new date.", date()),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Status of the source account's feed as `GET .../bankFeedAccounts/mapping` reports " +
 					"it: `pending`, `connecting`, `connected`, `disconnected` or `unknown`. `connecting` until Codat " +
@@ -211,7 +198,7 @@ func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
+	key := state.key()
 	source := state.SourceAccountID.ValueString()
 	mapping, err := r.data.findMapping(ctx, key, source)
 	// A source account or connection that is gone takes its mapping with it.
@@ -271,7 +258,7 @@ func (r *bankFeedAccountMappingResource) Delete(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
+	key := state.key()
 	defer r.data.invalidateConnection(key)
 	if err := r.disconnect(ctx, key, state.SourceAccountID.ValueString()); err != nil && !codat.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to disconnect source account %q of Codat connection %s/%s",
@@ -310,8 +297,7 @@ func isMapped(m *codat.BankFeedMapping) bool {
 // start date of a feed that was disconnected) keeps its recorded value: it is what the next mapping uses again.
 func setMappingState(m *bankFeedAccountMappingModel, key connectionKey, mapping *codat.BankFeedMapping) {
 	m.ID = types.StringValue(key.companyID + "/" + key.connectionID + "/" + mapping.SourceAccountID)
-	m.CompanyID = types.StringValue(key.companyID)
-	m.ConnectionID = types.StringValue(key.connectionID)
+	m.connectionRef = key.ref()
 	m.SourceAccountID = types.StringValue(mapping.SourceAccountID)
 	m.TargetAccountID = keepUnlessSet(m.TargetAccountID, mapping.TargetAccountID)
 	m.TargetAccountName = keepUnlessSet(m.TargetAccountName, mapping.TargetAccountName)

@@ -32,9 +32,8 @@ var (
 type bankFeedAccountResource struct{ resourceBase }
 
 type bankFeedAccountModel struct {
-	ID             types.String      `tfsdk:"id"`
-	CompanyID      types.String      `tfsdk:"company_id"`
-	ConnectionID   types.String      `tfsdk:"connection_id"`
+	ID types.String `tfsdk:"id"`
+	connectionRef
 	AccountID      types.String      `tfsdk:"account_id"`
 	AccountName    types.String      `tfsdk:"account_name"`
 	AccountType    types.String      `tfsdk:"account_type"`
@@ -293,7 +292,7 @@ func (r *bankFeedAccountResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := connectionKey{plan.CompanyID.ValueString(), plan.ConnectionID.ValueString()}
+	key := plan.key()
 	defer r.data.invalidateConnection(key)
 
 	account, err := r.data.accounts.create(ctx, key, sourceAccountBody(plan))
@@ -313,7 +312,7 @@ func (r *bankFeedAccountResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
+	key := state.key()
 	account, err := r.data.findSourceAccount(ctx, key, state.AccountID.ValueString())
 	if readFailed(ctx, resp, err, fmt.Sprintf("Unable to read source account %q of Codat connection %s/%s",
 		state.AccountID.ValueString(), key.companyID, key.connectionID)) {
@@ -331,7 +330,7 @@ func (r *bankFeedAccountResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
+	key := state.key()
 
 	var update codat.SourceAccountUpdate
 	if !plan.AccountName.Equal(state.AccountName) {
@@ -372,7 +371,7 @@ func (r *bankFeedAccountResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := connectionKey{state.CompanyID.ValueString(), state.ConnectionID.ValueString()}
+	key := state.key()
 	defer r.data.invalidateConnection(key)
 	err := r.data.client.DeleteSourceAccount(ctx, key.companyID, key.connectionID, state.AccountID.ValueString())
 	if err != nil && !codat.IsNotFound(err) {
@@ -415,8 +414,7 @@ func sourceAccountBody(m bankFeedAccountModel) codat.SourceAccount {
 
 func setBankFeedAccountState(m *bankFeedAccountModel, key connectionKey, a *codat.SourceAccount, diags *diag.Diagnostics) {
 	m.ID = types.StringValue(key.companyID + "/" + key.connectionID + "/" + a.ID)
-	m.CompanyID = types.StringValue(key.companyID)
-	m.ConnectionID = types.StringValue(key.connectionID)
+	m.connectionRef = key.ref()
 	m.AccountID = types.StringValue(a.ID)
 	m.AccountName = types.StringValue(a.AccountName)
 	m.AccountType = types.StringValue(a.AccountType)

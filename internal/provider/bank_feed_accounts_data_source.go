@@ -17,9 +17,8 @@ import (
 type bankFeedAccountsDataSource struct{ dataSourceBase }
 
 type bankFeedAccountsDataSourceModel struct {
-	CompanyID    types.String           `tfsdk:"company_id"`
-	ConnectionID types.String           `tfsdk:"connection_id"`
-	Accounts     []bankFeedAccountModel `tfsdk:"accounts"`
+	connectionRef
+	Accounts []bankFeedAccountModel `tfsdk:"accounts"`
 }
 
 func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -85,7 +84,7 @@ func (d *bankFeedAccountsDataSource) Schema(_ context.Context, _ datasource.Sche
 
 func (d *bankFeedAccountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	readDataSource(ctx, req, resp, func(model *bankFeedAccountsDataSourceModel) bool {
-		key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
+		key := model.key()
 		accounts, err := d.data.connectionSourceAccounts(ctx, key)
 		if err != nil {
 			addReadError(&resp.Diagnostics, err, path.Root("connection_id"),

@@ -16,8 +16,7 @@ import (
 type bankFeedCompanyInfoDataSource struct{ dataSourceBase }
 
 type bankFeedCompanyInfoModel struct {
-	CompanyID            types.String `tfsdk:"company_id"`
-	ConnectionID         types.String `tfsdk:"connection_id"`
+	connectionRef
 	Linked               types.Bool   `tfsdk:"linked"`
 	CompanyName          types.String `tfsdk:"company_name"`
 	BaseCurrency         types.String `tfsdk:"base_currency"`
@@ -68,7 +67,7 @@ func (d *bankFeedCompanyInfoDataSource) Schema(_ context.Context, _ datasource.S
 
 func (d *bankFeedCompanyInfoDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	readDataSource(ctx, req, resp, func(model *bankFeedCompanyInfoModel) bool {
-		key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
+		key := model.key()
 		info, err := d.data.client.GetBankFeedCompanyInfo(ctx, key.companyID, key.connectionID)
 		switch {
 		case codat.IsBadRequest(err):

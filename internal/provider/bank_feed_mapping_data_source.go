@@ -17,8 +17,7 @@ import (
 type bankFeedMappingDataSource struct{ dataSourceBase }
 
 type bankFeedMappingDataSourceModel struct {
-	CompanyID        types.String         `tfsdk:"company_id"`
-	ConnectionID     types.String         `tfsdk:"connection_id"`
+	connectionRef
 	LinkURL          types.String         `tfsdk:"link_url"`
 	ConnectionStatus types.String         `tfsdk:"connection_status"`
 	Accounts         []mappedAccountModel `tfsdk:"accounts"`
@@ -108,7 +107,7 @@ func (d *bankFeedMappingDataSource) Schema(_ context.Context, _ datasource.Schem
 
 func (d *bankFeedMappingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	readDataSource(ctx, req, resp, func(model *bankFeedMappingDataSourceModel) bool {
-		key := connectionKey{model.CompanyID.ValueString(), model.ConnectionID.ValueString()}
+		key := model.key()
 		conn, err := d.data.connection(ctx, key)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read Codat connection %s/%s", key.companyID, key.connectionID), err)

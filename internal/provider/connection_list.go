@@ -28,12 +28,7 @@ func (r *connectionListResource) ListResourceConfigSchema(_ context.Context, _ l
 			"company. When Codat leaves a connection's `integrationKey` out, its platform key is found from its " +
 			"integration id, with at most two calls to the integration list per query.",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "Lists only the connections of this company, " + codatIDRule + ". A company " +
-					"that does not exist is an error.",
-				Optional:   true,
-				Validators: []validator.String{codatID()},
-			},
+			"company_id": companyIDFilter("the connections of this company"),
 			"platform_key": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Lists only connections to the platform with this key, %s, such as "+
 					"`%s` (Xero). A key Codat has no integration for is an error.", platformKeyRule, xeroPlatformKey),

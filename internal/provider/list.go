@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -58,6 +60,16 @@ func stream(ctx context.Context, req list.ListRequest, resp *list.ListResultsStr
 	}
 	resp.Results = func(push func(list.ListResult) bool) {
 		run(&listResults{ctx: ctx, req: req, identity: identity, push: push})
+	}
+}
+
+// companyIDFilter is a list block's optional company_id: it lists only the objects of that company, described as
+// what the list then holds.
+func companyIDFilter(what string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Lists only " + what + ", " + codatIDRule + ". A company that does not exist is an error.",
+		Optional:            true,
+		Validators:          []validator.String{codatID()},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 )
@@ -65,6 +66,23 @@ func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
 
 // connectionKey names one connection of one company.
 type connectionKey struct{ companyID, connectionID string }
+
+// ref is the connectionRef of the connection k names.
+func (k connectionKey) ref() connectionRef {
+	return connectionRef{types.StringValue(k.companyID), types.StringValue(k.connectionID)}
+}
+
+// connectionRef is embedded by the models of what belongs to one connection of one company: its company_id and
+// connection_id.
+type connectionRef struct {
+	CompanyID    types.String `tfsdk:"company_id"`
+	ConnectionID types.String `tfsdk:"connection_id"`
+}
+
+// key names the connection; both ids must be known.
+func (r connectionRef) key() connectionKey {
+	return connectionKey{r.CompanyID.ValueString(), r.ConnectionID.ValueString()}
+}
 
 // errMissing marks an object absent from a list that Codat returned successfully: for Terraform it is gone,
 // exactly like a 404.

@@ -28,3 +28,15 @@ func parentCodatID(what, object string) schema.StringAttribute {
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }
+
+// optionalChosenByCodat is an optional attribute whose value Codat chooses when the configuration leaves it out: the
+// plan then keeps the value in the state instead of showing it unknown.
+func optionalChosenByCodat(desc string, v validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: desc,
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{v},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
