@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
@@ -181,14 +182,21 @@ func (r *bankFeedAccountMappingResource) Create(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.mapPlan(ctx, req.Config, &plan, nil, timeout, &resp.State, &resp.Diagnostics)
+}
+
+// mapPlan makes the planned mapping true, waiting up to timeout for the feed to connect, and records it in state.
+// prior is the state of an update, nil on create.
+func (r *bankFeedAccountMappingResource) mapPlan(ctx context.Context, config tfsdk.Config, plan, prior *bankFeedAccountMappingModel,
+	timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) {
 	var configured types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("target_account_id"), &configured)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(config.GetAttribute(ctx, path.Root("target_account_id"), &configured)...)
+	if diags.HasError() {
 		return
 	}
-	m := r.newMapper(&plan, timeout)
+	m := r.newMapper(plan, timeout)
 	defer r.data.invalidateConnection(m.key)
-	m.connect(ctx, configured, nil, &resp.State, &resp.Diagnostics)
+	m.connect(ctx, configured, prior, state, diags)
 }
 
 func (r *bankFeedAccountMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -242,14 +250,7 @@ func (r *bankFeedAccountMappingResource) Update(ctx context.Context, req resourc
 	if plan.FeedStartDate.IsUnknown() {
 		plan.FeedStartDate = state.FeedStartDate
 	}
-	var configured types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("target_account_id"), &configured)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m := r.newMapper(&plan, timeout)
-	defer r.data.invalidateConnection(m.key)
-	m.connect(ctx, configured, &state, &resp.State, &resp.Diagnostics)
+	r.mapPlan(ctx, req.Config, &plan, &state, timeout, &resp.State, &resp.Diagnostics)
 }
 
 func (r *bankFeedAccountMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
