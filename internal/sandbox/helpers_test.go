@@ -28,6 +28,20 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 	return serve(t, sandbox.New(opts), nil)
 }
 
+// clockedEnv is newEnv on a controllable clock standing at start: opts.Now is the clock's.
+func clockedEnv(t *testing.T, start time.Time, opts sandbox.Options) (*env, *sandbox.Clock) {
+	t.Helper()
+	clock := sandbox.NewClock(start)
+	opts.Now = clock.Now
+	return newEnv(t, opts), clock
+}
+
+// checkedEnv is newEnv with every exchange checked against Codat's OpenAPI files: a violation fails t.
+func checkedEnv(t *testing.T, opts sandbox.Options) *env {
+	t.Helper()
+	return serve(t, sandbox.New(opts), contract.ForTest(t).Wrap)
+}
+
 // serve serves sb, through wrap when it is not nil.
 func serve(t *testing.T, sb *sandbox.Sandbox, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()

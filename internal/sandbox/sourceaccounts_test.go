@@ -13,8 +13,7 @@ import (
 )
 
 func TestCreateSourceAccount(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, _ := clockedEnv(t, time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC), sandbox.Options{})
 	c, conn := e.xeroConnection()
 	body := map[string]any{
 		"id":            "acc-001",
@@ -156,8 +155,7 @@ func TestListSourceAccountsIsBareArray(t *testing.T) {
 }
 
 func TestUpdateSourceAccount(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), sandbox.Options{})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	path := accountsPath(c.ID, conn.ID) + "/a1"
