@@ -243,18 +243,12 @@ func (s *Sandbox) CredentialWrites(platformKey string) []map[string]string {
 	return out
 }
 
-func (s *Sandbox) controlCredentialMask(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Style MaskStyle `json:"style"`
-	}
-	if !decodeControl(w, r, &body) {
-		return
-	}
-	if err := s.SetCredentialMask(body.Style); err != nil {
-		controlError(w, http.StatusBadRequest, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+type controlMaskBody struct {
+	Style MaskStyle `json:"style"`
+}
+
+func (s *Sandbox) controlCredentialMask(_ *http.Request, body controlMaskBody) error {
+	return s.SetCredentialMask(body.Style)
 }
 
 // maskedCredentials must be called with s.mu held.
