@@ -38,7 +38,7 @@ func connectedAccount(t *testing.T, e *env, now time.Time) (companyOut, connecti
 }
 
 func TestPushBankTransactionsMovesBalance(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(accountsNow)
 	e := checkedEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("acc-1"))
@@ -107,7 +107,7 @@ func TestPushBankTransactionsMovesBalance(t *testing.T) {
 }
 
 func TestPushBankTransactionsRules(t *testing.T) {
-	e, clock := clockedEnv(t, time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC), sandbox.Options{})
+	e, clock := clockedEnv(t, accountsNow, sandbox.Options{})
 	c, conn := connectedAccount(t, e, clock.Now())
 	path := pushPath(c.ID, conn.ID, "acc-1")
 	txs := func(items ...map[string]any) map[string]any {
@@ -175,7 +175,7 @@ func TestPushBankTransactionsRules(t *testing.T) {
 }
 
 func TestPushBankTransactionsIsIdempotent(t *testing.T) {
-	e, clock := clockedEnv(t, time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC), sandbox.Options{})
+	e, clock := clockedEnv(t, accountsNow, sandbox.Options{})
 	c, conn := connectedAccount(t, e, clock.Now())
 	body, err := json.Marshal(map[string]any{"accountId": "acc-1", "transactions": []any{
 		bankTransaction("t1", "2025-06-01", 5, 104.99)}})

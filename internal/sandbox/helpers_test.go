@@ -301,11 +301,14 @@ func (e *env) companyNames(t *testing.T, query string) []string {
 	return out
 }
 
+// accountsNow is the instant the source-account and bank-transaction tests start at.
+var accountsNow = time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC)
+
 // v1Env is a sandbox of a client integrated before 2024-08-01, so on v1 source accounts (CODAT-FACTS C6), whose
-// exchanges are checked against Codat's OpenAPI files, on a clock standing at 2025-06-01 09:30 UTC.
+// exchanges are checked against Codat's OpenAPI files, on a clock standing at accountsNow.
 func v1Env(t *testing.T) (*env, *contract.Checker, *sandbox.Clock) {
 	t.Helper()
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(accountsNow)
 	checker := contract.ForTest(t)
 	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
 	return serve(t, sb, checker.Wrap), checker, clock

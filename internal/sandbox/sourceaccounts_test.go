@@ -13,7 +13,7 @@ import (
 )
 
 func TestCreateSourceAccount(t *testing.T) {
-	e, _ := clockedEnv(t, time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC), sandbox.Options{})
+	e, _ := clockedEnv(t, accountsNow, sandbox.Options{})
 	c, conn := e.xeroConnection()
 	body := map[string]any{
 		"id":            "acc-001",
