@@ -460,13 +460,22 @@ func TestContextCancelStopsRetryWait(t *testing.T) {
 	rec.wantCount(t, 1)
 }
 
+// cancelledOnArrival is a context the caller gives up (cancels) as soon as its request reaches the server, which
+// then goes on with h.
+func cancelledOnArrival(t *testing.T, h http.HandlerFunc) (context.Context, *recorder) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return ctx, newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		h(w, r)
+	})
+}
+
 // A create already sent when the caller gives up (Ctrl-C in Terraform) may be applied by Codat; its answer must
 // reach the caller so that the new object is recorded, not lost.
 func TestCancelledCallKeepsTheAnswerOfTheAttemptInFlight(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-		cancel()
+	ctx, rec := cancelledOnArrival(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done(): // the client dropped the request
 			return
@@ -482,12 +491,7 @@ func TestCancelledCallKeepsTheAnswerOfTheAttemptInFlight(t *testing.T) {
 }
 
 func TestCancelledCallMakesNoFurtherAttempt(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-		cancel()
-		reply(http.StatusServiceUnavailable, `{"error":"down"}`)(w, r)
-	})
+	ctx, rec := cancelledOnArrival(t, reply(http.StatusServiceUnavailable, `{"error":"down"}`))
 	c := newTestClient(t, rec.srv)
 	_, err := c.CreateCompany(ctx, CompanyRequest{Name: "Acme"})
 	if !errors.Is(err, context.Canceled) {

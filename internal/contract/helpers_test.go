@@ -107,6 +107,17 @@ func expectViolations(t *testing.T, got []Violation, want ...[2]string) {
 	}
 }
 
+// wantCheckedOnce checks that c found no violation and checked the operation op exactly once.
+func wantCheckedOnce(t *testing.T, c *Checker, op string) {
+	t.Helper()
+	if v := c.Violations(); len(v) != 0 {
+		t.Errorf("violations:\n%s", list(v))
+	}
+	if n := c.Checked()[op]; n != 1 {
+		t.Errorf("Checked()[%s] = %d, want 1; Checked() = %v", op, n, c.Checked())
+	}
+}
+
 func list(vs []Violation) string {
 	var b strings.Builder
 	for _, v := range vs {

@@ -165,23 +165,33 @@ func messages(err error) []string {
 		}
 		return out
 	case *openapi3filter.RequestError:
-		if multi, ok := e.Err.(openapi3.MultiError); ok {
-			return eachMessage(multi, func(sub error) string {
-				one := *e
-				one.Err = sub
-				return one.Error()
-			})
+		if out, ok := eachInContext(e, func(e *openapi3filter.RequestError) *error { return &e.Err }); ok {
+			return out
 		}
 	case *openapi3filter.ResponseError:
-		if multi, ok := e.Err.(openapi3.MultiError); ok {
-			return eachMessage(multi, func(sub error) string {
-				one := *e
-				one.Err = sub
-				return one.Error()
-			})
+		if out, ok := eachInContext(e, func(e *openapi3filter.ResponseError) *error { return &e.Err }); ok {
+			return out
 		}
 	}
 	return []string{err.Error()}
+}
+
+// eachInContext gives the messages of the multi-error that e holds at *inner(e), each as a copy of e holding that
+// one problem instead; it reports false when e holds no multi-error.
+func eachInContext[E any, P interface {
+	*E
+	error
+}](e P, inner func(P) *error) ([]string, bool) {
+	multi, ok := (*inner(e)).(openapi3.MultiError)
+	if !ok {
+		return nil, false
+	}
+	return eachMessage(multi, func(sub error) string {
+		one := P(new(E))
+		*one = *e
+		*inner(one) = sub
+		return one.Error()
+	}), true
 }
 
 // eachMessage is one message per problem of multi, each the message of the error that held multi had it held that

@@ -51,12 +51,7 @@ func TestWrapPassesTrafficThroughUnchanged(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("X-Rate-Limit-Remaining") != "99" || string(body) != companyJSON {
 		t.Errorf("client got %d %v %q", resp.StatusCode, resp.Header, body)
 	}
-	if v := c.Violations(); len(v) != 0 {
-		t.Errorf("violations:\n%s", list(v))
-	}
-	if n := c.Checked()["POST /companies"]; n != 1 {
-		t.Errorf("Checked()[POST /companies] = %d, want 1", n)
-	}
+	wantCheckedOnce(t, c, "POST /companies")
 }
 
 func TestWrapChecksTheStatusOfASilentHandler(t *testing.T) {
@@ -89,12 +84,7 @@ func TestWrapLetsAHandlerHijack(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("got %d, want the dropped connection", resp.StatusCode)
 	}
-	if v := c.Violations(); len(v) != 0 {
-		t.Errorf("violations:\n%s", list(v))
-	}
-	if n := c.Checked()["GET /companies/{companyId}"]; n != 1 {
-		t.Errorf("Checked() = %v, want the request counted once", c.Checked())
-	}
+	wantCheckedOnce(t, c, "GET /companies/{companyId}")
 }
 
 func TestWrapIsSafeForConcurrentUse(t *testing.T) {
@@ -160,12 +150,7 @@ func TestRoundTripper(t *testing.T) {
 	if received != sent || resp.StatusCode != 200 || string(body) != companyJSON {
 		t.Errorf("server read %q; client got %d %q", received, resp.StatusCode, body)
 	}
-	if v := c.Violations(); len(v) != 0 {
-		t.Errorf("violations:\n%s", list(v))
-	}
-	if n := c.Checked()["POST /companies"]; n != 1 {
-		t.Errorf("Checked() = %v", c.Checked())
-	}
+	wantCheckedOnce(t, c, "POST /companies")
 }
 
 func TestRoundTripperFindsViolations(t *testing.T) {
@@ -225,7 +210,5 @@ func TestRoundTripperPassesOnATransportError(t *testing.T) {
 	if _, _, err := client(t, c, h, call{method: "DELETE", path: "/companies/" + companyID}); err == nil {
 		t.Fatal("want the dropped connection's error")
 	}
-	if v := c.Violations(); len(v) != 0 || c.Checked()["DELETE /companies/{companyId}"] != 1 {
-		t.Errorf("violations %v, Checked() %v; want only the request checked", v, c.Checked())
-	}
+	wantCheckedOnce(t, c, "DELETE /companies/{companyId}")
 }

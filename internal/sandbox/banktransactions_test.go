@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -39,9 +38,8 @@ func connectedAccount(t *testing.T, e *env, now time.Time) (companyOut, connecti
 }
 
 func TestPushBankTransactionsMovesBalance(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
-	checker := contract.ForTest(t)
-	e := serve(t, sandbox.New(sandbox.Options{Now: clock.Now}), checker.Wrap)
+	clock := sandbox.NewClock(accountsNow)
+	e := checkedEnv(t, sandbox.Options{Now: clock.Now})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("acc-1"))
 	path := pushPath(c.ID, conn.ID, "acc-1")
@@ -109,8 +107,7 @@ func TestPushBankTransactionsMovesBalance(t *testing.T) {
 }
 
 func TestPushBankTransactionsRules(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, accountsNow, sandbox.Options{})
 	c, conn := connectedAccount(t, e, clock.Now())
 	path := pushPath(c.ID, conn.ID, "acc-1")
 	txs := func(items ...map[string]any) map[string]any {
@@ -178,8 +175,7 @@ func TestPushBankTransactionsRules(t *testing.T) {
 }
 
 func TestPushBankTransactionsIsIdempotent(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, accountsNow, sandbox.Options{})
 	c, conn := connectedAccount(t, e, clock.Now())
 	body, err := json.Marshal(map[string]any{"accountId": "acc-1", "transactions": []any{
 		bankTransaction("t1", "2025-06-01", 5, 104.99)}})

@@ -1,12 +1,9 @@
 package sandbox_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -110,60 +107,6 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot of the %s: %s", name, path)
-}
-
-// apiClient calls the sandbox's API as the provider does: plain HTTP with the API key.
-type apiClient struct {
-	t    *testing.T
-	url  string
-	key  string
-	http *http.Client
-}
-
-func (c *apiClient) do(method, path string, body, out any) {
-	c.t.Helper()
-	var r io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		r = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.url+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.key)))
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		c.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		c.t.Fatalf("%s %s: %v in %s", method, path, err, data)
-	}
-}
-
-func (c *apiClient) mappings(companyID, connectionID string) map[string]mappingOut {
-	c.t.Helper()
-	var list []mappingOut
-	c.do(http.MethodGet, mappingPath(companyID, connectionID), nil, &list)
-	out := map[string]mappingOut{}
-	for _, m := range list {
-		out[m.SourceAccountID] = m
-	}
-	return out
 }
 
 // viewport is a browser window the mapping page must work in.
@@ -432,18 +375,16 @@ func playMappingFlow(t *testing.T, ctx context.Context, vp viewport) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	api := &apiClient{t: t, url: srv.URL, key: srv.APIKey(), http: &http.Client{Timeout: 10 * time.Second}}
+	// The API as the provider calls it: plain HTTP with the API key.
+	api := &env{t: t, sb: srv.Sandbox, url: srv.URL, client: &http.Client{Timeout: 10 * time.Second}}
 
-	var company companyOut
-	api.do(http.MethodPost, "/companies", map[string]any{"name": "Bakery Ltd"}, &company)
-	var conn connectionOut
-	api.do(http.MethodPost, "/companies/"+company.ID+"/connections", map[string]any{"platformKey": sandbox.XeroPlatformKey}, &conn)
+	company := api.createCompany("Bakery Ltd")
+	conn := api.createConnection(company.ID, sandbox.XeroPlatformKey)
 	for _, a := range []map[string]any{
 		{"id": "acc-1", "accountName": "Main Current Account", "accountType": "checking", "accountNumber": "12345678", "sortCode": "601613", "currency": "GBP", "balance": 1520.5},
 		{"id": "acc-2", "accountName": "Card Settlements", "accountType": "checking", "accountNumber": "87654321", "sortCode": "601613", "currency": "GBP", "balance": 310},
 	} {
-		var out map[string]any
-		api.do(http.MethodPost, accountsPath(company.ID, conn.ID), a, &out)
+		api.createAccount(company.ID, conn.ID, a)
 	}
 	feedStart := time.Now().UTC().AddDate(0, 0, -14).Format("2006-01-02")
 
@@ -463,7 +404,7 @@ func playMappingFlow(t *testing.T, ctx context.Context, vp viewport) {
 		t.Fatalf("authorise: %v", err)
 	}
 	var linked connectionOut
-	api.do(http.MethodGet, "/companies/"+company.ID+"/connections/"+conn.ID, nil, &linked)
+	api.call(http.MethodGet, "/companies/"+company.ID+"/connections/"+conn.ID, nil).expect(t, http.StatusOK).decode(t, &linked)
 	if linked.Status != sandbox.ConnectionLinked {
 		t.Fatalf("connection %s after authorising in the browser", linked.Status)
 	}

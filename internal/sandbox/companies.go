@@ -67,21 +67,19 @@ func companyLink(base, companyID string) string {
 	return base + "/link/companies/" + companyID
 }
 
+// companyField resolves a company property: one of companyFields, or "tags.<key>", the tag named key.
 func companyField(prop string) (func(*company) string, bool) {
-	switch prop {
-	case "id":
-		return func(c *company) string { return c.ID }, true
-	case "name":
-		return func(c *company) string { return c.Name }, true
-	case "description":
-		return func(c *company) string { return c.Description }, true
-	case "created":
-		return func(c *company) string { return formatTime(c.Created) }, true
+	if key, ok := strings.CutPrefix(prop, "tags."); ok {
+		return companyTag(key)
 	}
-	if key, ok := strings.CutPrefix(prop, "tags."); ok && key != "" {
-		return func(c *company) string { return c.Tags[key] }, true
-	}
-	return nil, false
+	return companyFields.lookup(prop)
+}
+
+var companyFields = fields[*company]{
+	"id":          func(c *company) string { return c.ID },
+	"name":        func(c *company) string { return c.Name },
+	"description": func(c *company) string { return c.Description },
+	"created":     func(c *company) string { return formatTime(c.Created) },
 }
 
 // findCompany must be called with s.mu held.

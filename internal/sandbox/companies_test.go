@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -53,8 +52,7 @@ func TestRandomAPIKey(t *testing.T) {
 }
 
 func TestCreateCompany(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 3, 4, 5, 6, 7, 890, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, time.Date(2025, 3, 4, 5, 6, 7, 890, time.UTC), sandbox.Options{})
 	var c companyOut
 	e.call(http.MethodPost, "/companies", map[string]any{
 		"name":        "Toft stores",
@@ -262,8 +260,7 @@ func TestListCompaniesPaging(t *testing.T) {
 }
 
 func TestListCompaniesQueryAndOrder(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), sandbox.Options{})
 	for _, body := range []map[string]any{
 		{"name": "Bravo", "tags": map[string]string{"region": "uk"}},
 		{"name": "Alpha", "tags": map[string]string{"region": "us"}},
@@ -322,7 +319,7 @@ func TestProducts(t *testing.T) {
 // Outside Codat's development programme (the default) the alpha product endpoints answer 403,
 // whatever the company or product, and change nothing.
 func TestProductsOutsideProgramme(t *testing.T) {
-	e := serve(t, sandbox.New(sandbox.Options{}), contract.ForTest(t).Wrap)
+	e := checkedEnv(t, sandbox.Options{})
 	c := e.createCompany("Acme")
 	for _, call := range []struct{ method, path string }{
 		{http.MethodPut, "/companies/" + c.ID + "/products/bank-feeds"},

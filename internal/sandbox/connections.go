@@ -53,26 +53,15 @@ func connectionLink(base, companyID, connectionID string) string {
 	return companyLink(base, companyID) + "/connections/" + connectionID + "/start"
 }
 
-func connectionField(prop string) (func(*connection) string, bool) {
-	switch prop {
-	case "id":
-		return func(c *connection) string { return c.ID }, true
-	case "integrationId":
-		return func(c *connection) string { return c.IntegrationID }, true
-	case "integrationKey":
-		return func(c *connection) string { return c.PlatformKey }, true
-	case "sourceId":
-		return func(c *connection) string { return c.SourceID }, true
-	case "sourceType":
-		return func(c *connection) string { return c.SourceType }, true
-	case "platformName":
-		return func(c *connection) string { return c.PlatformName }, true
-	case "status":
-		return func(c *connection) string { return c.Status }, true
-	case "created":
-		return func(c *connection) string { return formatTime(c.Created) }, true
-	}
-	return nil, false
+var connectionFields = fields[*connection]{
+	"id":             func(c *connection) string { return c.ID },
+	"integrationId":  func(c *connection) string { return c.IntegrationID },
+	"integrationKey": func(c *connection) string { return c.PlatformKey },
+	"sourceId":       func(c *connection) string { return c.SourceID },
+	"sourceType":     func(c *connection) string { return c.SourceType },
+	"platformName":   func(c *connection) string { return c.PlatformName },
+	"status":         func(c *connection) string { return c.Status },
+	"created":        func(c *connection) string { return formatTime(c.Created) },
 }
 
 // findConnection must be called with s.mu held.
@@ -90,7 +79,7 @@ func (s *Sandbox) findConnection(companyID, connectionID string) (*connection, a
 
 func (s *Sandbox) listConnections(r *apiRequest) apiResponse {
 	return s.withCompany(r, func(c *company) apiResponse {
-		return pagedResults(r, c.sortedConnections(), "Connection", connectionField,
+		return pagedResults(r, c.sortedConnections(), "Connection", connectionFields.lookup,
 			func(conn *connection) connectionJSON { return s.apiConnectionJSON(r.base, conn) })
 	})
 }

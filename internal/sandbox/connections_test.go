@@ -9,13 +9,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
 func TestCreateConnection(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, _ := clockedEnv(t, time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), sandbox.Options{})
 	c := e.createCompany("Acme")
 	conn := e.createConnection(c.ID, "gbol")
 	want := connectionOut{
@@ -123,7 +121,7 @@ func TestListAndDeleteConnections(t *testing.T) {
 // connection has the key; integrationId still names the integration. The switch also acts on
 // connections created while the key was sent.
 func TestConnectionsWithoutIntegrationKey(t *testing.T) {
-	e := serve(t, sandbox.New(sandbox.Options{OmitIntegrationKey: true}), contract.ForTest(t).Wrap)
+	e := checkedEnv(t, sandbox.Options{OmitIntegrationKey: true})
 	c := e.createCompany("Acme")
 	created := e.call(http.MethodPost, "/companies/"+c.ID+"/connections", map[string]any{"platformKey": "gbol"}).
 		expect(t, http.StatusOK).object(t)

@@ -34,13 +34,13 @@ func (s *Sandbox) registerControl(mux *http.ServeMux) {
 	const conn = "/_sandbox/companies/{companyId}/connections/{connectionId}"
 	mux.HandleFunc("GET /_sandbox/counters", s.controlCounters)
 	mux.HandleFunc("POST /_sandbox/counters/reset", noContent(s.ResetCounts))
-	mux.HandleFunc("POST /_sandbox/faults", s.controlInjectFault)
-	mux.HandleFunc("PUT /_sandbox/faults/rate", s.controlFaultRate)
+	mux.HandleFunc("POST /_sandbox/faults", controlCommand(s.controlInjectFault))
+	mux.HandleFunc("PUT /_sandbox/faults/rate", controlCommand(s.controlFaultRate))
 	mux.HandleFunc("DELETE /_sandbox/faults", noContent(s.ClearFaults))
-	mux.HandleFunc("POST /_sandbox/xero/apps", s.controlRegisterXeroApp)
-	mux.HandleFunc("PUT /_sandbox/integrations/credential-mask", s.controlCredentialMask)
+	mux.HandleFunc("POST /_sandbox/xero/apps", controlCommand(s.controlRegisterXeroApp))
+	mux.HandleFunc("PUT /_sandbox/integrations/credential-mask", controlCommand(s.controlCredentialMask))
 	mux.HandleFunc("POST "+conn+"/authorize", s.controlAuthorize)
-	mux.HandleFunc("PUT "+conn+"/bank-feeds-supported", s.controlBankFeedsSupported)
+	mux.HandleFunc("PUT "+conn+"/bank-feeds-supported", controlCommand(s.controlBankFeedsSupported))
 	mux.HandleFunc("GET "+conn+"/target-accounts", s.controlTargetAccounts)
 	mux.HandleFunc("POST "+conn+"/accounts/{accountId}/map", s.controlMap)
 	mux.HandleFunc("POST "+conn+"/accounts/{accountId}/disconnect", s.controlDisconnect)
@@ -74,6 +74,22 @@ func noContent(action func()) http.HandlerFunc {
 	}
 }
 
+// controlCommand is a control endpoint that takes a JSON body B, has do act on it and answers 204; an error from
+// do is answered as controlFailure picks (400 unless it is a not-found or a mapping refusal).
+func controlCommand[B any](do func(r *http.Request, body B) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body B
+		if !decodeControl(w, r, &body) {
+			return
+		}
+		if err := do(r, body); err != nil {
+			controlFailure(w, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
 func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	dec.DisallowUnknownFields()
@@ -96,60 +112,50 @@ func (s *Sandbox) controlCounters(w http.ResponseWriter, _ *http.Request) {
 	})
 }
 
-func (s *Sandbox) controlInjectFault(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Route string    `json:"route"`
-		Kind  FaultKind `json:"kind"`
-		Count int       `json:"count"`
-	}
-	if !decodeControl(w, r, &body) {
-		return
-	}
-	if err := s.checkFault(body.Route, body.Kind); err != nil {
-		controlError(w, http.StatusBadRequest, err)
-		return
-	}
-	s.InjectFault(body.Route, body.Kind, max(body.Count, 1))
-	w.WriteHeader(http.StatusNoContent)
+type controlFaultBody struct {
+	Route string    `json:"route"`
+	Kind  FaultKind `json:"kind"`
+	Count int       `json:"count"`
 }
 
-func (s *Sandbox) controlFaultRate(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Rate  float64     `json:"rate"`
-		Kinds []FaultKind `json:"kinds"`
+func (s *Sandbox) controlInjectFault(_ *http.Request, body controlFaultBody) error {
+	if err := s.checkFault(body.Route, body.Kind); err != nil {
+		return err
 	}
-	if !decodeControl(w, r, &body) {
-		return
-	}
+	s.InjectFault(body.Route, body.Kind, max(body.Count, 1))
+	return nil
+}
+
+type controlFaultRateBody struct {
+	Rate  float64     `json:"rate"`
+	Kinds []FaultKind `json:"kinds"`
+}
+
+func (s *Sandbox) controlFaultRate(_ *http.Request, body controlFaultRateBody) error {
 	if body.Rate < 0 || body.Rate > 1 {
-		controlError(w, http.StatusBadRequest, fmt.Errorf("rate %v is outside [0, 1]", body.Rate))
-		return
+		return fmt.Errorf("rate %v is outside [0, 1]", body.Rate)
 	}
 	for _, k := range body.Kinds {
 		if err := s.checkFault("", k); err != nil {
-			controlError(w, http.StatusBadRequest, err)
-			return
+			return err
 		}
 	}
 	s.SetFaultRate(body.Rate, body.Kinds...)
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Sandbox) controlRegisterXeroApp(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		ClientID         string `json:"clientId"`
-		ClientSecret     string `json:"clientSecret"`
-		CustomConnection bool   `json:"customConnection"`
-	}
-	if !decodeControl(w, r, &body) {
-		return
-	}
+type controlXeroAppBody struct {
+	ClientID         string `json:"clientId"`
+	ClientSecret     string `json:"clientSecret"`
+	CustomConnection bool   `json:"customConnection"`
+}
+
+func (s *Sandbox) controlRegisterXeroApp(_ *http.Request, body controlXeroAppBody) error {
 	if body.ClientID == "" {
-		controlError(w, http.StatusBadRequest, errors.New("clientId is required"))
-		return
+		return errors.New("clientId is required")
 	}
 	s.registerXeroApp(body.ClientID, xeroApp{secret: body.ClientSecret, customConnection: body.CustomConnection})
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Sandbox) controlAuthorize(w http.ResponseWriter, r *http.Request) {
@@ -162,22 +168,15 @@ func (s *Sandbox) controlAuthorize(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, connectionToJSON(s.base(r), &connection{Connection: conn}))
 }
 
-func (s *Sandbox) controlBankFeedsSupported(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Supported *bool `json:"supported"`
-	}
-	if !decodeControl(w, r, &body) {
-		return
-	}
+type controlBankFeedsBody struct {
+	Supported *bool `json:"supported"`
+}
+
+func (s *Sandbox) controlBankFeedsSupported(r *http.Request, body controlBankFeedsBody) error {
 	if body.Supported == nil {
-		controlError(w, http.StatusBadRequest, errors.New("supported is required"))
-		return
+		return errors.New("supported is required")
 	}
-	if err := s.SetBankFeedsSupported(r.PathValue("companyId"), r.PathValue("connectionId"), *body.Supported); err != nil {
-		controlFailure(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return s.SetBankFeedsSupported(r.PathValue("companyId"), r.PathValue("connectionId"), *body.Supported)
 }
 
 func (s *Sandbox) controlTargetAccounts(w http.ResponseWriter, r *http.Request) {

@@ -18,8 +18,7 @@ import (
 )
 
 func TestRateLimitHeaders(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now, DailyQuota: 3})
+	e, clock := clockedEnv(t, time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC), sandbox.Options{DailyQuota: 3})
 	check := func(resp *response, remaining int) {
 		t.Helper()
 		h := resp.header
@@ -51,8 +50,7 @@ func TestRateLimitHeaders(t *testing.T) {
 // a day (C12), an ACC being a company with a Linked connection. The limit of a day is fixed by its
 // first request: linking a company raises tomorrow's limit, not today's.
 func TestDefaultDailyQuota(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC), sandbox.Options{})
 	limit := func() string {
 		t.Helper()
 		return e.call(http.MethodGet, "/integrations", nil).expect(t, http.StatusOK).header.Get("X-Rate-Limit-Limit")
@@ -250,8 +248,7 @@ func TestInjected500WithoutKey(t *testing.T) {
 
 // Every answer carries a Date from the sandbox's clock, the clock of created dates.
 func TestDateHeaderFollowsTheClock(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, _ := clockedEnv(t, time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC), sandbox.Options{})
 	c := e.createCompany("Acme")
 	resp := e.call(http.MethodGet, "/companies/"+c.ID, nil).expect(t, http.StatusOK)
 	if got := resp.header.Get("Date"); got != "Tue, 04 Mar 2031 05:06:07 GMT" {

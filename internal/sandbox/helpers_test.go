@@ -28,6 +28,20 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 	return serve(t, sandbox.New(opts), nil)
 }
 
+// clockedEnv is newEnv on a controllable clock standing at start: opts.Now is the clock's.
+func clockedEnv(t *testing.T, start time.Time, opts sandbox.Options) (*env, *sandbox.Clock) {
+	t.Helper()
+	clock := sandbox.NewClock(start)
+	opts.Now = clock.Now
+	return newEnv(t, opts), clock
+}
+
+// checkedEnv is newEnv with every exchange checked against Codat's OpenAPI files: a violation fails t.
+func checkedEnv(t *testing.T, opts sandbox.Options) *env {
+	t.Helper()
+	return serve(t, sandbox.New(opts), contract.ForTest(t).Wrap)
+}
+
 // serve serves sb, through wrap when it is not nil.
 func serve(t *testing.T, sb *sandbox.Sandbox, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
@@ -287,11 +301,14 @@ func (e *env) companyNames(t *testing.T, query string) []string {
 	return out
 }
 
+// accountsNow is the instant the source-account and bank-transaction tests start at.
+var accountsNow = time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC)
+
 // v1Env is a sandbox of a client integrated before 2024-08-01, so on v1 source accounts (CODAT-FACTS C6), whose
-// exchanges are checked against Codat's OpenAPI files, on a clock standing at 2025-06-01 09:30 UTC.
+// exchanges are checked against Codat's OpenAPI files, on a clock standing at accountsNow.
 func v1Env(t *testing.T) (*env, *contract.Checker, *sandbox.Clock) {
 	t.Helper()
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(accountsNow)
 	checker := contract.ForTest(t)
 	sb := sandbox.New(sandbox.Options{Now: clock.Now, IntegratedOn: time.Date(2024, 7, 31, 0, 0, 0, 0, time.UTC)})
 	return serve(t, sb, checker.Wrap), checker, clock

@@ -12,8 +12,7 @@ import (
 )
 
 func TestIdempotencyReplay(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), sandbox.Options{})
 	key := uuid.NewString()
 	first := e.call(http.MethodPost, "/companies", map[string]any{"name": "Once"}, "Idempotency-Key", key).expect(t, http.StatusOK)
 	clock.Advance(89 * time.Minute)
@@ -105,8 +104,7 @@ func TestIdempotencyInFlight(t *testing.T) {
 }
 
 func TestIdempotencyDoesNotStoreRateLimits(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 1, 1, 23, 59, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now, DailyQuota: 1})
+	e, clock := clockedEnv(t, time.Date(2025, 1, 1, 23, 59, 0, 0, time.UTC), sandbox.Options{DailyQuota: 1})
 	e.call(http.MethodGet, "/companies", nil).expect(t, http.StatusOK)
 	key := uuid.NewString()
 	e.call(http.MethodPost, "/companies", map[string]any{"name": "Later"}, "Idempotency-Key", key).apiError(t, http.StatusTooManyRequests)

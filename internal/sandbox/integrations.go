@@ -111,22 +111,13 @@ func parseDotNetBool(s string) (bool, bool) {
 	return false, false
 }
 
-func integrationField(prop string) (func(*integration) string, bool) {
-	switch prop {
-	case "key":
-		return func(i *integration) string { return i.key }, true
-	case "name":
-		return func(i *integration) string { return i.name }, true
-	case "enabled":
-		return func(i *integration) string { return strconv.FormatBool(i.enabled) }, true
-	case "sourceType":
-		return func(i *integration) string { return i.sourceType }, true
-	case "sourceId":
-		return func(i *integration) string { return i.sourceID }, true
-	case "integrationId":
-		return func(i *integration) string { return i.integrationID }, true
-	}
-	return nil, false
+var integrationFields = fields[*integration]{
+	"key":           func(i *integration) string { return i.key },
+	"name":          func(i *integration) string { return i.name },
+	"enabled":       func(i *integration) string { return strconv.FormatBool(i.enabled) },
+	"sourceType":    func(i *integration) string { return i.sourceType },
+	"sourceId":      func(i *integration) string { return i.sourceID },
+	"integrationId": func(i *integration) string { return i.integrationID },
 }
 
 // findIntegration must be called with s.mu held.
@@ -149,7 +140,7 @@ func (s *Sandbox) integrationOr404(key string) (*integration, apiResponse, bool)
 func (s *Sandbox) listIntegrations(r *apiRequest) apiResponse {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return pagedResults(r, s.integrations, "Integration", integrationField, (*integration).json)
+	return pagedResults(r, s.integrations, "Integration", integrationFields.lookup, (*integration).json)
 }
 
 func (s *Sandbox) getIntegration(r *apiRequest) apiResponse {
@@ -252,18 +243,12 @@ func (s *Sandbox) CredentialWrites(platformKey string) []map[string]string {
 	return out
 }
 
-func (s *Sandbox) controlCredentialMask(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Style MaskStyle `json:"style"`
-	}
-	if !decodeControl(w, r, &body) {
-		return
-	}
-	if err := s.SetCredentialMask(body.Style); err != nil {
-		controlError(w, http.StatusBadRequest, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+type controlMaskBody struct {
+	Style MaskStyle `json:"style"`
+}
+
+func (s *Sandbox) controlCredentialMask(_ *http.Request, body controlMaskBody) error {
+	return s.SetCredentialMask(body.Style)
 }
 
 // maskedCredentials must be called with s.mu held.

@@ -397,8 +397,7 @@ func TestMappingBankFeedsUnsupported(t *testing.T) {
 }
 
 func TestMappingDelay(t *testing.T) {
-	clock := sandbox.NewClock(mappingNow)
-	e := newEnv(t, sandbox.Options{Now: clock.Now, MappingDelay: 30 * time.Second})
+	e, clock := clockedEnv(t, mappingNow, sandbox.Options{MappingDelay: 30 * time.Second})
 	c, conn := e.linkedXero()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 	e.mapAccount(c.ID, conn.ID, map[string]any{"sourceAccountId": "a1"}).expect(t, http.StatusOK)

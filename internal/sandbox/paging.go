@@ -39,6 +39,14 @@ type href struct {
 // the type has no such property.
 type fieldFunc[T any] func(property string) (func(T) string, bool)
 
+// fields is a fixed set of queryable properties and their getters; its lookup is their fieldFunc.
+type fields[T any] map[string]func(T) string
+
+func (f fields[T]) lookup(property string) (func(T) string, bool) {
+	get, ok := f[property]
+	return get, ok
+}
+
 // paginate applies Codat's query, orderBy, page and pageSize parameters to items.
 func paginate[T any](r *apiRequest, items []T, typeName string, field fieldFunc[T]) ([]T, pagingInfo, apiResponse, bool) {
 	q := r.URL.Query()

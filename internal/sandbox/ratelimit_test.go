@@ -12,8 +12,7 @@ import (
 // Past the per-minute limit of an IP address every request is answered 429 with Codat's error body and a
 // Retry-After saying when the oldest request of the last 60 seconds leaves the window; the window slides.
 func TestPerMinuteLimit(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now, RequestsPerMinute: 3})
+	e, clock := clockedEnv(t, time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), sandbox.Options{RequestsPerMinute: 3})
 	get := func() *response { return e.call(http.MethodGet, "/integrations", nil) }
 
 	get().expect(t, http.StatusOK) // 12:00:00
@@ -63,8 +62,7 @@ func TestPerMinuteLimit(t *testing.T) {
 
 // Codat's limit applies unless a test opts out: 1,000 a minute.
 func TestPerMinuteLimitDefaults(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
-	e := newEnv(t, sandbox.Options{Now: clock.Now, DailyQuota: 10_000})
+	e, clock := clockedEnv(t, time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), sandbox.Options{DailyQuota: 10_000})
 	for i := range sandbox.RequestsPerMinutePerIP {
 		if resp := e.call(http.MethodGet, "/integrations/gbol", nil); resp.status != http.StatusOK {
 			t.Fatalf("request %d: %d %s", i+1, resp.status, resp.body)

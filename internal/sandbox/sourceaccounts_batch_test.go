@@ -3,7 +3,6 @@ package sandbox_test
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/contract"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
@@ -28,7 +27,7 @@ func batchPath(companyID, connectionID string) string {
 // result per account in the order sent; an invalid account refuses the whole batch with 400, naming it by index.
 // Every exchange is checked against Codat's Bank Feeds API description.
 func TestSourceAccountsBatch(t *testing.T) {
-	clock := sandbox.NewClock(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
+	clock := sandbox.NewClock(accountsNow)
 	checker := contract.ForTest(t)
 	sb := sandbox.New(sandbox.Options{Now: clock.Now})
 	e := serve(t, sb, checker.Wrap)

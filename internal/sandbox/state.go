@@ -45,6 +45,30 @@ func (s *Sandbox) lookupAccount(companyID, connectionID, accountID string) (*con
 	return conn, a, nil
 }
 
+// onConnection runs f on a connection with s.mu held; a missing connection is an ErrNotFound error.
+func (s *Sandbox) onConnection(companyID, connectionID string, f func(*connection) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conn, err := s.lookupConnection(companyID, connectionID)
+	if err != nil {
+		return err
+	}
+	return f(conn)
+}
+
+// onAccount runs f on a source account and its connection with s.mu held; a missing account is an ErrNotFound
+// error.
+func (s *Sandbox) onAccount(companyID, connectionID, accountID string, f func(*connection, *sourceAccount)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conn, a, err := s.lookupAccount(companyID, connectionID, accountID)
+	if err != nil {
+		return err
+	}
+	f(conn, a)
+	return nil
+}
+
 // Companies returns every company in creation order.
 func (s *Sandbox) Companies() []Company {
 	s.mu.Lock()
@@ -84,51 +108,42 @@ func (s *Sandbox) Connections(companyID string) []Connection {
 
 // Connection returns one connection.
 func (s *Sandbox) Connection(companyID, connectionID string) (Connection, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
-		return Connection{}, false
-	}
-	return conn.Connection, true
+	var out Connection
+	err := s.onConnection(companyID, connectionID, func(conn *connection) error {
+		out = conn.Connection
+		return nil
+	})
+	return out, err == nil
 }
 
 // SourceAccounts returns a connection's source accounts in creation order.
 func (s *Sandbox) SourceAccounts(companyID, connectionID string) []SourceAccount {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
-		return nil
-	}
 	var out []SourceAccount
-	for _, a := range s.refreshedAccounts(conn) {
-		out = append(out, a.snapshot())
-	}
+	_ = s.onConnection(companyID, connectionID, func(conn *connection) error {
+		for _, a := range s.refreshedAccounts(conn) {
+			out = append(out, a.snapshot())
+		}
+		return nil
+	})
 	return out
 }
 
 // SourceAccount returns one source account.
 func (s *Sandbox) SourceAccount(companyID, connectionID, accountID string) (SourceAccount, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, a, err := s.lookupAccount(companyID, connectionID, accountID)
-	if err != nil {
-		return SourceAccount{}, false
-	}
-	return a.snapshot(), true
+	var out SourceAccount
+	err := s.onAccount(companyID, connectionID, accountID, func(_ *connection, a *sourceAccount) { out = a.snapshot() })
+	return out, err == nil
 }
 
 // TargetAccounts returns the bank accounts of the connection's organisation, including those
 // created by mapping a source account to a new account.
 func (s *Sandbox) TargetAccounts(companyID, connectionID string) []TargetAccount {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
+	var out []TargetAccount
+	_ = s.onConnection(companyID, connectionID, func(conn *connection) error {
+		out = conn.org.snapshot()
 		return nil
-	}
-	return conn.org.snapshot()
+	})
+	return out
 }
 
 // Integration returns an integration by platform key, credentials unmasked.
@@ -172,61 +187,44 @@ func (s *Sandbox) XeroCredentials() map[string]string {
 // AuthorizeConnection does what the SMB user does on the link page: authorise the
 // connection's organisation, which moves it from PendingAuth (or a lapsed status) to Linked.
 func (s *Sandbox) AuthorizeConnection(companyID, connectionID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
-		return err
-	}
-	if conn.Status != ConnectionLinked {
-		conn.Status = ConnectionLinked
-		conn.org.authorised(s.companies[companyID].Name)
-		s.connectionStatusChanged(conn)
-	}
-	return nil
+	return s.onConnection(companyID, connectionID, func(conn *connection) error {
+		if conn.Status != ConnectionLinked {
+			conn.Status = ConnectionLinked
+			conn.org.authorised(s.companies[companyID].Name)
+			s.connectionStatusChanged(conn)
+		}
+		return nil
+	})
 }
 
 // MapAccount does what the SMB user does on the mapping page: map a source account to the
 // target account targetID, or to a new target account named after it when targetID is "".
 // The rules are those of the mapping endpoint; a refusal is a *MappingError.
 func (s *Sandbox) MapAccount(companyID, connectionID, sourceID, targetID string, feedStart time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
-		return err
-	}
-	if merr := s.mapAccountLocked(conn, sourceID, targetID, feedStart); merr != nil {
-		return merr
-	}
-	return nil
+	return s.onConnection(companyID, connectionID, func(conn *connection) error {
+		if merr := s.mapAccountLocked(conn, sourceID, targetID, feedStart); merr != nil {
+			return merr
+		}
+		return nil
+	})
 }
 
 // DisconnectAccount ends a source account's feed, as the SMB user's Disconnect button does.
 func (s *Sandbox) DisconnectAccount(companyID, connectionID, sourceID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, a, err := s.lookupAccount(companyID, connectionID, sourceID)
-	if err != nil {
-		return err
-	}
-	disconnectAccount(a)
-	a.ModifiedDate = s.now()
-	s.sourceAccountStatusChanged(a)
-	return nil
+	return s.onAccount(companyID, connectionID, sourceID, func(_ *connection, a *sourceAccount) {
+		disconnectAccount(a)
+		a.ModifiedDate = s.now()
+		s.sourceAccountStatusChanged(a)
+	})
 }
 
 // SetBankFeedsSupported marks whether the connection's organisation accepts bank feeds. When
 // it does not, mapping answers Xero's 403 invalid-organisation-bank-feeds.
 func (s *Sandbox) SetBankFeedsSupported(companyID, connectionID string, supported bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
-		return err
-	}
-	conn.BankFeedsSupported = supported
-	return nil
+	return s.onConnection(companyID, connectionID, func(conn *connection) error {
+		conn.BankFeedsSupported = supported
+		return nil
+	})
 }
 
 // DeleteCompany deletes a company and everything under it, as if it was deleted in the portal.
@@ -271,13 +269,10 @@ func (s *Sandbox) UpdateCompany(id string, update func(*Company)) error {
 
 // DeleteConnection deletes a connection and its source accounts.
 func (s *Sandbox) DeleteConnection(companyID, connectionID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.lookupConnection(companyID, connectionID); err != nil {
-		return err
-	}
-	delete(s.companies[companyID].connections, connectionID)
-	return nil
+	return s.onConnection(companyID, connectionID, func(*connection) error {
+		delete(s.companies[companyID].connections, connectionID)
+		return nil
+	})
 }
 
 // SetConnectionStatus changes a connection's status, e.g. to Deauthorized when the SMB user
@@ -287,43 +282,29 @@ func (s *Sandbox) SetConnectionStatus(companyID, connectionID, status string) er
 	if !slices.Contains(valid, status) {
 		return fmt.Errorf("connection status %q is not one of %s", status, strings.Join(valid, ", "))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, err := s.lookupConnection(companyID, connectionID)
-	if err != nil {
-		return err
-	}
-	conn.Status = status
-	s.connectionStatusChanged(conn)
-	return nil
+	return s.onConnection(companyID, connectionID, func(conn *connection) error {
+		conn.Status = status
+		s.connectionStatusChanged(conn)
+		return nil
+	})
 }
 
 // DeleteSourceAccount deletes a source account and its mapping.
 func (s *Sandbox) DeleteSourceAccount(companyID, connectionID, accountID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	conn, a, err := s.lookupAccount(companyID, connectionID, accountID)
-	if err != nil {
-		return err
-	}
-	delete(conn.accounts, a.ID)
-	return nil
+	return s.onAccount(companyID, connectionID, accountID, func(conn *connection, a *sourceAccount) {
+		delete(conn.accounts, a.ID)
+	})
 }
 
 // UpdateSourceAccount changes a source account out of band, bypassing the update rules.
 // Changes to ID are ignored.
 func (s *Sandbox) UpdateSourceAccount(companyID, connectionID, accountID string, update func(*SourceAccount)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, a, err := s.lookupAccount(companyID, connectionID, accountID)
-	if err != nil {
-		return err
-	}
-	snap := a.snapshot()
-	update(&snap)
-	snap.ID = a.ID
-	a.SourceAccount = snap
-	return nil
+	return s.onAccount(companyID, connectionID, accountID, func(_ *connection, a *sourceAccount) {
+		snap := a.snapshot()
+		update(&snap)
+		snap.ID = a.ID
+		a.SourceAccount = snap
+	})
 }
 
 // SetIntegrationEnabled enables or disables an integration out of band.

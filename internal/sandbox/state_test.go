@@ -14,8 +14,7 @@ import (
 )
 
 func TestSMBHooks(t *testing.T) {
-	clock := sandbox.NewClock(mappingNow)
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, _ := clockedEnv(t, mappingNow, sandbox.Options{})
 	c, conn := e.xeroConnection()
 	e.createAccount(c.ID, conn.ID, gbpAccount("a1"))
 

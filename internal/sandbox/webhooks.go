@@ -100,17 +100,21 @@ func (w *webhookState) findConsumer(id string) (int, *webhookConsumer) {
 	return i, w.consumers[i]
 }
 
-func (s *Sandbox) listWebhookConsumers(*apiRequest) apiResponse {
-	w := &s.webhooks
+// consumersAs gives the consumers in creation order, each as as makes it.
+func consumersAs[T any](w *webhookState, as func(*webhookConsumer) T) []T {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	out := make([]webhookConsumerJSON, len(w.consumers))
+	out := make([]T, len(w.consumers))
 	for i, wc := range w.consumers {
-		out[i] = wc.json()
+		out[i] = as(wc)
 	}
+	return out
+}
+
+func (s *Sandbox) listWebhookConsumers(*apiRequest) apiResponse {
 	return jsonResponse(http.StatusOK, struct {
 		Results []webhookConsumerJSON `json:"results"`
-	}{out})
+	}{consumersAs(&s.webhooks, (*webhookConsumer).json)})
 }
 
 // createWebhookConsumer validates a webhookConsumerPrototype. The schema requires nothing, but a consumer
@@ -215,14 +219,7 @@ func newSigningSecret() string {
 
 // WebhookConsumers returns the webhook consumers in creation order, with their signing secrets.
 func (s *Sandbox) WebhookConsumers() []WebhookConsumer {
-	w := &s.webhooks
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	out := make([]WebhookConsumer, len(w.consumers))
-	for i, wc := range w.consumers {
-		out[i] = wc.snapshot()
-	}
-	return out
+	return consumersAs(&s.webhooks, (*webhookConsumer).snapshot)
 }
 
 // SetWebhookConsumerDisabled disables or re-enables a consumer, as its Portal page does (the API cannot).

@@ -281,8 +281,7 @@ func TestWebhookDelivery(t *testing.T) {
 // is deleted, and disables a consumer whose attempts all fail for 5 days. Retries fall due by the sandbox's
 // clock.
 func TestWebhookRetries(t *testing.T) {
-	clock := sandbox.NewClock(mappingNow)
-	e := newEnv(t, sandbox.Options{Now: clock.Now})
+	e, clock := clockedEnv(t, mappingNow, sandbox.Options{})
 	rc := newReceiver(t)
 	rc.fail = 1
 	consumer := e.createConsumer(rc.URL, []string{sandbox.EventConnectionConnected}, nil, false)
@@ -430,8 +429,7 @@ func TestWebhookStatusEvents(t *testing.T) {
 
 // With a mapping delay the account connects later; the event comes when the sandbox sees the change.
 func TestWebhookAfterMappingDelay(t *testing.T) {
-	clock := sandbox.NewClock(mappingNow)
-	e := newEnv(t, sandbox.Options{Now: clock.Now, MappingDelay: time.Minute})
+	e, clock := clockedEnv(t, mappingNow, sandbox.Options{MappingDelay: time.Minute})
 	rc := newReceiver(t)
 	e.createConsumer(rc.URL, []string{sandbox.EventSourceAccountConnected}, nil, false)
 	c, conn := e.linkedXero()

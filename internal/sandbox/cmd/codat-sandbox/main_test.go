@@ -39,6 +39,20 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// stop cancels run's context and waits for run to return, without error.
+func stop(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancellation")
+	}
+}
+
 func TestRun(t *testing.T) {
 	urlFile := filepath.Join(t.TempDir(), "url")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -84,15 +98,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("status %d", resp.StatusCode)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after cancellation")
-	}
+	stop(t, cancel, done)
 	if !strings.Contains(stderr.String(), "GET /integrations/gbol -> 200") {
 		t.Errorf("-v did not log the request: %s", stderr.String())
 	}
@@ -275,15 +281,7 @@ func TestRunOutputIsForTheShell(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after cancellation")
-	}
+	stop(t, cancel, done)
 	if _, err := os.Stat(envFile); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("env file left behind after the sandbox stopped: %v", err)
 	}
@@ -308,10 +306,7 @@ func TestRunLeavesAnotherSandboxsEnvFile(t *testing.T) {
 	if err := os.WriteFile(envFile, []byte(other), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop(t, cancel, done)
 	if b, err := os.ReadFile(envFile); err != nil || string(b) != other {
 		t.Errorf("the other sandbox's env file: %q, %v", b, err)
 	}
