@@ -21,10 +21,7 @@ func TestAccBankFeedAccountsDataSource_callsAndErrors(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	companyID, connectionID := env.ScriptedConnection(t)
-	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := env.Client(t)
 	empty, err := client.CreateConnection(context.Background(), companyID, "gbol")
 	if err != nil {
 		t.Fatal(err)
@@ -164,10 +161,7 @@ func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
 	t.Parallel()
 	// Making 2,050 companies takes more than the 1,000 requests a day of a client without linked companies.
 	env := acctest.New(t, func(o *sandbox.Options) { o.DailyQuota = 10_000 })
-	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := env.Client(t)
 	const total = 2050
 	ctx := context.Background()
 	var wg sync.WaitGroup
