@@ -21,11 +21,7 @@ func TestAccBankFeedAccountsDataSource_callsAndErrors(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	companyID, connectionID := env.ScriptedConnection(t)
-	client := env.Client(t)
-	empty, err := client.CreateConnection(context.Background(), companyID, "gbol")
-	if err != nil {
-		t.Fatal(err)
-	}
+	emptyID := env.CreateConnection(t, companyID)
 	tf := acctest.NewCLI(t)
 	tf.WriteConfig(env.ProviderConfig() + fmt.Sprintf(`
 data "codat_bank_feed_accounts" "three" {
@@ -45,7 +41,7 @@ output "ids" {
 output "none" {
   value = data.codat_bank_feed_accounts.none.accounts
 }
-`, companyID, connectionID, empty.ID))
+`, companyID, connectionID, emptyID))
 	env.Sandbox.ResetCounts()
 	if run := tf.Apply(); !run.OK() {
 		t.Fatal(run)
