@@ -65,13 +65,7 @@ func TestMinimumCalls(t *testing.T) {
 // The bench end to end at two customers: real terraform, the provider built from this tree, the sandbox. Every
 // operation must make exactly the minimum API calls, route by route, and the provider's usage must be recorded.
 func TestRunSmoke(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
-	}
-	tf, err := tfdriver.FindTerraform()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := tfdriver.TerraformForTest(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var log strings.Builder

@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"context"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,17 +17,11 @@ import (
 // are one table, printed once while the sandbox runs; the SMB user's customer is connected after the re-apply; and
 // it ends by pointing at make sandbox and the guide.
 func TestDemo(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs terraform and builds the provider: set TF_ACC=1 (make test does)")
-	}
-	terraform, err := tfdriver.FindTerraform()
-	if err != nil {
-		t.Fatal(err)
-	}
+	terraform := tfdriver.TerraformForTest(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var out strings.Builder
-	err = demo.Run(ctx, demo.Options{RepoDir: "../..", Terraform: terraform, WorkDir: t.TempDir(), Out: &out,
+	err := demo.Run(ctx, demo.Options{RepoDir: "../..", Terraform: terraform, WorkDir: t.TempDir(), Out: &out,
 		Pause: true, In: strings.NewReader("\n")})
 	text := out.String()
 	t.Logf("the demo printed:\n%s", text)

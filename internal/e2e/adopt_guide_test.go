@@ -59,10 +59,7 @@ func TestAccGuideAdoptingExistingCustomers(t *testing.T) {
 	}
 	managedByTerraform := tf.State()
 
-	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := env.Client(t)
 	customers := onboardByScript(t, env, client, 20)
 	ctx := context.Background()
 	demo, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: "Bank feeds demo", Tags: map[string]string{"purpose": "demo"}})

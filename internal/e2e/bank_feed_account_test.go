@@ -130,11 +130,7 @@ resource "codat_bank_feed_account" %[1]q {
 // errors explain them.
 func TestAccBankFeedAccountBatch_refusedBatchGoesOneByOne(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	tf := acctest.NewCLI(t)
-	cfg := withAccountTypes(customersConfig(env, 1), "Debit", "Credit")
-	tf.WriteConfig(cfg)
-	run := tf.Apply()
+	env, _, run := applyAccountTypes(t, "Debit", "Credit")
 	if run.OK() {
 		t.Fatalf("v1 account types on a v2 client were accepted: %s", run)
 	}
@@ -150,11 +146,7 @@ func TestAccBankFeedAccountBatch_refusedBatchGoesOneByOne(t *testing.T) {
 // is created; the v1 one gets Codat's refusal with the explanation.
 func TestAccBankFeedAccountBatch_shapesApart(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	tf := acctest.NewCLI(t)
-	cfg := withAccountTypes(customersConfig(env, 1), "checking", "Credit")
-	tf.WriteConfig(cfg)
-	run := tf.Apply()
+	env, tf, run := applyAccountTypes(t, "checking", "Credit")
 	if run.OK() || !v1Explanation.MatchString(run.Output) {
 		t.Fatalf("want the v1 account refused with the explanation: %s", run)
 	}

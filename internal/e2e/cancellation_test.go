@@ -98,6 +98,20 @@ func mappingEnv(t *testing.T) (*acctest.Env, *sandbox.Clock) {
 	return env, clock
 }
 
+// applyAfterFeedConnected moves mappingEnv's clock past the minute the feed takes to connect and applies again: the
+// refresh records the mapping connected to the Xero account named after the source account.
+func applyAfterFeedConnected(t *testing.T, env *acctest.Env, tf *acctest.CLI, clock *sandbox.Clock, companyID, connectionID string) {
+	t.Helper()
+	clock.Set(clock.Now().Add(time.Minute))
+	if run := tf.Apply(); !run.OK() {
+		t.Fatalf("apply after the feed connected: %s", run)
+	}
+	o := mappingObject(t, tf, "after the feed connected")
+	if target := env.TargetNamed(t, companyID, connectionID, "Customer 000 current"); o.Attr("status") != "connected" || o.Attr("target_account_id") != target.ID {
+		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
+	}
+}
+
 // mappingObject is the state's one mapping.
 func mappingObject(t *testing.T, tf *acctest.CLI, when string) tfdriver.StateObject {
 	t.Helper()
@@ -146,15 +160,7 @@ func TestAccCancellation_mappingInterruptedBeforeFirstPoll(t *testing.T) {
 	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after the interrupted apply is not empty: %s", run)
 	}
-	clock.Set(clock.Now().Add(time.Minute))
-	if run := tf.Apply(); !run.OK() {
-		t.Fatalf("apply after the feed connected: %s", run)
-	}
-	o = mappingObject(t, tf, "after the feed connected")
-	target := env.TargetNamed(t, companyID, connectionID, "Customer 000 current")
-	if o.Attr("status") != "connected" || o.Attr("target_account_id") != target.ID {
-		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
-	}
+	applyAfterFeedConnected(t, env, tf, clock, companyID, connectionID)
 	destroyAll(t, env, tf)
 }
 
@@ -220,14 +226,7 @@ func TestAccBankFeedAccountMappingResource_createTimeout(t *testing.T) {
 	if empty, run := tf.PlanIsEmpty(); !empty {
 		t.Errorf("the plan after the timeout is not empty: %s", run)
 	}
-	clock.Set(clock.Now().Add(time.Minute))
-	if run := tf.Apply(); !run.OK() {
-		t.Fatalf("apply after the feed connected: %s", run)
-	}
-	o = mappingObject(t, tf, "after the feed connected")
-	if target := env.TargetNamed(t, companyID, connectionID, "Customer 000 current"); o.Attr("status") != "connected" || o.Attr("target_account_id") != target.ID {
-		t.Errorf("the mapping is recorded as %+v; want it connected to %s", o.Attributes, target.ID)
-	}
+	applyAfterFeedConnected(t, env, tf, clock, companyID, connectionID)
 	if n := env.TargetsNamed(companyID, connectionID, "Customer 000 current"); n != 1 {
 		t.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
 	}

@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
+	"github.com/terraform-codat/terraform-provider-codat/internal/codat"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
 )
 
@@ -53,8 +55,9 @@ func TestExamplesValidate(t *testing.T) {
 
 // The configurations users copy read the mapping after the mappings: the mapping example, and the quickstart's
 // customer module with mappings made outside it (read_mapping_after). Each is applied as a user does: the
-// customer's objects first, the SMB user authorises Xero, then the mappings, after which the read-back already
-// reports them connected.
+// customer's objects first (for the mapping example, by the team's own script: the example maps a source account
+// it does not make), the SMB user authorises Xero, then the mappings, after which the read-back already reports
+// them connected.
 func TestAccBankFeedMappingDataSource_examplesReadAfterMappings(t *testing.T) {
 	t.Parallel()
 	example, err := os.ReadFile("../../examples/resources/codat_bank_feed_account_mapping/resource.tf")
@@ -89,36 +92,44 @@ output "acme_feeds" {
 }
 `
 	for _, tc := range []struct {
-		name, config, setup string
-		module              bool
-		want                map[string]string
+		name, config string
+		// customer makes the customer's objects, authorised by the SMB user, before the apply of the mappings.
+		customer func(t *testing.T, env *acctest.Env, tf *acctest.CLI)
+		want     map[string]string
 	}{
-		{"mapping example", string(example), "codat_bank_feed_account.current", false,
-			map[string]string{"acme-current-001": "connected"}},
-		{"quickstart module", quickstartRoot, "module.customer.codat_bank_feed_account.account", true,
-			map[string]string{"acme-current": "connected", "acme-savings": "connected"}},
+		{"mapping example", string(example), func(t *testing.T, env *acctest.Env, tf *acctest.CLI) {
+			sortCode := "040004"
+			companyID, _ := env.ScriptedCompany(t, "Acme Bakery Ltd", codat.SourceAccount{
+				ID: "acme-current-001", AccountName: "Acme Current Account", AccountType: "checking",
+				AccountNumber: "12345678", SortCode: &sortCode, Currency: "GBP", Balance: "1520.35"})
+			vars := fmt.Sprintf("company_id = %q\n", companyID)
+			if err := os.WriteFile(filepath.Join(tf.Dir, "terraform.tfvars"), []byte(vars), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]string{"acme-current-001": "connected"}},
+		{"quickstart module", quickstartRoot, func(t *testing.T, env *acctest.Env, tf *acctest.CLI) {
+			dir := filepath.Join(tf.Dir, "customer")
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), module, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if run := tf.Run("get", "-no-color"); !run.OK() {
+				t.Fatalf("terraform get: %s", run)
+			}
+			if run := tf.Apply("-target=module.customer.codat_bank_feed_account.account"); !run.OK() {
+				t.Fatalf("apply of the customer's objects: %s", run)
+			}
+			env.AuthorizeOnlyConnection(t)
+		}, map[string]string{"acme-current": "connected", "acme-savings": "connected"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, func(o *sandbox.Options) { o.MappingDelay = 300 * time.Millisecond })
 			tf := acctest.NewCLI(t)
 			tf.WriteConfig(cliProviderConfig(env) + tc.config)
-			if tc.module {
-				dir := filepath.Join(tf.Dir, "customer")
-				if err := os.Mkdir(dir, 0o700); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, "main.tf"), module, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				if run := tf.Run("get", "-no-color"); !run.OK() {
-					t.Fatalf("terraform get: %s", run)
-				}
-			}
-			if run := tf.Apply("-target=" + tc.setup); !run.OK() {
-				t.Fatalf("apply of the customer's objects: %s", run)
-			}
-			env.AuthorizeOnlyConnection(t)
+			tc.customer(t, env, tf)
 			if run := tf.Apply(); !run.OK() {
 				t.Fatalf("apply of the mappings: %s", run)
 			}

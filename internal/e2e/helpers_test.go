@@ -62,6 +62,16 @@ func withAccountTypes(config, current, savings string) string {
 		fmt.Sprintf("each.value.account == \"current\" ? %q : %q", current, savings), 1)
 }
 
+// applyAccountTypes applies customersConfig with one customer whose current and savings accounts have the given
+// account types, on a Codat client that speaks v2 source accounts.
+func applyAccountTypes(t *testing.T, current, savings string) (*acctest.Env, *acctest.CLI, tfdriver.Result) {
+	t.Helper()
+	env := acctest.New(t)
+	tf := acctest.NewCLI(t)
+	tf.WriteConfig(withAccountTypes(customersConfig(env, 1), current, savings))
+	return env, tf, tf.Apply()
+}
+
 // cliProviderConfig is the terraform and provider blocks of a configuration the CLI helpers run against env: the
 // provider's defaults but for the settings given.
 func cliProviderConfig(env *acctest.Env, providerSettings ...string) string {

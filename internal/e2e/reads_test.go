@@ -21,14 +21,7 @@ func TestAccBankFeedAccountsDataSource_callsAndErrors(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	companyID, connectionID := env.ScriptedConnection(t)
-	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	empty, err := client.CreateConnection(context.Background(), companyID, "gbol")
-	if err != nil {
-		t.Fatal(err)
-	}
+	emptyID := env.CreateConnection(t, companyID)
 	tf := acctest.NewCLI(t)
 	tf.WriteConfig(env.ProviderConfig() + fmt.Sprintf(`
 data "codat_bank_feed_accounts" "three" {
@@ -48,7 +41,7 @@ output "ids" {
 output "none" {
   value = data.codat_bank_feed_accounts.none.accounts
 }
-`, companyID, connectionID, empty.ID))
+`, companyID, connectionID, emptyID))
 	env.Sandbox.ResetCounts()
 	if run := tf.Apply(); !run.OK() {
 		t.Fatal(run)
@@ -164,10 +157,7 @@ func TestAccCompaniesDataSource_readsEveryPage(t *testing.T) {
 	t.Parallel()
 	// Making 2,050 companies takes more than the 1,000 requests a day of a client without linked companies.
 	env := acctest.New(t, func(o *sandbox.Options) { o.DailyQuota = 10_000 })
-	client, err := codat.NewClient(codat.Config{BaseURL: env.URL, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := env.Client(t)
 	const total = 2050
 	ctx := context.Background()
 	var wg sync.WaitGroup

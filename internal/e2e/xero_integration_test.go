@@ -89,15 +89,7 @@ func TestAccXeroIntegrationResource_generatedConfig(t *testing.T) {
 		t.Run(string(style), func(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
-			// Set up by hand in the Codat Portal.
-			if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
-				"clientId": acctest.XeroClientID, "clientSecret": acctest.XeroSecret1,
-			}); err != nil {
-				t.Fatal(err)
-			}
-			if err := env.Sandbox.SetIntegrationEnabled(sandbox.XeroPlatformKey, true); err != nil {
-				t.Fatal(err)
-			}
+			env.XeroSetUpInPortal(t)
 			tf := acctest.NewCLI(t)
 			tf.Setenv("TF_VAR_xero_client_secret=" + acctest.XeroSecret2)
 			tf.WriteConfig(env.ProviderConfig() + `

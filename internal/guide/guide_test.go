@@ -33,13 +33,7 @@ type tools struct{ terraform, goBin string }
 
 func requireTools(t *testing.T) tools {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("the guide test runs terraform: set TF_ACC=1 (make test does)")
-	}
-	tf, err := tfdriver.FindTerraform()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := tfdriver.TerraformForTest(t)
 	for _, name := range []string{"bash", "make", "curl", "git"} {
 		if _, err := exec.LookPath(name); err != nil {
 			t.Fatalf("the guide needs %s on PATH: %v", name, err)

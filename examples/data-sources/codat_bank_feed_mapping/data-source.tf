@@ -1,43 +1,36 @@
-resource "codat_company" "acme" {
-  name = "Acme Bakery Ltd"
+# Every customer with a Xero connection, from one list of the Codat client's companies.
+data "codat_companies" "all" {}
+
+locals {
+  xero_customers = flatten([
+    for c in data.codat_companies.all.companies : [
+      for conn in c.connections : { name = c.name, company_id = c.id, connection_id = conn.id } if conn.platform_key == "gbol"
+    ]
+  ])
 }
 
-resource "codat_connection" "xero" {
-  company_id = codat_company.acme.id
+# One read per customer, of how far they have got with mapping their accounts. Read after what it reports on:
+# when this configuration also manages the source accounts (codat_bank_feed_account) or mappings
+# (codat_bank_feed_account_mapping), list them in depends_on, or it shows them as they were before this run.
+data "codat_bank_feed_mapping" "customer" {
+  count         = length(local.xero_customers)
+  company_id    = local.xero_customers[count.index].company_id
+  connection_id = local.xero_customers[count.index].connection_id
 }
 
-resource "codat_bank_feed_account" "current" {
-  company_id     = codat_company.acme.id
-  connection_id  = codat_connection.xero.id
-  account_id     = "acme-current-001"
-  account_name   = "Acme Current Account"
-  account_type   = "checking"
-  account_number = "12345678"
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = 1520.35
-}
-
-# Read after what it reports on: the source accounts, and any codat_bank_feed_account_mapping of
-# this connection (list them in depends_on too), or it shows them as they were before this run.
-data "codat_bank_feed_mapping" "acme" {
-  company_id    = codat_company.acme.id
-  connection_id = codat_connection.xero.id
-  depends_on    = [codat_bank_feed_account.current]
-}
-
-# Warns (without failing the run) until the customer has connected every account.
-check "acme_bank_feeds_connected" {
+# Warns (without failing the run) until every customer has connected every account.
+check "customers_bank_feeds_connected" {
   assert {
-    condition     = data.codat_bank_feed_mapping.acme.all_connected
-    error_message = "${data.codat_bank_feed_mapping.acme.pending_count} account(s) not connected yet; send ${data.codat_bank_feed_mapping.acme.link_url}"
+    condition     = alltrue(data.codat_bank_feed_mapping.customer[*].all_connected)
+    error_message = "Accounts not connected yet: ${join(", ", [for i, m in data.codat_bank_feed_mapping.customer : "${local.xero_customers[i].name} (${m.pending_count}, send ${m.link_url})" if !m.all_connected])}"
   }
 }
 
-output "acme_mapping" {
+output "customer_mappings" {
   value = {
-    link_url   = data.codat_bank_feed_mapping.acme.link_url
-    connection = data.codat_bank_feed_mapping.acme.connection_status
-    accounts   = { for a in data.codat_bank_feed_mapping.acme.accounts : a.source_account_id => a.status }
+    for i, m in data.codat_bank_feed_mapping.customer : local.xero_customers[i].name => {
+      connection = m.connection_status
+      accounts   = { for a in m.accounts : a.source_account_id => a.status }
+    }
   }
 }

@@ -8,22 +8,17 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/bench"
+	"github.com/terraform-codat/terraform-provider-codat/internal/cmdmain"
 )
 
 func main() {
 	bench.WrapIfRequested()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "codat-bench:", err)
-		os.Exit(1)
-	}
+	cmdmain.Run("codat-bench", run)
 }
 
 func run(ctx context.Context) error {

@@ -6,19 +6,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 
+	"github.com/terraform-codat/terraform-provider-codat/internal/cmdmain"
 	"github.com/terraform-codat/terraform-provider-codat/internal/demo"
 	"github.com/terraform-codat/terraform-provider-codat/internal/tfdriver"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "codat-demo:", err)
-		os.Exit(1)
-	}
+	cmdmain.Run("codat-demo", run)
 }
 
 func run(ctx context.Context) error {
