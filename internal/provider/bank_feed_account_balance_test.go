@@ -83,11 +83,8 @@ func TestAccBankFeedAccountResource_pushedTransactionsMoveBalance(t *testing.T) 
 			},
 			{
 				// A new opening balance in the configuration while connected changes Terraform's record only.
-				Config: acctest.AccountConfig(env, "Business Current", "12345678", "1500"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           acctest.AccountConfig(env, "Business Current", "12345678", "1500"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("balance"), knownvalue.NumberExact(decimal("1500"))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_balance"), knownvalue.NumberExact(decimal("2730"))),
@@ -107,11 +104,8 @@ func TestAccBankFeedAccountResource_pushedTransactionsMoveBalance(t *testing.T) 
 						t.Fatal(err)
 					}
 				},
-				Config: acctest.AccountConfig(env, "Business Current", "12345678", "1600"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           acctest.AccountConfig(env, "Business Current", "12345678", "1600"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("disconnected")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_balance"), knownvalue.NumberExact(decimal("1600"))),

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
@@ -116,7 +115,7 @@ func TestAccBankFeedAccountResource_importsEveryVariant(t *testing.T) {
 		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}}, importSteps(accountVariants)...),
 	})
 }
@@ -147,7 +146,7 @@ func TestAccBankFeedAccountResource_importsEveryV1Variant(t *testing.T) {
 		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           variantsConfig(env, variants),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}}, importSteps(variants)...),
 	})
 }

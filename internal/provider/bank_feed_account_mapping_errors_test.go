@@ -84,7 +84,7 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 							statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
 							statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Dave Savings")),
 						},
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigPlanChecks: acctest.Converges(),
 						Check: func(*terraform.State) error {
 							if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 								return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
@@ -218,11 +218,8 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: cfg(second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg(second),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),

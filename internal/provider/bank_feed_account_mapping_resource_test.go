@@ -67,7 +67,7 @@ variable "target_id" {
 					statecheck.ExpectKnownValue(created, tfjsonpath.New("feed_start_date"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), documentedStatus()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					for _, a := range env.Sandbox.SourceAccounts(companyID, connectionID) {
 						if a.Status != sandbox.AccountConnected {
@@ -100,12 +100,9 @@ variable "target_id" {
 						t.Fatal(err)
 					}
 				},
-				Config:          mappings,
-				ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           mappings,
+				ConfigVariables:  vars,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
 					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
@@ -116,12 +113,9 @@ variable "target_id" {
 				PreConfig: func() {
 					targetID = env.TargetNamed(t, companyID, connectionID, "Business Savings Account").ID
 				},
-				Config:          mappings,
-				ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           mappings,
+				ConfigVariables:  vars,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Business Savings Account")),
 				},
@@ -208,11 +202,8 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 				},
 			},
 			{
-				Config: env.ProviderConfig() + twoAccounts + savingsMapping(second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           env.ProviderConfig() + twoAccounts + savingsMapping(second),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
@@ -283,24 +274,18 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + accounts("22222222") + savingsMapping(feedStart),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            env.ProviderConfig() + accounts("22222222") + savingsMapping(feedStart),
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
 			},
 			{
 				// The source account is replaced (a new account number), and the mapping with it.
 				Config: env.ProviderConfig() + accounts("22222223") + replaceTriggered,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("codat_bank_feed_account.savings", plancheck.ResourceActionDestroyBeforeCreate),
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction("codat_bank_feed_account.savings", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				),
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
 			},
@@ -310,11 +295,8 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: env.ProviderConfig() + accounts("22222224") + savingsMapping(feedStart),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            env.ProviderConfig() + accounts("22222224") + savingsMapping(feedStart),
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
 			},

@@ -32,7 +32,7 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("account_info").AtMapKey("description"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.Null()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(s *terraform.State) error {
 					a, companyID, connID := env.OnlyAccount(t)
 					want := companyID + "/" + connID + "/acc-001"
@@ -47,11 +47,8 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Name and balance update in place.
-				Config: acctest.AccountConfig(env, "Business Current GBP", "12345678", "99.1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           acctest.AccountConfig(env, "Business Current GBP", "12345678", "99.1"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				Check: func(*terraform.State) error {
 					if a, _, _ := env.OnlyAccount(t); a.AccountName != "Business Current GBP" || a.Balance != "99.1" {
 						return fmt.Errorf("sandbox account after update %+v", a)
@@ -61,11 +58,8 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Codat cannot change an account number: replace.
-				Config: acctest.AccountConfig(env, "Business Current GBP", "87654321", "99.1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           acctest.AccountConfig(env, "Business Current GBP", "87654321", "99.1"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)),
 				Check: func(*terraform.State) error {
 					if a, _, _ := env.OnlyAccount(t); a.AccountNumber != "87654321" {
 						return fmt.Errorf("sandbox account after replace %+v", a)
@@ -86,11 +80,8 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: acctest.AccountConfig(env, "Business Current GBP", "87654321", "99.1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           acctest.AccountConfig(env, "Business Current GBP", "87654321", "99.1"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)),
 			},
 			{
 				// Once the SMB user connects the account, Codat refuses balance changes: a new opening balance is
@@ -105,11 +96,8 @@ func TestAccBankFeedAccountResource_lifecycle(t *testing.T) {
 					}
 					env.Sandbox.ResetCounts()
 				},
-				Config: acctest.AccountConfig(env, "Business Current GBP", "87654321", "150"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           acctest.AccountConfig(env, "Business Current GBP", "87654321", "150"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("balance"), knownvalue.NumberExact(decimal("150"))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_balance"), knownvalue.NumberExact(decimal("99.1"))),

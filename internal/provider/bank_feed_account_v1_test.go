@@ -48,7 +48,7 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 					statecheck.ExpectKnownValue(credit, tfjsonpath.New("current_balance"), knownvalue.NumberExact(decimal("-120.5"))),
 					statecheck.ExpectKnownValue(credit, tfjsonpath.New("routing_info"), knownvalue.Null()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					c := env.OnlyCompany(t)
 					conn := env.Sandbox.Connections(c.ID)[0]
@@ -66,11 +66,8 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 			{ResourceName: credit, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{
 				// The name updates in place (the update body is v1 for every client).
-				Config: v1AccountsConfig(env, "Renamed"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(debit, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           v1AccountsConfig(env, "Renamed"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(debit, plancheck.ResourceActionUpdate)),
 			},
 			{
 				// Mapped and fed, the v1 account keeps an empty plan while its balance moves.

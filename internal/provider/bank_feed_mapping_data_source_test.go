@@ -84,11 +84,8 @@ check "all_connected" {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{expectCheckStatus("check.all_connected", "fail")},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg,
+				ConfigPlanChecks: acctest.Converges(expectCheckStatus("check.all_connected", "fail")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connection_status"), knownvalue.StringExact("Linked")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(2)),
@@ -196,7 +193,7 @@ func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
 					statecheck.CompareValuePairs(ds, account(1).AtMapKey("target_account_id"),
 						"codat_bank_feed_account_mapping.savings", tfjsonpath.New("target_account_id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 			},
 		},
 	})

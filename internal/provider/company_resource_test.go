@@ -58,7 +58,7 @@ resource "codat_company" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("redirect"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("created"), knownvalue.NotNull()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					c := env.OnlyCompany(t)
 					if c.Name != "Bank of Dave" || c.Description != "customer 42" || len(c.Tags) != 2 || len(c.Products) != 1 {
@@ -69,11 +69,8 @@ resource "codat_company" "test" {
 			},
 			{
 				// Name, tags and products update in place; the removed description is cleared in Codat.
-				Config: changed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           changed,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Bank of Dave & Sons")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
@@ -104,11 +101,8 @@ resource "codat_company" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: changed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           changed,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)),
 			},
 			{
 				// Renamed outside Terraform: the plan puts the configured name back in place.
@@ -198,7 +192,7 @@ func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:           config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigPlanChecks: acctest.Converges(),
 					},
 					{Config: config, ResourceName: "codat_company.test", ImportState: true, ImportStateVerify: true},
 					{Config: config, ResourceName: "codat_company.test", ImportState: true, ImportStateKind: resource.ImportBlockWithID},
@@ -226,7 +220,7 @@ resource "codat_company" "test" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags").AtMapKey(key), knownvalue.StringExact(value)),
 			},
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}},
 	})
 }
@@ -296,7 +290,7 @@ resource "codat_company" "test" {
   name = "Toft stores"
 }
 `,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					if c := env.OnlyCompany(t); c.ID != companyID {
 						return fmt.Errorf("the company was replaced: %s, first %s", c.ID, companyID)

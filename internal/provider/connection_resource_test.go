@@ -47,7 +47,7 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("link_url"), knownvalue.StringRegexp(linkURLPattern)),
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("company_id"), "codat_company.test", tfjsonpath.New("id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 			},
 			{
 				// The same configuration written with the default spelled out plans nothing.
@@ -56,11 +56,8 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Codat cannot move a connection to another platform: replace.
-				Config: connectionConfig(env, "qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           connectionConfig(env, "qhyg"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("QuickBooks Online")),
 				},
@@ -99,11 +96,8 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: connectionConfig(env, "qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           connectionConfig(env, "qhyg"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)),
 			},
 		},
 	})
@@ -146,7 +140,7 @@ data "codat_connection" "by_id" {
 			{
 				Config:            config("gbol"),
 				ConfigStateChecks: keyChecks("gbol"),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks:  acctest.Converges(),
 				Check: func(*terraform.State) error {
 					// Xero's key is confirmed with GET /integrations/gbol; the catalogue is never listed for it.
 					if n := env.Sandbox.Count(sandbox.RouteListIntegrations); n != 0 {
@@ -160,10 +154,7 @@ data "codat_connection" "by_id" {
 			{
 				Config:            config("qhyg"),
 				ConfigStateChecks: keyChecks("qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)),
 			},
 			{Config: config("qhyg"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateVerify: true},
 			{Config: config("qhyg"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateKind: resource.ImportBlockWithID},

@@ -96,17 +96,14 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("one-off")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check:            expectSandbox(false, true),
 			},
 			{
 				// Neither setting touches the credentials.
-				PreConfig: resetCounts(env),
-				Config:    continuous,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        resetCounts(env),
+				Config:           continuous,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectSandbox(true, false),
 					expectRequests(t, env, "enable and switch to continuous", acctest.XeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1}),
@@ -123,14 +120,11 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 					}
 				},
 				Config: continuous,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("continuous")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("continuous")),
+				),
 				Check: expectSandbox(true, false),
 			},
 			{
@@ -176,12 +170,9 @@ func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: resetCounts(env),
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:         resetCounts(env),
+				Config:            cfg,
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: writeOnlyStateChecks(acctest.XeroSecret1),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "first apply after import", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
@@ -208,7 +199,7 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:           cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigPlanChecks: acctest.Converges(),
 						Check:            env.ExpectXeroCredentials(acctest.XeroSecret1),
 					},
 					{
@@ -230,13 +221,10 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 							}
 						},
 						Config: cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-								plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
-							},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
+						ConfigPlanChecks: acctest.Converges(
+							plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
+						),
 						Check: env.ExpectXeroCredentials(acctest.XeroSecret1),
 					},
 				},
@@ -280,7 +268,7 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 				CheckDestroy: tc.check(env),
 				Steps: []resource.TestStep{{
 					Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, tc.extra...),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					ConfigPlanChecks: acctest.Converges(),
 				}},
 			})
 		})
@@ -305,7 +293,7 @@ func TestAccXeroIntegrationResource_example(t *testing.T) {
 				"xero_client_secret": config.StringVariable(acctest.XeroSecret1),
 			},
 			ConfigStateChecks: []statecheck.StateCheck{noSecretInState{acctest.XeroSecret1}},
-			ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks:  acctest.Converges(),
 			Check:             env.ExpectXeroCredentials(acctest.XeroSecret1),
 		}},
 	})

@@ -82,7 +82,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("integration_id"), knownvalue.StringRegexp(uuidPattern)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("name"), knownvalue.StringExact("Xero")),
 				),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "create", map[string]int{
 						sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
@@ -117,13 +117,10 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
+				),
 				ConfigStateChecks: append(writeOnlyStateChecks(acctest.XeroSecret1, acctest.XeroSecret2),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Int64Exact(2)),
 				),
@@ -181,13 +178,10 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "repair removed credentials", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					env.ExpectXeroCredentials(acctest.XeroSecret2),
@@ -203,12 +197,9 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: env.ExpectXeroCredentials(acctest.XeroSecret2),
+				Config:           env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
+				Check:            env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 		},
 	})
@@ -224,11 +215,8 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret"))},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret"))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret"), knownvalue.StringExact(acctest.XeroSecret1)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Null()),
@@ -242,13 +230,10 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret")),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "change client_secret", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					env.ExpectXeroCredentials(acctest.XeroSecret2),
@@ -263,20 +248,14 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: env.ExpectXeroCredentials(acctest.XeroSecret2),
+				Config:           env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
+				Check:            env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 			{
 				// Moving to the write-only form sends the secret once more and drops it from state.
-				Config: env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: writeOnlyStateChecks(acctest.XeroSecret1, acctest.XeroSecret2),
 				Check:             env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},

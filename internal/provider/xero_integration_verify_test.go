@@ -101,13 +101,10 @@ func TestAccXeroIntegrationResource_partialUpdate(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: rotatedAndDisabled,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+				),
 				Check: expectRequests(t, env, "finish a failed update", acctest.XeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1}),
 			},
 		},
@@ -158,7 +155,7 @@ func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 					sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 				}),
 			),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}},
 	})
 }
