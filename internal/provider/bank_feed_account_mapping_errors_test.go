@@ -80,10 +80,10 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 							env.Sandbox.InjectFault(sandbox.RouteCreateMapping, tc.fault, tc.count)
 						},
 						Config: cfg,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Dave Savings")),
-						},
+						ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+							"status":              knownvalue.StringExact("connected"),
+							"target_account_name": knownvalue.StringExact("Dave Savings"),
+						}),
 						ConfigPlanChecks: acctest.Converges(),
 						Check: func(*terraform.State) error {
 							if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
@@ -220,11 +220,11 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 			{
 				Config:           cfg(second),
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"status":            knownvalue.StringExact("connected"),
+					"feed_start_date":   knownvalue.StringExact(second),
+					"target_account_id": lazyExact(func() string { return targetID }),
+				}),
 				Check: func(*terraform.State) error {
 					if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 						return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)

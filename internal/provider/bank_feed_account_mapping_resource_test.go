@@ -103,10 +103,10 @@ variable "target_id" {
 				Config:           mappings,
 				ConfigVariables:  vars,
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
+				ConfigStateChecks: acctest.Attrs(existing, map[string]knownvalue.Check{
+					"status":            knownvalue.StringExact("connected"),
+					"target_account_id": lazyExact(func() string { return targetID }),
+				}),
 			},
 			{
 				// Another target account: updated in place (disconnect, then map to the new target).
@@ -116,9 +116,9 @@ variable "target_id" {
 				Config:           mappings,
 				ConfigVariables:  vars,
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Business Savings Account")),
-				},
+				ConfigStateChecks: acctest.Attrs(existing, map[string]knownvalue.Check{
+					"target_account_name": knownvalue.StringExact("Business Savings Account"),
+				}),
 			},
 			{
 				// Destroying a mapping disconnects the source account, Codat's only inverse of a mapping.
@@ -204,11 +204,11 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 			{
 				Config:           env.ProviderConfig() + twoAccounts + savingsMapping(second),
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"feed_start_date":   knownvalue.StringExact(second),
+					"status":            knownvalue.StringExact("connected"),
+					"target_account_id": lazyExact(func() string { return targetID }),
+				}),
 				Check: func(s *terraform.State) error {
 					if err := oneXeroAccount(s); err != nil {
 						return err

@@ -30,14 +30,14 @@ data "codat_bank_feed_company_info" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("linked"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("company_name"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("base_currency"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("plan_type"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("multicurrency_enabled"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("currencies"), knownvalue.Null()),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"linked":                knownvalue.Bool(false),
+					"company_name":          knownvalue.Null(),
+					"base_currency":         knownvalue.Null(),
+					"plan_type":             knownvalue.Null(),
+					"multicurrency_enabled": knownvalue.Null(),
+					"currencies":            knownvalue.Null(),
+				}),
 			},
 			// Waiting for the customer is no change.
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},

@@ -117,9 +117,9 @@ check "all_connected" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{expectCheckStatus("check.all_connected", "pass")},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(true)),
-				},
+				ConfigStateChecks: acctest.Attrs(ds, map[string]knownvalue.Check{
+					"all_connected": knownvalue.Bool(true),
+				}),
 			},
 		},
 	})
@@ -133,11 +133,11 @@ func TestAccBankFeedMappingDataSource_noAccounts(t *testing.T) {
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + acctest.CompanyAndConnection + acctest.MappingRead(),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("accounts"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(0)),
-			},
+			ConfigStateChecks: acctest.Attrs(ds, map[string]knownvalue.Check{
+				"accounts":      knownvalue.ListSizeExact(0),
+				"all_connected": knownvalue.Bool(false),
+				"pending_count": knownvalue.Int64Exact(0),
+			}),
 		}},
 	})
 }
@@ -177,9 +177,9 @@ func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + twoAccounts + strings.Replace(readBack, ", codat_bank_feed_account_mapping.current, codat_bank_feed_account_mapping.savings", "", 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(2)),
-				},
+				ConfigStateChecks: acctest.Attrs(ds, map[string]knownvalue.Check{
+					"pending_count": knownvalue.Int64Exact(2),
+				}),
 			},
 			{
 				PreConfig: func() { env.AuthorizeOnlyConnection(t) },

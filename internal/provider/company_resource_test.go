@@ -8,9 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
@@ -45,19 +43,17 @@ resource "codat_company" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: full,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Bank of Dave")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("customer 42")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"id":          knownvalue.StringRegexp(uuidPattern),
+					"name":        knownvalue.StringExact("Bank of Dave"),
+					"description": knownvalue.StringExact("customer 42"),
+					"tags": knownvalue.MapExact(map[string]knownvalue.Check{
 						"region": knownvalue.StringExact("uk"), "tier": knownvalue.StringExact("gold"),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("bank-feeds"),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("redirect"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("created"), knownvalue.NotNull()),
-				},
+					}),
+					"products": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("bank-feeds")}),
+					"redirect": knownvalue.NotNull(),
+					"created":  knownvalue.NotNull(),
+				}),
 				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					c := env.OnlyCompany(t)
@@ -71,11 +67,11 @@ resource "codat_company" "test" {
 				// Name, tags and products update in place; the removed description is cleared in Codat.
 				Config:           changed,
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Bank of Dave & Sons")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(2)),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"name":        knownvalue.StringExact("Bank of Dave & Sons"),
+					"description": knownvalue.Null(),
+					"products":    knownvalue.SetSizeExact(2),
+				}),
 				Check: func(*terraform.State) error {
 					c := env.OnlyCompany(t)
 					if c.Description != "" || len(c.Tags) != 1 || c.Tags["region"] != "eu" || len(c.Products) != 2 {
@@ -141,11 +137,11 @@ resource "codat_company" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(0)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapSizeExact(0)),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"products":    knownvalue.SetSizeExact(0),
+					"description": knownvalue.Null(),
+					"tags":        knownvalue.MapSizeExact(0),
+				}),
 			},
 			{
 				PreConfig: func() {
@@ -159,11 +155,9 @@ resource "codat_company" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("lending"),
-					})),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"products": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("lending")}),
+				}),
 			},
 		},
 	})
@@ -217,9 +211,9 @@ resource "codat_company" "test" {
   tags = { %q = %q, short = "line\nbreak in a value" }
 }
 `, key, value),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags").AtMapKey(key), knownvalue.StringExact(value)),
-			},
+			ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+				"tags": knownvalue.MapPartial(map[string]knownvalue.Check{key: knownvalue.StringExact(value)}),
+			}),
 			ConfigPlanChecks: acctest.Converges(),
 		}},
 	})

@@ -58,9 +58,9 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 				// Codat cannot move a connection to another platform: replace.
 				Config:           connectionConfig(env, "qhyg"),
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("QuickBooks Online")),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"platform_name": knownvalue.StringExact("QuickBooks Online"),
+				}),
 				Check: func(*terraform.State) error {
 					if conns := env.Sandbox.Connections(env.OnlyCompany(t).ID); len(conns) != 1 || conns[0].PlatformKey != "qhyg" {
 						return fmt.Errorf("sandbox connections after replace: %+v", conns)
@@ -84,9 +84,9 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 				},
 				Config:           connectionConfig(env, "qhyg"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("Linked")),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"status": knownvalue.StringExact("Linked"),
+				}),
 			},
 			{
 				// Deleted outside Terraform: re-created.

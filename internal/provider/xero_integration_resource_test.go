@@ -92,10 +92,10 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: oneOff,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("one-off")),
-				},
+				ConfigStateChecks: acctest.Attrs(xeroAddr, map[string]knownvalue.Check{
+					"enabled": knownvalue.Bool(false),
+					"access":  knownvalue.StringExact("one-off"),
+				}),
 				ConfigPlanChecks: acctest.Converges(),
 				Check:            expectSandbox(false, true),
 			},

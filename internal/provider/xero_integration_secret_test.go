@@ -217,10 +217,10 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 			{
 				Config:           env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
 				ConfigPlanChecks: acctest.Converges(plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret"))),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret"), knownvalue.StringExact(acctest.XeroSecret1)),
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Null()),
-				},
+				ConfigStateChecks: acctest.Attrs(xeroAddr, map[string]knownvalue.Check{
+					"client_secret":            knownvalue.StringExact(acctest.XeroSecret1),
+					"client_secret_wo_version": knownvalue.Null(),
+				}),
 				Check: env.ExpectXeroCredentials(acctest.XeroSecret1),
 			},
 			{
