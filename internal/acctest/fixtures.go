@@ -38,7 +38,7 @@ type Account struct {
 	ID, Name, Type, Number string
 	SortCode, Currency     string // no sort_code when empty
 	Balance                string // an HCL number
-	Extra                  string // more attribute lines, as HCL
+	Extra                  string // more attribute lines, as HCL (a last newline is added when missing)
 }
 
 // HCL is the account's resource block.
@@ -52,7 +52,11 @@ func (a Account) HCL() string {
 	if a.SortCode != "" {
 		fmt.Fprintf(&b, "  sort_code      = %q\n", a.SortCode)
 	}
-	fmt.Fprintf(&b, "  currency       = %q\n  balance        = %s\n%s}\n", a.Currency, a.Balance, a.Extra)
+	fmt.Fprintf(&b, "  currency       = %q\n  balance        = %s\n", a.Currency, a.Balance)
+	if a.Extra != "" {
+		b.WriteString(strings.TrimSuffix(a.Extra, "\n") + "\n")
+	}
+	b.WriteString("}\n")
 	return b.String()
 }
 

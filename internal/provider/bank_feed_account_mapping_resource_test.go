@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,16 +58,18 @@ variable "target_id" {
 				},
 				Config:          mappings,
 				ConfigVariables: vars,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Business Current Account")),
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(feedStart)),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Dave Savings")),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("target_account_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("feed_start_date"), knownvalue.NotNull()),
+				ConfigStateChecks: slices.Concat(acctest.Attrs(existing, map[string]knownvalue.Check{
+					"status":              knownvalue.StringExact("connected"),
+					"target_account_name": knownvalue.StringExact("Business Current Account"),
+					"feed_start_date":     knownvalue.StringExact(feedStart),
+				}), acctest.Attrs(created, map[string]knownvalue.Check{
+					"status":              knownvalue.StringExact("connected"),
+					"target_account_name": knownvalue.StringExact("Dave Savings"),
+					"target_account_id":   knownvalue.NotNull(),
+					"feed_start_date":     knownvalue.NotNull(),
+				}), []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), documentedStatus()),
-				},
+				}),
 				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					for _, a := range env.Sandbox.SourceAccounts(companyID, connectionID) {
@@ -251,10 +254,10 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 		}
 		return nil
 	}
-	stateChecks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-	}
+	stateChecks := acctest.Attrs(addr, map[string]knownvalue.Check{
+		"status":            knownvalue.StringExact("connected"),
+		"target_account_id": lazyExact(func() string { return targetID }),
+	})
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{

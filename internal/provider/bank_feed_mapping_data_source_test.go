@@ -54,18 +54,19 @@ check "all_connected" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connection_status"), knownvalue.StringExact("PendingAuth")),
+				ConfigStateChecks: append(acctest.Attrs(ds, map[string]knownvalue.Check{
+					"connection_status": knownvalue.StringExact("PendingAuth"),
+					"pending_count":     knownvalue.Int64Exact(3),
+					"connected_count":   knownvalue.Int64Exact(0),
+					"all_connected":     knownvalue.Bool(false),
+				}),
 					statecheck.CompareValuePairs(ds, tfjsonpath.New("link_url"), "codat_connection.test", tfjsonpath.New("link_url"), compareEqual),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(3)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("source_account_id"), knownvalue.StringExact("acc-1")),
 					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("source_account_id"), knownvalue.StringExact("acc-2")),
 					statecheck.ExpectKnownValue(ds, account(2).AtMapKey("source_account_id"), knownvalue.StringExact("acc-3")),
 					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("status"), knownvalue.StringExact("pending")),
 					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("target_account_id"), knownvalue.Null()),
-				},
+				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{expectCheckStatus("check.all_connected", "fail")},
 				},
@@ -86,11 +87,12 @@ check "all_connected" {
 				},
 				Config:           cfg,
 				ConfigPlanChecks: acctest.Converges(expectCheckStatus("check.all_connected", "fail")),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connection_status"), knownvalue.StringExact("Linked")),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(false)),
+				ConfigStateChecks: append(acctest.Attrs(ds, map[string]knownvalue.Check{
+					"connection_status": knownvalue.StringExact("Linked"),
+					"connected_count":   knownvalue.Int64Exact(2),
+					"pending_count":     knownvalue.Int64Exact(1),
+					"all_connected":     knownvalue.Bool(false),
+				}),
 					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("target_account_name"), knownvalue.StringExact("Business Current Account")),
 					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("target_account_name"), knownvalue.StringExact("Dave Savings")),
 					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("status"), knownvalue.StringExact("connected")),
@@ -102,7 +104,7 @@ check "all_connected" {
 					})),
 					statecheck.ExpectKnownValue("codat_connection.test", tfjsonpath.New("status"), knownvalue.StringExact("Linked")),
 					statecheck.ExpectKnownValue("codat_bank_feed_account.test[0]", tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-				},
+				),
 			},
 			{
 				// With the last account connected the check passes.
@@ -184,15 +186,16 @@ func TestAccBankFeedMappingDataSource_readAfterMappings(t *testing.T) {
 			{
 				PreConfig: func() { env.AuthorizeOnlyConnection(t) },
 				Config:    env.ProviderConfig() + twoAccounts + mappings + readBack,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("all_connected"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("connected_count"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(0)),
+				ConfigStateChecks: append(acctest.Attrs(ds, map[string]knownvalue.Check{
+					"all_connected":   knownvalue.Bool(true),
+					"connected_count": knownvalue.Int64Exact(2),
+					"pending_count":   knownvalue.Int64Exact(0),
+				}),
 					statecheck.ExpectKnownValue(ds, account(0).AtMapKey("status"), knownvalue.StringExact("connected")),
 					statecheck.ExpectKnownValue(ds, account(1).AtMapKey("target_account_name"), knownvalue.StringExact("Dave Savings")),
 					statecheck.CompareValuePairs(ds, account(1).AtMapKey("target_account_id"),
 						"codat_bank_feed_account_mapping.savings", tfjsonpath.New("target_account_id"), compareEqual),
-				},
+				),
 				ConfigPlanChecks: acctest.Converges(),
 			},
 		},

@@ -38,15 +38,16 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + acctest.CompanyWithConnection("test", "test", "Connection test"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_key"), knownvalue.StringExact("gbol")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("PendingAuth")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("Xero")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source_type"), knownvalue.StringExact("Accounting")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("link_url"), knownvalue.StringRegexp(linkURLPattern)),
+				ConfigStateChecks: append(acctest.Attrs(addr, map[string]knownvalue.Check{
+					"id":            knownvalue.StringRegexp(uuidPattern),
+					"platform_key":  knownvalue.StringExact("gbol"),
+					"status":        knownvalue.StringExact("PendingAuth"),
+					"platform_name": knownvalue.StringExact("Xero"),
+					"source_type":   knownvalue.StringExact("Accounting"),
+					"link_url":      knownvalue.StringRegexp(linkURLPattern),
+				}),
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("company_id"), "codat_company.test", tfjsonpath.New("id"), compareEqual),
-				},
+				),
 				ConfigPlanChecks: acctest.Converges(),
 			},
 			{
