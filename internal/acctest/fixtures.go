@@ -6,6 +6,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +101,17 @@ func AccountConfig(env *Env, name, number, balance string) string {
     available_balance = 1200.5
   }
 `}.HCL()
+}
+
+// Example is the text of the file at path in examples/ (say "provider/provider.tf"), for the tests of a package in
+// internal/, which run in the package's folder.
+func Example(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // ScriptedCompany makes, through Codat's API as a team's own script would, a company with a Xero connection and the

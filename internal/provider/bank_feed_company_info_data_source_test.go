@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -80,12 +79,8 @@ data "codat_bank_feed_company_info" "required" {
 // empty both while waiting and once the information is there.
 func TestAccBankFeedCompanyInfoDataSource_example(t *testing.T) {
 	t.Parallel()
-	example, err := os.ReadFile("../../examples/data-sources/codat_bank_feed_company_info/data-source.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	env := acctest.New(t)
-	cfg := env.ProviderConfig() + string(example)
+	cfg := env.ProviderConfig() + acctest.Example(t, "data-sources/codat_bank_feed_company_info/data-source.tf")
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"maps"
-	"os"
 	"strings"
 	"testing"
 
@@ -278,16 +277,12 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 // The documentation example applies as written, with its variables set.
 func TestAccXeroIntegrationResource_example(t *testing.T) {
 	t.Parallel()
-	body, err := os.ReadFile("../../examples/resources/codat_xero_integration/resource.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	env := acctest.New(t)
 	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + string(body),
+			Config: env.ProviderConfig() + acctest.Example(t, "resources/codat_xero_integration/resource.tf"),
 			ConfigVariables: config.Variables{
 				"xero_client_id":     config.StringVariable(acctest.XeroClientID),
 				"xero_client_secret": config.StringVariable(acctest.XeroSecret1),
