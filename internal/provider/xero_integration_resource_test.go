@@ -68,8 +68,7 @@ func checkXeroIntegrationDestroyed(env *acctest.Env) resource.TestCheckFunc {
 
 func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	integrationID := func() string {
 		i, _ := env.Sandbox.Integration(sandbox.XeroPlatformKey)
 		return i.IntegrationID
@@ -139,8 +138,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 // secret once, and the plan after it is empty.
 func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
 		"clientId": acctest.XeroClientID, "clientSecret": acctest.XeroSecret1,
 	}); err != nil {
@@ -190,8 +188,7 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 	for _, style := range []sandbox.MaskStyle{sandbox.MaskX, sandbox.MaskFixed, sandbox.MaskAsterisk} {
 		t.Run(string(style), func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
-			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+			env := acctest.NewWithXeroApp(t, func(o *sandbox.Options) { o.CredentialMask = style })
 			cfg := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1)
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
@@ -261,8 +258,7 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t)
-			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+			env := acctest.NewWithXeroApp(t)
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: tc.check(env),
 				Steps: []resource.TestStep{{
@@ -277,8 +273,7 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 // The documentation example applies as written, with its variables set.
 func TestAccXeroIntegrationResource_example(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{

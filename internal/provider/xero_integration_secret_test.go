@@ -63,8 +63,7 @@ func writeOnlyStateChecks(secrets ...string) []statecheck.StateCheck {
 
 func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
@@ -208,8 +207,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 // client_secret, for Terraform before 1.11: stored in state, hidden in plan output.
 func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
@@ -316,8 +314,7 @@ func TestAccXeroIntegrationResource_secretNotInStateOrLogs(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")          // the in-process provider's level
 	t.Setenv("TF_LOG_PATH", logFile)
 
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	forbidden := append(secretForms(acctest.XeroClientID, acctest.XeroSecret1), secretForms(acctest.XeroClientID, acctest.XeroSecret2)...)
 
 	stateFiles := func(*terraform.State) error {
