@@ -20,6 +20,11 @@ func Converges(beforeApply ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 	}
 }
 
+// NoChange is the plan checks of a step whose plan, before apply, is empty: nothing to create, update or destroy.
+func NoChange() resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
 // Attrs checks top-level attributes of the resource or data source at addr in the state, one check per attribute
 // (in the order of the attribute names).
 func Attrs(addr string, want map[string]knownvalue.Check) []statecheck.StateCheck {

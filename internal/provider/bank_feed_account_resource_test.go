@@ -164,10 +164,8 @@ func TestAccBankFeedAccountResource_pushedTransactionsMoveBalance(t *testing.T) 
 			},
 			{
 				// An apply refreshes current_balance and writes nothing.
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: acctest.NoChange(),
 				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
 					"status":          knownvalue.StringExact("connected"),
 					"balance":         knownvalue.NumberExact(decimal("1234.56")),
@@ -300,10 +298,8 @@ func TestAccBankFeedAccountResource_v1Accounts(t *testing.T) {
 					env.PushTransactions(t, c.ID, conn.ID, "acc-debit",
 						map[string]any{"id": "t1", "date": today, "description": "Sale", "amount": 10, "balance": 109.99, "transactionType": "Credit"})
 				},
-				Config: v1AccountsConfig(env, "Renamed"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           v1AccountsConfig(env, "Renamed"),
+				ConfigPlanChecks: acctest.NoChange(),
 				ConfigStateChecks: acctest.Attrs(debit, map[string]knownvalue.Check{
 					"status":          knownvalue.StringExact("connected"),
 					"current_balance": knownvalue.NumberExact(decimal("109.99")),

@@ -151,10 +151,8 @@ resource "codat_company" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: acctest.NoChange(),
 				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
 					"products": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("lending")}),
 				}),

@@ -53,7 +53,7 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 			{
 				// The same configuration written with the default spelled out plans nothing.
 				Config:           connectionConfig(env, "gbol"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 			{
 				// Codat cannot move a connection to another platform: replace.
@@ -84,7 +84,7 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 					}
 				},
 				Config:           connectionConfig(env, "qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
 					"status": knownvalue.StringExact("Linked"),
 				}),
@@ -163,13 +163,13 @@ data "codat_connection" "by_id" {
 				// Codat starts sending the key again: nothing changes.
 				PreConfig:        func() { env.Sandbox.SetIntegrationKeyOmitted(false) },
 				Config:           config("qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 			{
 				// And stops again, under a connection created while it was sent.
 				PreConfig:        func() { env.Sandbox.SetIntegrationKeyOmitted(true) },
 				Config:           config("qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 			{
 				Config: connectionConfig(env, "qhyg") + `

@@ -80,7 +80,7 @@ func TestAccWebhookConsumerResource(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			{
 				// Disabled in the Portal: the configuration wants an enabled consumer, and only a new one can be.
@@ -174,7 +174,7 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 		},
 	})
 }

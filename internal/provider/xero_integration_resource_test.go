@@ -128,7 +128,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 			{
 				// Defaults: enabled and continuous.
 				Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 		},
 	})
@@ -200,12 +200,10 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 					},
 					{
 						// A plain refresh and plan: no request beyond the reads.
-						PreConfig: resetCounts(env),
-						Config:    cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: expectRequests(t, env, "unchanged "+string(style)+"-masked integration", acctest.XeroRefresh),
+						PreConfig:        resetCounts(env),
+						Config:           cfg,
+						ConfigPlanChecks: acctest.NoChange(),
+						Check:            expectRequests(t, env, "unchanged "+string(style)+"-masked integration", acctest.XeroRefresh),
 					},
 					{
 						// Another app's id stored outside Terraform: its mask shows other last four characters.
