@@ -18,18 +18,19 @@ import (
 // CompanyAndConnection is a company "test" and its Xero connection "test".
 var CompanyAndConnection = CompanyWithConnection("test", "test", "Accounts test")
 
+// Company is a codat_company of the given resource name, with the given attribute lines (HCL).
+func Company(resource string, attrs ...string) string {
+	return fmt.Sprintf("\nresource \"codat_company\" %q {\n%s\n}\n", resource, strings.Join(attrs, "\n"))
+}
+
 // CompanyWithConnection is a codat_company of the given resource name and company name, and its Xero
 // codat_connection of the given resource name.
 func CompanyWithConnection(company, connection, name string) string {
-	return fmt.Sprintf(`
-resource "codat_company" %[1]q {
-  name = %[3]q
+	return Company(company, fmt.Sprintf("name = %q", name)) + fmt.Sprintf(`
+resource "codat_connection" %q {
+  company_id = codat_company.%s.id
 }
-
-resource "codat_connection" %[2]q {
-  company_id = codat_company.%[1]s.id
-}
-`, company, connection, name)
+`, connection, company)
 }
 
 // Account is a codat_bank_feed_account of a test configuration, on the company and connection named Parent

@@ -127,11 +127,7 @@ func TestAccCompanyResource_productsUnmanaged(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_company.test"
-	config := env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Toft stores"
-}
-`
+	config := env.ProviderConfig() + acctest.Company("test", `name = "Toft stores"`)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
@@ -178,7 +174,7 @@ func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, acctest.ProductsProgramme)
-			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
+			config := env.ProviderConfig() + acctest.Company("test", attrs)
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
@@ -222,9 +218,7 @@ resource "codat_company" "test" {
 func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	company := func(attrs string) string {
-		return "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
-	}
+	company := func(attrs string) string { return acctest.Company("bad", attrs) }
 	cases := map[string]badInput{
 		"blank name":                {company(`name = "   "`), []string{`name`, `must not be blank`}},
 		"name of tabs and newlines": {company(`name = "\t\n"`), []string{`name`, `must not be blank`}},
@@ -250,12 +244,7 @@ func TestAccCompanyResource_productsOutsideProgramme(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_company.test"
-	config := env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name     = "Toft stores"
-  products = ["bank-feeds"]
-}
-`
+	config := env.ProviderConfig() + acctest.Company("test", `name = "Toft stores"`, `products = ["bank-feeds"]`)
 	var companyID string
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
@@ -277,11 +266,7 @@ resource "codat_company" "test" {
 			},
 			{
 				// Dropping products from the configuration settles it.
-				Config: env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Toft stores"
-}
-`,
+				Config:           env.ProviderConfig() + acctest.Company("test", `name = "Toft stores"`),
 				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					if c := env.OnlyCompany(t); c.ID != companyID {

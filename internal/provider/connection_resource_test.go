@@ -17,11 +17,7 @@ import (
 )
 
 func connectionConfig(env *acctest.Env, platform string) string {
-	return env.ProviderConfig() + fmt.Sprintf(`
-resource "codat_company" "test" {
-  name = "Connection test"
-}
-
+	return env.ProviderConfig() + acctest.Company("test", `name = "Connection test"`) + fmt.Sprintf(`
 resource "codat_connection" "test" {
   company_id   = codat_company.test.id
   platform_key = %q
@@ -199,11 +195,7 @@ func TestAccConnectionResource_notFoundNamesTheMissingObject(t *testing.T) {
 			},
 			{
 				// The company exists (created in the step above) and stays: the error was about the platform.
-				Config: env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Connection test"
-}
-`,
+				Config: env.ProviderConfig() + acctest.Company("test", `name = "Connection test"`),
 				Check: func(*terraform.State) error {
 					companyID = env.OnlyCompany(t).ID
 					return nil
