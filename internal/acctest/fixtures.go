@@ -6,6 +6,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,18 +18,19 @@ import (
 // CompanyAndConnection is a company "test" and its Xero connection "test".
 var CompanyAndConnection = CompanyWithConnection("test", "test", "Accounts test")
 
+// Company is a codat_company of the given resource name, with the given attribute lines (HCL).
+func Company(resource string, attrs ...string) string {
+	return fmt.Sprintf("\nresource \"codat_company\" %q {\n%s\n}\n", resource, strings.Join(attrs, "\n"))
+}
+
 // CompanyWithConnection is a codat_company of the given resource name and company name, and its Xero
 // codat_connection of the given resource name.
 func CompanyWithConnection(company, connection, name string) string {
-	return fmt.Sprintf(`
-resource "codat_company" %[1]q {
-  name = %[3]q
+	return Company(company, fmt.Sprintf("name = %q", name)) + fmt.Sprintf(`
+resource "codat_connection" %q {
+  company_id = codat_company.%s.id
 }
-
-resource "codat_connection" %[2]q {
-  company_id = codat_company.%[1]s.id
-}
-`, company, connection, name)
+`, connection, company)
 }
 
 // Account is a codat_bank_feed_account of a test configuration, on the company and connection named Parent
@@ -38,7 +41,7 @@ type Account struct {
 	ID, Name, Type, Number string
 	SortCode, Currency     string // no sort_code when empty
 	Balance                string // an HCL number
-	Extra                  string // more attribute lines, as HCL
+	Extra                  string // more attribute lines, as HCL (a last newline is added when missing)
 }
 
 // HCL is the account's resource block.
@@ -52,7 +55,11 @@ func (a Account) HCL() string {
 	if a.SortCode != "" {
 		fmt.Fprintf(&b, "  sort_code      = %q\n", a.SortCode)
 	}
-	fmt.Fprintf(&b, "  currency       = %q\n  balance        = %s\n%s}\n", a.Currency, a.Balance, a.Extra)
+	fmt.Fprintf(&b, "  currency       = %q\n  balance        = %s\n", a.Currency, a.Balance)
+	if a.Extra != "" {
+		b.WriteString(strings.TrimSuffix(a.Extra, "\n") + "\n")
+	}
+	b.WriteString("}\n")
 	return b.String()
 }
 
@@ -95,6 +102,17 @@ func AccountConfig(env *Env, name, number, balance string) string {
     available_balance = 1200.5
   }
 `}.HCL()
+}
+
+// Example is the text of the file at path in examples/ (say "provider/provider.tf"), for the tests of a package in
+// internal/, which run in the package's folder.
+func Example(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // ScriptedCompany makes, through Codat's API as a team's own script would, a company with a Xero connection and the

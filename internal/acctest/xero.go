@@ -3,6 +3,7 @@ package acctest
 import (
 	"fmt"
 	"maps"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -16,6 +17,14 @@ const (
 	XeroSecret1  = "xs1-9fK2mQ7vTzR4wL8pN3bH6cJ0dY5eA1sU"
 	XeroSecret2  = "xs2-Lr5tG8kW2qZ7nC4vB9mX1pH6jD3fS0aE"
 )
+
+// NewWithXeroApp is New with the Xero app the tests use registered: Xero accepts XeroClientID with XeroSecret1.
+func NewWithXeroApp(t testing.TB, opts ...func(*sandbox.Options)) *Env {
+	t.Helper()
+	env := New(t, opts...)
+	env.Sandbox.RegisterXeroApp(XeroClientID, XeroSecret1)
+	return env
+}
 
 // XeroRefresh are the requests of one refresh of codat_xero_integration: integration, masked credentials, settings.
 var XeroRefresh = map[string]int{sandbox.RouteGetIntegration: 1, sandbox.RouteGetCredentials: 1, sandbox.RouteGetIntegrationSettings: 1}

@@ -42,6 +42,17 @@ func usdAccount(id string) codat.SourceAccount {
 		Currency: "USD", Balance: "1.5"}
 }
 
+// createElsewhere makes, outside the batch (as another script would), an account of the given id and another name
+// than usdAccount's.
+func createElsewhere(t *testing.T, d *providerData, key connectionKey, id string) {
+	t.Helper()
+	a := usdAccount(id)
+	a.AccountName = "Someone else's"
+	if _, err := d.client.CreateSourceAccount(context.Background(), key.companyID, key.connectionID, a); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // testClock is a settable clock with a timer channel the test fires.
 type testClock struct {
 	*sandbox.Clock
@@ -189,11 +200,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("207", func(t *testing.T) {
 		sb, d, key := sandboxConnection(t)
-		taken := usdAccount("taken")
-		taken.AccountName = "Someone else's"
-		if _, err := d.client.CreateSourceAccount(ctx, key.companyID, key.connectionID, taken); err != nil {
-			t.Fatal(err)
-		}
+		createElsewhere(t, d, key, "taken")
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("fresh"), usdAccount("taken")})
 		var itemErr *codat.BatchItemError
 		if out["fresh"].account == nil || out["fresh"].err != nil || !errors.As(out["taken"].err, &itemErr) ||
@@ -220,11 +227,7 @@ func TestCreateSourceAccountsOutcomes(t *testing.T) {
 	})
 	t.Run("500 before commit", func(t *testing.T) {
 		sb, d, key := sandboxConnection(t)
-		other := usdAccount("other")
-		other.AccountName = "Someone else's"
-		if _, err := d.client.CreateSourceAccount(ctx, key.companyID, key.connectionID, other); err != nil {
-			t.Fatal(err)
-		}
+		createElsewhere(t, d, key, "other")
 		sb.InjectFault(sandbox.RouteCreateSourceAccountsBatch, sandbox.Fault500, 2)
 		out := d.createSourceAccounts(ctx, key, []codat.SourceAccount{usdAccount("a1"), usdAccount("other")})
 		if out["a1"].account == nil || out["a1"].err != nil {

@@ -2,13 +2,13 @@ package provider_test
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
@@ -17,85 +17,37 @@ var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // accountVariants are configurations the resource accepts, one source account each (attributes besides the
 // ids), covering every optional attribute set, unset and at its edges.
-var accountVariants = map[string]string{
-	"minimal": `account_name = "Dollar account"
-  account_type = "savings"
-  account_number = "1001"
-  currency = "USD"
-  balance = 0`,
-	"gbp_trailing_zero": `account_name = "Sterling"
-  account_type = "checking"
-  account_number = "12345678"
-  sort_code = "040004"
-  currency = "GBP"
-  balance = 10.50`,
-	"routing_default_type": `account_name = "US checking"
-  account_type = "checking"
-  account_number = "2002"
-  currency = "USD"
-  balance = 1
-  routing_info = { bank_code = "021001088" }`,
-	"routing_typed": `account_name = "Euro account"
-  account_type = "checking"
-  account_number = "DE89370400440532013000"
-  currency = "EUR"
-  balance = 2
-  routing_info = { bank_code = "COBADEFFXXX", type = "swift" }`,
-	"info_nickname": `account_name = "Main"
-  account_type = "prepaidCard"
-  account_number = "3003"
-  currency = "AUD"
-  balance = 3
-  account_info = { nickname = "Main" }`,
-	"info_full": `account_name = "Payroll"
-  account_type = "loan"
-  account_number = "4004"
-  currency = "NZD"
-  balance = -75.25
+var accountVariants = map[string]acctest.Account{
+	"minimal":              {Name: "Dollar account", Type: "savings", Number: "1001", Currency: "USD", Balance: "0"},
+	"gbp_trailing_zero":    {Name: "Sterling", Type: "checking", Number: "12345678", SortCode: "040004", Currency: "GBP", Balance: "10.50"},
+	"routing_default_type": {Name: "US checking", Type: "checking", Number: "2002", Currency: "USD", Balance: "1", Extra: `routing_info = { bank_code = "021001088" }`},
+	"routing_typed":        {Name: "Euro account", Type: "checking", Number: "DE89370400440532013000", Currency: "EUR", Balance: "2", Extra: `routing_info = { bank_code = "COBADEFFXXX", type = "swift" }`},
+	"info_nickname":        {Name: "Main", Type: "prepaidCard", Number: "3003", Currency: "AUD", Balance: "3", Extra: `account_info = { nickname = "Main" }`},
+	"info_full": {Name: "Payroll", Type: "loan", Number: "4004", Currency: "NZD", Balance: "-75.25", Extra: `
   account_info = {
     description       = "Payroll account"
     nickname          = "Pay"
     account_open_date = "2020-05-06"
     available_balance = 1200.50
-  }`,
-	"info_available_balance_zero": `account_name = "Card"
-  account_type = "creditCard"
-  account_number = "5005"
-  currency = "CAD"
-  balance = -0.01
-  account_info = { available_balance = 0 }`,
-	"info_open_date_only": `account_name = "New currency"
-  account_type = "savings"
-  account_number = "6006"
-  currency = "XCG"
-  balance = 12345678901234.56
-  account_info = { account_open_date = "2025-03-31" }`,
+  }
+`},
+	"info_available_balance_zero": {Name: "Card", Type: "creditCard", Number: "5005", Currency: "CAD", Balance: "-0.01", Extra: `account_info = { available_balance = 0 }`},
+	"info_open_date_only":         {Name: "New currency", Type: "savings", Number: "6006", Currency: "XCG", Balance: "12345678901234.56", Extra: `account_info = { account_open_date = "2025-03-31" }`},
 }
 
-func variantsConfig(env *acctest.Env, variants map[string]string) string {
-	names := make([]string, 0, len(variants))
-	for name := range variants {
-		names = append(names, name)
+func variantsConfig(env *acctest.Env, variants map[string]acctest.Account) string {
+	config := env.ProviderConfig() + acctest.CompanyAndConnection
+	for _, name := range slices.Sorted(maps.Keys(variants)) {
+		a := variants[name]
+		a.Resource, a.ID = name, "acc-"+strings.ReplaceAll(name, "_", "-")
+		config += a.HCL()
 	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString(env.ProviderConfig() + acctest.CompanyAndConnection)
-	for _, name := range names {
-		fmt.Fprintf(&b, `
-resource "codat_bank_feed_account" %q {
-  company_id    = codat_company.test.id
-  connection_id = codat_connection.test.id
-  account_id    = %q
-  %s
-}
-`, name, "acc-"+strings.ReplaceAll(name, "_", "-"), variants[name])
-	}
-	return b.String()
+	return config
 }
 
 // importSteps import every variant by an import block into the plan of the same configuration, which must be
 // empty: no change, no replacement.
-func importSteps(variants map[string]string) []resource.TestStep {
+func importSteps(variants map[string]acctest.Account) []resource.TestStep {
 	var steps []resource.TestStep
 	for name := range variants {
 		steps = append(steps, resource.TestStep{
@@ -116,7 +68,7 @@ func TestAccBankFeedAccountResource_importsEveryVariant(t *testing.T) {
 		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}}, importSteps(accountVariants)...),
 	})
 }
@@ -125,29 +77,16 @@ func TestAccBankFeedAccountResource_importsEveryVariant(t *testing.T) {
 func TestAccBankFeedAccountResource_importsEveryV1Variant(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, integratedBeforeV2)
-	variants := map[string]string{
-		"debit": `account_name = "Current"
-  account_type = "Debit"
-  account_number = "12345670"
-  sort_code = "123456"
-  currency = "GBP"
-  balance = 99.90`,
-		"credit": `account_name = "Card"
-  account_type = "Credit"
-  account_number = "5500"
-  currency = "EUR"
-  balance = 0`,
-		"v2_type": `account_name = "Savings"
-  account_type = "savings"
-  account_number = "7007"
-  currency = "USD"
-  balance = 5`,
+	variants := map[string]acctest.Account{
+		"debit":   {Name: "Current", Type: "Debit", Number: "12345670", SortCode: "123456", Currency: "GBP", Balance: "99.90"},
+		"credit":  {Name: "Card", Type: "Credit", Number: "5500", Currency: "EUR", Balance: "0"},
+		"v2_type": {Name: "Savings", Type: "savings", Number: "7007", Currency: "USD", Balance: "5"},
 	}
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: append([]resource.TestStep{{
 			Config:           variantsConfig(env, variants),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}}, importSteps(variants)...),
 	})
 }

@@ -80,11 +80,11 @@ func TestAccBankFeedAccountMappingResource_uncertainCreate(t *testing.T) {
 							env.Sandbox.InjectFault(sandbox.RouteCreateMapping, tc.fault, tc.count)
 						},
 						Config: cfg,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Dave Savings")),
-						},
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+							"status":              knownvalue.StringExact("connected"),
+							"target_account_name": knownvalue.StringExact("Dave Savings"),
+						}),
+						ConfigPlanChecks: acctest.Converges(),
 						Check: func(*terraform.State) error {
 							if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 								return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)
@@ -218,16 +218,13 @@ func TestAccBankFeedAccountMappingResource_remapFails(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: cfg(second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
+				Config:           cfg(second),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"status":            knownvalue.StringExact("connected"),
+					"feed_start_date":   knownvalue.StringExact(second),
+					"target_account_id": lazyExact(func() string { return targetID }),
+				}),
 				Check: func(*terraform.State) error {
 					if n := env.TargetsNamed(companyID, connectionID, "Dave Savings"); n != 1 {
 						return fmt.Errorf("the Xero organisation holds %d accounts named after the source account, want 1", n)

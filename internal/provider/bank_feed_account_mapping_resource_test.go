@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,17 +58,19 @@ variable "target_id" {
 				},
 				Config:          mappings,
 				ConfigVariables: vars,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Business Current Account")),
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(feedStart)),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Dave Savings")),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("target_account_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(created, tfjsonpath.New("feed_start_date"), knownvalue.NotNull()),
+				ConfigStateChecks: slices.Concat(acctest.Attrs(existing, map[string]knownvalue.Check{
+					"status":              knownvalue.StringExact("connected"),
+					"target_account_name": knownvalue.StringExact("Business Current Account"),
+					"feed_start_date":     knownvalue.StringExact(feedStart),
+				}), acctest.Attrs(created, map[string]knownvalue.Check{
+					"status":              knownvalue.StringExact("connected"),
+					"target_account_name": knownvalue.StringExact("Dave Savings"),
+					"target_account_id":   knownvalue.NotNull(),
+					"feed_start_date":     knownvalue.NotNull(),
+				}), []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), documentedStatus()),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				}),
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					for _, a := range env.Sandbox.SourceAccounts(companyID, connectionID) {
 						if a.Status != sandbox.AccountConnected {
@@ -100,31 +103,25 @@ variable "target_id" {
 						t.Fatal(err)
 					}
 				},
-				Config:          mappings,
-				ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
+				Config:           mappings,
+				ConfigVariables:  vars,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)),
+				ConfigStateChecks: acctest.Attrs(existing, map[string]knownvalue.Check{
+					"status":            knownvalue.StringExact("connected"),
+					"target_account_id": lazyExact(func() string { return targetID }),
+				}),
 			},
 			{
 				// Another target account: updated in place (disconnect, then map to the new target).
 				PreConfig: func() {
 					targetID = env.TargetNamed(t, companyID, connectionID, "Business Savings Account").ID
 				},
-				Config:          mappings,
-				ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(existing, tfjsonpath.New("target_account_name"), knownvalue.StringExact("Business Savings Account")),
-				},
+				Config:           mappings,
+				ConfigVariables:  vars,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(existing, plancheck.ResourceActionUpdate)),
+				ConfigStateChecks: acctest.Attrs(existing, map[string]knownvalue.Check{
+					"target_account_name": knownvalue.StringExact("Business Savings Account"),
+				}),
 			},
 			{
 				// Destroying a mapping disconnects the source account, Codat's only inverse of a mapping.
@@ -208,16 +205,13 @@ func TestAccBankFeedAccountMappingResource_feedStartDateChange(t *testing.T) {
 				},
 			},
 			{
-				Config: env.ProviderConfig() + twoAccounts + savingsMapping(second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("feed_start_date"), knownvalue.StringExact(second)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-				},
+				Config:           env.ProviderConfig() + twoAccounts + savingsMapping(second),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"feed_start_date":   knownvalue.StringExact(second),
+					"status":            knownvalue.StringExact("connected"),
+					"target_account_id": lazyExact(func() string { return targetID }),
+				}),
 				Check: func(s *terraform.State) error {
 					if err := oneXeroAccount(s); err != nil {
 						return err
@@ -260,10 +254,10 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 		}
 		return nil
 	}
-	stateChecks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("connected")),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_account_id"), lazyExact(func() string { return targetID })),
-	}
+	stateChecks := acctest.Attrs(addr, map[string]knownvalue.Check{
+		"status":            knownvalue.StringExact("connected"),
+		"target_account_id": lazyExact(func() string { return targetID }),
+	})
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
@@ -283,24 +277,18 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + accounts("22222222") + savingsMapping(feedStart),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            env.ProviderConfig() + accounts("22222222") + savingsMapping(feedStart),
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
 			},
 			{
 				// The source account is replaced (a new account number), and the mapping with it.
 				Config: env.ProviderConfig() + accounts("22222223") + replaceTriggered,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("codat_bank_feed_account.savings", plancheck.ResourceActionDestroyBeforeCreate),
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction("codat_bank_feed_account.savings", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				),
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
 			},
@@ -310,11 +298,8 @@ func TestAccBankFeedAccountMappingResource_remapKeepsXeroAccount(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: env.ProviderConfig() + accounts("22222224") + savingsMapping(feedStart),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            env.ProviderConfig() + accounts("22222224") + savingsMapping(feedStart),
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: stateChecks,
 				Check:             fedIntoSameAccount,
 			},

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
@@ -33,7 +32,7 @@ func TestAccBankFeedAccountResource_refreshSharesListCall(t *testing.T) {
 			{
 				// One plan (with its refresh) of the unchanged configuration.
 				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 				Check: func(*terraform.State) error {
 					// The step refreshes more than once (plan, apply); each refresh reads the company once.
 					refreshes := env.Sandbox.Count(sandbox.RouteGetCompany)

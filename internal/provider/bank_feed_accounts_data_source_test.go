@@ -89,11 +89,8 @@ resource "codat_bank_feed_account" "test" {
 	)
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             noChange,
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			Config:            cfg,
+			ConfigPlanChecks:  acctest.Converges(noChange...),
 			ConfigStateChecks: checks,
 		}},
 	})

@@ -1,14 +1,11 @@
 package provider_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
@@ -30,17 +27,17 @@ data "codat_bank_feed_company_info" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("linked"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("company_name"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("base_currency"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("plan_type"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("multicurrency_enabled"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("currencies"), knownvalue.Null()),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"linked":                knownvalue.Bool(false),
+					"company_name":          knownvalue.Null(),
+					"base_currency":         knownvalue.Null(),
+					"plan_type":             knownvalue.Null(),
+					"multicurrency_enabled": knownvalue.Null(),
+					"currencies":            knownvalue.Null(),
+				}),
 			},
 			// Waiting for the customer is no change.
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 			{
 				// A configuration that needs the information now says so with an error.
 				Config: cfg + `
@@ -60,18 +57,16 @@ data "codat_bank_feed_company_info" "required" {
 			{
 				PreConfig: func() { env.AuthorizeOnlyConnection(t) },
 				Config:    cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("linked"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("company_name"), knownvalue.StringExact("Info Bakery Ltd")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("base_currency"), knownvalue.StringExact("GBP")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("plan_type"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("multicurrency_enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("currencies"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.StringExact("GBP"), knownvalue.StringExact("USD"),
-					})),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"linked":                knownvalue.Bool(true),
+					"company_name":          knownvalue.StringExact("Info Bakery Ltd"),
+					"base_currency":         knownvalue.StringExact("GBP"),
+					"plan_type":             knownvalue.NotNull(),
+					"multicurrency_enabled": knownvalue.Bool(true),
+					"currencies":            knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("GBP"), knownvalue.StringExact("USD")}),
+				}),
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 		},
 	})
 }
@@ -80,20 +75,15 @@ data "codat_bank_feed_company_info" "required" {
 // empty both while waiting and once the information is there.
 func TestAccBankFeedCompanyInfoDataSource_example(t *testing.T) {
 	t.Parallel()
-	example, err := os.ReadFile("../../examples/data-sources/codat_bank_feed_company_info/data-source.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	env := acctest.New(t)
-	cfg := env.ProviderConfig() + string(example)
-	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	cfg := env.ProviderConfig() + acctest.Example(t, "data-sources/codat_bank_feed_company_info/data-source.tf")
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
-			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.codat_bank_feed_company_info.acme", tfjsonpath.New("linked"), knownvalue.Bool(false)),
-			}},
-			{Config: cfg, ConfigPlanChecks: empty},
+			{Config: cfg, ConfigStateChecks: acctest.Attrs("data.codat_bank_feed_company_info.acme", map[string]knownvalue.Check{
+				"linked": knownvalue.Bool(false),
+			})},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 			{
 				PreConfig: func() { env.AuthorizeOnlyConnection(t) },
 				Config:    cfg,
@@ -101,7 +91,7 @@ func TestAccBankFeedCompanyInfoDataSource_example(t *testing.T) {
 					statecheck.ExpectKnownOutputValue("acme_xero_organisation", knownvalue.StringExact("Acme Bakery Ltd")),
 				},
 			},
-			{Config: cfg, ConfigPlanChecks: empty},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 		},
 	})
 }

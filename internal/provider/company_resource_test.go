@@ -8,9 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 )
@@ -45,20 +43,18 @@ resource "codat_company" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: full,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Bank of Dave")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("customer 42")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"id":          knownvalue.StringRegexp(uuidPattern),
+					"name":        knownvalue.StringExact("Bank of Dave"),
+					"description": knownvalue.StringExact("customer 42"),
+					"tags": knownvalue.MapExact(map[string]knownvalue.Check{
 						"region": knownvalue.StringExact("uk"), "tier": knownvalue.StringExact("gold"),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("bank-feeds"),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("redirect"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("created"), knownvalue.NotNull()),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					}),
+					"products": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("bank-feeds")}),
+					"redirect": knownvalue.NotNull(),
+					"created":  knownvalue.NotNull(),
+				}),
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					c := env.OnlyCompany(t)
 					if c.Name != "Bank of Dave" || c.Description != "customer 42" || len(c.Tags) != 2 || len(c.Products) != 1 {
@@ -69,16 +65,13 @@ resource "codat_company" "test" {
 			},
 			{
 				// Name, tags and products update in place; the removed description is cleared in Codat.
-				Config: changed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Bank of Dave & Sons")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(2)),
-				},
+				Config:           changed,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)),
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"name":        knownvalue.StringExact("Bank of Dave & Sons"),
+					"description": knownvalue.Null(),
+					"products":    knownvalue.SetSizeExact(2),
+				}),
 				Check: func(*terraform.State) error {
 					c := env.OnlyCompany(t)
 					if c.Description != "" || len(c.Tags) != 1 || c.Tags["region"] != "eu" || len(c.Products) != 2 {
@@ -104,11 +97,8 @@ resource "codat_company" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: changed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           changed,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)),
 			},
 			{
 				// Renamed outside Terraform: the plan puts the configured name back in place.
@@ -137,21 +127,17 @@ func TestAccCompanyResource_productsUnmanaged(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_company.test"
-	config := env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Toft stores"
-}
-`
+	config := env.ProviderConfig() + acctest.Company("test", `name = "Toft stores"`)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetSizeExact(0)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapSizeExact(0)),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"products":    knownvalue.SetSizeExact(0),
+					"description": knownvalue.Null(),
+					"tags":        knownvalue.MapSizeExact(0),
+				}),
 			},
 			{
 				PreConfig: func() {
@@ -161,15 +147,11 @@ resource "codat_company" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("lending"),
-					})),
-				},
+				Config:           config,
+				ConfigPlanChecks: acctest.NoChange(),
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"products": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("lending")}),
+				}),
 			},
 		},
 	})
@@ -192,13 +174,13 @@ func TestAccCompanyResource_importEveryConfiguration(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := acctest.New(t, acctest.ProductsProgramme)
-			config := env.ProviderConfig() + "resource \"codat_company\" \"test\" {\n" + attrs + "\n}\n"
+			config := env.ProviderConfig() + acctest.Company("test", attrs)
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: env.CheckEmpty(),
 				Steps: []resource.TestStep{
 					{
 						Config:           config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigPlanChecks: acctest.Converges(),
 					},
 					{Config: config, ResourceName: "codat_company.test", ImportState: true, ImportStateVerify: true},
 					{Config: config, ResourceName: "codat_company.test", ImportState: true, ImportStateKind: resource.ImportBlockWithID},
@@ -223,10 +205,10 @@ resource "codat_company" "test" {
   tags = { %q = %q, short = "line\nbreak in a value" }
 }
 `, key, value),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags").AtMapKey(key), knownvalue.StringExact(value)),
-			},
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+				"tags": knownvalue.MapPartial(map[string]knownvalue.Check{key: knownvalue.StringExact(value)}),
+			}),
+			ConfigPlanChecks: acctest.Converges(),
 		}},
 	})
 }
@@ -236,9 +218,7 @@ resource "codat_company" "test" {
 func TestAccCompanyResource_badInputFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	company := func(attrs string) string {
-		return "resource \"codat_company\" \"bad\" {\n" + attrs + "\n}\n"
-	}
+	company := func(attrs string) string { return acctest.Company("bad", attrs) }
 	cases := map[string]badInput{
 		"blank name":                {company(`name = "   "`), []string{`name`, `must not be blank`}},
 		"name of tabs and newlines": {company(`name = "\t\n"`), []string{`name`, `must not be blank`}},
@@ -264,12 +244,7 @@ func TestAccCompanyResource_productsOutsideProgramme(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	const addr = "codat_company.test"
-	config := env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name     = "Toft stores"
-  products = ["bank-feeds"]
-}
-`
+	config := env.ProviderConfig() + acctest.Company("test", `name = "Toft stores"`, `products = ["bank-feeds"]`)
 	var companyID string
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckEmpty(),
@@ -291,12 +266,8 @@ resource "codat_company" "test" {
 			},
 			{
 				// Dropping products from the configuration settles it.
-				Config: env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Toft stores"
-}
-`,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Config:           env.ProviderConfig() + acctest.Company("test", `name = "Toft stores"`),
+				ConfigPlanChecks: acctest.Converges(),
 				Check: func(*terraform.State) error {
 					if c := env.OnlyCompany(t); c.ID != companyID {
 						return fmt.Errorf("the company was replaced: %s, first %s", c.ID, companyID)

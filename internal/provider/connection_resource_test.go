@@ -17,11 +17,7 @@ import (
 )
 
 func connectionConfig(env *acctest.Env, platform string) string {
-	return env.ProviderConfig() + fmt.Sprintf(`
-resource "codat_company" "test" {
-  name = "Connection test"
-}
-
+	return env.ProviderConfig() + acctest.Company("test", `name = "Connection test"`) + fmt.Sprintf(`
 resource "codat_connection" "test" {
   company_id   = codat_company.test.id
   platform_key = %q
@@ -38,32 +34,30 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: env.ProviderConfig() + acctest.CompanyWithConnection("test", "test", "Connection test"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_key"), knownvalue.StringExact("gbol")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("PendingAuth")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("Xero")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source_type"), knownvalue.StringExact("Accounting")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("link_url"), knownvalue.StringRegexp(linkURLPattern)),
+				ConfigStateChecks: append(acctest.Attrs(addr, map[string]knownvalue.Check{
+					"id":            knownvalue.StringRegexp(uuidPattern),
+					"platform_key":  knownvalue.StringExact("gbol"),
+					"status":        knownvalue.StringExact("PendingAuth"),
+					"platform_name": knownvalue.StringExact("Xero"),
+					"source_type":   knownvalue.StringExact("Accounting"),
+					"link_url":      knownvalue.StringRegexp(linkURLPattern),
+				}),
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("company_id"), "codat_company.test", tfjsonpath.New("id"), compareEqual),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				),
+				ConfigPlanChecks: acctest.Converges(),
 			},
 			{
 				// The same configuration written with the default spelled out plans nothing.
 				Config:           connectionConfig(env, "gbol"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 			{
 				// Codat cannot move a connection to another platform: replace.
-				Config: connectionConfig(env, "qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("platform_name"), knownvalue.StringExact("QuickBooks Online")),
-				},
+				Config:           connectionConfig(env, "qhyg"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)),
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"platform_name": knownvalue.StringExact("QuickBooks Online"),
+				}),
 				Check: func(*terraform.State) error {
 					if conns := env.Sandbox.Connections(env.OnlyCompany(t).ID); len(conns) != 1 || conns[0].PlatformKey != "qhyg" {
 						return fmt.Errorf("sandbox connections after replace: %+v", conns)
@@ -86,10 +80,10 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 					}
 				},
 				Config:           connectionConfig(env, "qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("Linked")),
-				},
+				ConfigPlanChecks: acctest.NoChange(),
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"status": knownvalue.StringExact("Linked"),
+				}),
 			},
 			{
 				// Deleted outside Terraform: re-created.
@@ -99,11 +93,8 @@ func TestAccConnectionResource_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: connectionConfig(env, "qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           connectionConfig(env, "qhyg"),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)),
 			},
 		},
 	})
@@ -146,7 +137,7 @@ data "codat_connection" "by_id" {
 			{
 				Config:            config("gbol"),
 				ConfigStateChecks: keyChecks("gbol"),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks:  acctest.Converges(),
 				Check: func(*terraform.State) error {
 					// Xero's key is confirmed with GET /integrations/gbol; the catalogue is never listed for it.
 					if n := env.Sandbox.Count(sandbox.RouteListIntegrations); n != 0 {
@@ -160,10 +151,7 @@ data "codat_connection" "by_id" {
 			{
 				Config:            config("qhyg"),
 				ConfigStateChecks: keyChecks("qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)),
 			},
 			{Config: config("qhyg"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateVerify: true},
 			{Config: config("qhyg"), ResourceName: addr, ImportState: true, ImportStateIdFunc: importID(addr, "company_id", "id"), ImportStateKind: resource.ImportBlockWithID},
@@ -171,13 +159,13 @@ data "codat_connection" "by_id" {
 				// Codat starts sending the key again: nothing changes.
 				PreConfig:        func() { env.Sandbox.SetIntegrationKeyOmitted(false) },
 				Config:           config("qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 			{
 				// And stops again, under a connection created while it was sent.
 				PreConfig:        func() { env.Sandbox.SetIntegrationKeyOmitted(true) },
 				Config:           config("qhyg"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 			{
 				Config: connectionConfig(env, "qhyg") + `
@@ -207,11 +195,7 @@ func TestAccConnectionResource_notFoundNamesTheMissingObject(t *testing.T) {
 			},
 			{
 				// The company exists (created in the step above) and stays: the error was about the platform.
-				Config: env.ProviderConfig() + `
-resource "codat_company" "test" {
-  name = "Connection test"
-}
-`,
+				Config: env.ProviderConfig() + acctest.Company("test", `name = "Connection test"`),
 				Check: func(*terraform.State) error {
 					companyID = env.OnlyCompany(t).ID
 					return nil

@@ -76,16 +76,13 @@ func TestAccExamples(t *testing.T) {
 
 // The provider example takes everything from the environment, as the docs recommend.
 func TestAccExamples_provider(t *testing.T) {
-	body, err := os.ReadFile("../../examples/provider/provider.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := acctest.Example(t, "provider/provider.tf")
 	env := acctest.New(t)
 	t.Setenv("CODAT_API_KEY", env.APIKey)
 	t.Setenv("CODAT_BASE_URL", env.URL)
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			Config: string(body) + `
+			Config: body + `
 data "codat_integration" "xero" {
   platform_key = "gbol"
 }

@@ -9,8 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/provider"
@@ -27,12 +25,11 @@ data "codat_integration" "xero" {
   platform_key = "gbol"
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.codat_integration.xero", tfjsonpath.New("name"), knownvalue.StringExact("Xero")),
-				statecheck.ExpectKnownValue("data.codat_integration.xero", tfjsonpath.New("source_type"), knownvalue.StringExact("Accounting")),
-				statecheck.ExpectKnownValue("data.codat_integration.xero", tfjsonpath.New("integration_id"),
-					knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`))),
-			},
+			ConfigStateChecks: acctest.Attrs("data.codat_integration.xero", map[string]knownvalue.Check{
+				"name":           knownvalue.StringExact("Xero"),
+				"source_type":    knownvalue.StringExact("Accounting"),
+				"integration_id": knownvalue.StringRegexp(uuidPattern),
+			}),
 		}},
 	})
 	if n := env.Sandbox.Count(sandbox.RouteGetIntegration); n == 0 {

@@ -20,9 +20,7 @@ func TestAccValidation_badInputFailsAtPlan(t *testing.T) {
 		elevenTags[i] = fmt.Sprintf("k%d = \"v\"", i)
 	}
 
-	company := func(attrs string) string {
-		return fmt.Sprintf("resource \"codat_company\" \"bad\" {\n%s\n}\n", attrs)
-	}
+	company := func(attrs string) string { return acctest.Company("bad", attrs) }
 	account := func(override string) string {
 		attrs := map[string]string{
 			"company_id": strconv.Quote(acctest.TestCompanyID), "connection_id": strconv.Quote(acctest.TestConnectionID), "account_id": `"acc"`, "account_name": `"A"`,

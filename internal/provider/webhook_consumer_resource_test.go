@@ -9,9 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-codat/terraform-provider-codat/internal/acctest"
 	"github.com/terraform-codat/terraform-provider-codat/internal/sandbox"
@@ -62,16 +60,16 @@ func TestAccWebhookConsumerResource(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("disabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("event_types"), knownvalue.SetExact([]knownvalue.Check{
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"id":       knownvalue.StringRegexp(uuidPattern),
+					"disabled": knownvalue.Bool(false),
+					"event_types": knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("connection.connected"), knownvalue.StringExact("bankFeeds.sourceAccount.connected"),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("company_tags"), knownvalue.SetExact([]knownvalue.Check{
+					}),
+					"company_tags": knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("region:uk"), knownvalue.StringExact("tier:gold"),
-					})),
-				},
+					}),
+				}),
 				Check: func(s *terraform.State) error {
 					c := onlyConsumer(t, env)
 					firstID = c.ID
@@ -82,7 +80,7 @@ func TestAccWebhookConsumerResource(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			{
 				// Disabled in the Portal: the configuration wants an enabled consumer, and only a new one can be.
@@ -123,10 +121,10 @@ func TestAccWebhookConsumerResource(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("company_tags"), knownvalue.SetSizeExact(0)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("disabled"), knownvalue.Bool(true)),
-				},
+				ConfigStateChecks: acctest.Attrs(addr, map[string]knownvalue.Check{
+					"company_tags": knownvalue.SetSizeExact(0),
+					"disabled":     knownvalue.Bool(true),
+				}),
 				Check: func(*terraform.State) error {
 					if c := onlyConsumer(t, env); !c.Disabled || len(c.CompanyTags) != 0 || !slices.Equal(c.EventTypes, []string{"connection.connected"}) {
 						return fmt.Errorf("sandbox holds %+v", c)
@@ -176,7 +174,7 @@ func TestAccWebhookConsumerResource_lostCreateAnswer(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: acctest.NoChange()},
 		},
 	})
 }

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"maps"
-	"os"
 	"strings"
 	"testing"
 
@@ -69,8 +68,7 @@ func checkXeroIntegrationDestroyed(env *acctest.Env) resource.TestCheckFunc {
 
 func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	integrationID := func() string {
 		i, _ := env.Sandbox.Integration(sandbox.XeroPlatformKey)
 		return i.IntegrationID
@@ -92,21 +90,18 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: oneOff,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("one-off")),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: acctest.Attrs(xeroAddr, map[string]knownvalue.Check{
+					"enabled": knownvalue.Bool(false),
+					"access":  knownvalue.StringExact("one-off"),
+				}),
+				ConfigPlanChecks: acctest.Converges(),
 				Check:            expectSandbox(false, true),
 			},
 			{
 				// Neither setting touches the credentials.
-				PreConfig: resetCounts(env),
-				Config:    continuous,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        resetCounts(env),
+				Config:           continuous,
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectSandbox(true, false),
 					expectRequests(t, env, "enable and switch to continuous", acctest.XeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1}),
@@ -123,20 +118,17 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 					}
 				},
 				Config: continuous,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("continuous")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("access"), knownvalue.StringExact("continuous")),
+				),
 				Check: expectSandbox(true, false),
 			},
 			{
 				// Defaults: enabled and continuous.
 				Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.NoChange(),
 			},
 		},
 	})
@@ -146,8 +138,7 @@ func TestAccXeroIntegrationResource_enabledAndAccess(t *testing.T) {
 // secret once, and the plan after it is empty.
 func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	if err := env.Sandbox.SetIntegrationCredentials(sandbox.XeroPlatformKey, map[string]string{
 		"clientId": acctest.XeroClientID, "clientSecret": acctest.XeroSecret1,
 	}); err != nil {
@@ -176,12 +167,9 @@ func TestAccXeroIntegrationResource_importExisting(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: resetCounts(env),
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:         resetCounts(env),
+				Config:            cfg,
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: writeOnlyStateChecks(acctest.XeroSecret1),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "first apply after import", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
@@ -200,25 +188,22 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 	for _, style := range []sandbox.MaskStyle{sandbox.MaskX, sandbox.MaskFixed, sandbox.MaskAsterisk} {
 		t.Run(string(style), func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t, func(o *sandbox.Options) { o.CredentialMask = style })
-			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+			env := acctest.NewWithXeroApp(t, func(o *sandbox.Options) { o.CredentialMask = style })
 			cfg := env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1)
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 				Steps: []resource.TestStep{
 					{
 						Config:           cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigPlanChecks: acctest.Converges(),
 						Check:            env.ExpectXeroCredentials(acctest.XeroSecret1),
 					},
 					{
 						// A plain refresh and plan: no request beyond the reads.
-						PreConfig: resetCounts(env),
-						Config:    cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: expectRequests(t, env, "unchanged "+string(style)+"-masked integration", acctest.XeroRefresh),
+						PreConfig:        resetCounts(env),
+						Config:           cfg,
+						ConfigPlanChecks: acctest.NoChange(),
+						Check:            expectRequests(t, env, "unchanged "+string(style)+"-masked integration", acctest.XeroRefresh),
 					},
 					{
 						// Another app's id stored outside Terraform: its mask shows other last four characters.
@@ -230,13 +215,10 @@ func TestAccXeroIntegrationResource_maskStyles(t *testing.T) {
 							}
 						},
 						Config: cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-								plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
-							},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
+						ConfigPlanChecks: acctest.Converges(
+							plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
+						),
 						Check: env.ExpectXeroCredentials(acctest.XeroSecret1),
 					},
 				},
@@ -274,13 +256,12 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := acctest.New(t)
-			env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+			env := acctest.NewWithXeroApp(t)
 			acctest.Test(t, resource.TestCase{
 				CheckDestroy: tc.check(env),
 				Steps: []resource.TestStep{{
 					Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret1, tc.extra...),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					ConfigPlanChecks: acctest.Converges(),
 				}},
 			})
 		})
@@ -290,22 +271,17 @@ func TestAccXeroIntegrationResource_destroyOptIn(t *testing.T) {
 // The documentation example applies as written, with its variables set.
 func TestAccXeroIntegrationResource_example(t *testing.T) {
 	t.Parallel()
-	body, err := os.ReadFile("../../examples/resources/codat_xero_integration/resource.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret1),
 		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + string(body),
+			Config: env.ProviderConfig() + acctest.Example(t, "resources/codat_xero_integration/resource.tf"),
 			ConfigVariables: config.Variables{
 				"xero_client_id":     config.StringVariable(acctest.XeroClientID),
 				"xero_client_secret": config.StringVariable(acctest.XeroSecret1),
 			},
 			ConfigStateChecks: []statecheck.StateCheck{noSecretInState{acctest.XeroSecret1}},
-			ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks:  acctest.Converges(),
 			Check:             env.ExpectXeroCredentials(acctest.XeroSecret1),
 		}},
 	})

@@ -63,8 +63,7 @@ func writeOnlyStateChecks(secrets ...string) []statecheck.StateCheck {
 
 func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
@@ -82,7 +81,7 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("integration_id"), knownvalue.StringRegexp(uuidPattern)),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("name"), knownvalue.StringExact("Xero")),
 				),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.Converges(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "create", map[string]int{
 						sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
@@ -99,11 +98,9 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 			{
 				// The version did not change, so a different secret in the configuration is not sent: Terraform
 				// cannot compare write-only values, the version stands for them.
-				PreConfig: resetCounts(env),
-				Config:    env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        resetCounts(env),
+				Config:           env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
+				ConfigPlanChecks: acctest.NoChange(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "no-op apply", acctest.XeroRefresh),
 					env.ExpectXeroCredentials(acctest.XeroSecret1),
@@ -117,13 +114,10 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
+				),
 				ConfigStateChecks: append(writeOnlyStateChecks(acctest.XeroSecret1, acctest.XeroSecret2),
 					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Int64Exact(2)),
 				),
@@ -181,13 +175,10 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(acctest.XeroClientID)),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "repair removed credentials", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					env.ExpectXeroCredentials(acctest.XeroSecret2),
@@ -203,12 +194,9 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: env.ExpectXeroCredentials(acctest.XeroSecret2),
+				Config:           env.ProviderConfig() + xeroWriteOnly(2, acctest.XeroSecret2),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
+				Check:            env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 		},
 	})
@@ -217,22 +205,18 @@ func TestAccXeroIntegrationResource_writeOnly(t *testing.T) {
 // client_secret, for Terraform before 1.11: stored in state, hidden in plan output.
 func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: env.CheckXeroIntegrationKept(true, acctest.XeroSecret2),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret"))},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret"), knownvalue.StringExact(acctest.XeroSecret1)),
-					statecheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("client_secret_wo_version"), knownvalue.Null()),
-				},
+				Config:           env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret"))),
+				ConfigStateChecks: acctest.Attrs(xeroAddr, map[string]knownvalue.Check{
+					"client_secret":            knownvalue.StringExact(acctest.XeroSecret1),
+					"client_secret_wo_version": knownvalue.Null(),
+				}),
 				Check: env.ExpectXeroCredentials(acctest.XeroSecret1),
 			},
 			{
@@ -242,13 +226,10 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectSensitiveValue(xeroAddr, tfjsonpath.New("client_secret")),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectRequests(t, env, "change client_secret", acctest.XeroRefresh, map[string]int{sandbox.RouteXeroToken: 1, sandbox.RoutePutCredentials: 1}),
 					env.ExpectXeroCredentials(acctest.XeroSecret2),
@@ -263,20 +244,14 @@ func TestAccXeroIntegrationResource_clientSecret(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: env.ExpectXeroCredentials(acctest.XeroSecret2),
+				Config:           env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret2),
+				ConfigPlanChecks: acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
+				Check:            env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
 			{
 				// Moving to the write-only form sends the secret once more and drops it from state.
-				Config: env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            env.ProviderConfig() + xeroWriteOnly(1, acctest.XeroSecret2),
+				ConfigPlanChecks:  acctest.Converges(plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: writeOnlyStateChecks(acctest.XeroSecret1, acctest.XeroSecret2),
 				Check:             env.ExpectXeroCredentials(acctest.XeroSecret2),
 			},
@@ -337,8 +312,7 @@ func TestAccXeroIntegrationResource_secretNotInStateOrLogs(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")          // the in-process provider's level
 	t.Setenv("TF_LOG_PATH", logFile)
 
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	forbidden := append(secretForms(acctest.XeroClientID, acctest.XeroSecret1), secretForms(acctest.XeroClientID, acctest.XeroSecret2)...)
 
 	stateFiles := func(*terraform.State) error {

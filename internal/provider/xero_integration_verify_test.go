@@ -20,8 +20,7 @@ import (
 // A wrong secret stops the apply with Xero's verdict before anything reaches Codat.
 func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	rejected := acctest.ErrorRegexp(`Xero rejected the client id and secret`, `client_id`, `answered invalid_client`,
 		`regenerated in Xero Developer`, `Nothing was stored in Codat`)
 
@@ -75,8 +74,7 @@ func TestAccXeroIntegrationResource_wrongSecret(t *testing.T) {
 // An update that fails part-way keeps what it achieved: the next apply does not send the secret again.
 func TestAccXeroIntegrationResource_partialUpdate(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	noRetries := env.ProviderConfig("max_retries = 0")
 	rotatedAndDisabled := noRetries + xeroWriteOnly(2, acctest.XeroSecret2, `  enabled = false`)
 
@@ -101,13 +99,10 @@ func TestAccXeroIntegrationResource_partialUpdate(t *testing.T) {
 					env.Sandbox.ResetCounts()
 				},
 				Config: rotatedAndDisabled,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: acctest.Converges(
+					plancheck.ExpectResourceAction(xeroAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(xeroAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+				),
 				Check: expectRequests(t, env, "finish a failed update", acctest.XeroRefresh, map[string]int{sandbox.RouteSetIntegrationEnabled: 1}),
 			},
 		},
@@ -158,7 +153,7 @@ func TestAccXeroIntegrationResource_verifyDisabled(t *testing.T) {
 					sandbox.RoutePutCredentials: 1, sandbox.RouteSetIntegrationEnabled: 1, sandbox.RoutePatchIntegrationSettings: 1,
 				}),
 			),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: acctest.Converges(),
 		}},
 	})
 }
