@@ -60,14 +60,8 @@ func TestExamplesValidate(t *testing.T) {
 // them connected.
 func TestAccBankFeedMappingDataSource_examplesReadAfterMappings(t *testing.T) {
 	t.Parallel()
-	example, err := os.ReadFile("../../examples/resources/codat_bank_feed_account_mapping/resource.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	module, err := os.ReadFile("../../examples/quickstart/customer/main.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	example := acctest.Example(t, "resources/codat_bank_feed_account_mapping/resource.tf")
+	module := acctest.Example(t, "quickstart/customer/main.tf")
 	const quickstartRoot = `
 module "customer" {
   source = "./customer"
@@ -97,7 +91,7 @@ output "acme_feeds" {
 		customer func(t *testing.T, env *acctest.Env, tf *acctest.CLI)
 		want     map[string]string
 	}{
-		{"mapping example", string(example), func(t *testing.T, env *acctest.Env, tf *acctest.CLI) {
+		{"mapping example", example, func(t *testing.T, env *acctest.Env, tf *acctest.CLI) {
 			sortCode := "040004"
 			companyID, _ := env.ScriptedCompany(t, "Acme Bakery Ltd", codat.SourceAccount{
 				ID: "acme-current-001", AccountName: "Acme Current Account", AccountType: "checking",
@@ -112,7 +106,7 @@ output "acme_feeds" {
 			if err := os.Mkdir(dir, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), module, 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(module), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			if run := tf.Run("get", "-no-color"); !run.OK() {

@@ -30,8 +30,7 @@ import (
 // says so in a warning.
 func TestAccXeroIntegrationResource_destroyWarns(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.Sandbox.RegisterXeroApp(acctest.XeroClientID, acctest.XeroSecret1)
+	env := acctest.NewWithXeroApp(t)
 	tf := acctest.NewCLI(t)
 	tf.WriteConfig(env.ProviderConfig() + acctest.XeroStoredSecret(acctest.XeroSecret1))
 	if run := tf.Apply(); !run.OK() {
