@@ -237,44 +237,36 @@ type productFailure struct {
 func (r *companyResource) syncProducts(ctx context.Context, id string, have, want []string) ([]string, []productFailure) {
 	result := slices.Clone(have)
 	var failures []productFailure
-	// First enable each wanted product the company lacks, then disable each product it has and should not.
-	for _, enable := range []bool{true, false} {
-		change, keep := want, have
-		if !enable {
-			change, keep = have, want
+	for _, p := range want {
+		if slices.Contains(have, p) {
+			continue
 		}
-		for _, p := range change {
-			if slices.Contains(keep, p) {
-				continue
-			}
-			err := ctx.Err()
-			if err == nil {
-				err = r.setProduct(ctx, id, p, enable)
-			}
-			if err != nil {
-				failures = append(failures, productFailure{p, enable, err})
-				continue
-			}
-			if enable {
-				result = append(result, p)
-			} else {
-				result = slices.DeleteFunc(result, func(s string) bool { return s == p })
-			}
+		if err := ctx.Err(); err != nil {
+			failures = append(failures, productFailure{p, true, err})
+			continue
 		}
+		if err := r.data.client.AddProduct(ctx, id, p); err != nil {
+			failures = append(failures, productFailure{p, true, err})
+			continue
+		}
+		result = append(result, p)
+	}
+	for _, p := range have {
+		if slices.Contains(want, p) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			failures = append(failures, productFailure{p, false, err})
+			continue
+		}
+		// A 404 names the company or the product; either way the company does not have the product.
+		if err := r.data.client.RemoveProduct(ctx, id, p); err != nil && !codat.IsNotFound(err) {
+			failures = append(failures, productFailure{p, false, err})
+			continue
+		}
+		result = slices.DeleteFunc(result, func(s string) bool { return s == p })
 	}
 	return result, failures
-}
-
-// setProduct enables or disables product p of the company.
-func (r *companyResource) setProduct(ctx context.Context, id, p string, enable bool) error {
-	if enable {
-		return r.data.client.AddProduct(ctx, id, p)
-	}
-	// A 404 names the company or the product; either way the company does not have the product.
-	if err := r.data.client.RemoveProduct(ctx, id, p); !codat.IsNotFound(err) {
-		return err
-	}
-	return nil
 }
 
 // interruptedCall reports whether err ended a call because Terraform was interrupted (the operation's context was
