@@ -6,12 +6,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"golang.org/x/time/rate"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/syncbuf"
 )
 
 // admitGreedily runs one provider process of the given length on its own limiter, sending a request whenever the
@@ -84,24 +85,6 @@ func TestLimiterNoWindowOverLimit(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink the test reads while the client writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // A request the limiter holds back is logged at debug with its wait; cancelling the wait sends nothing.
 func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	rec := newRecorder(t, reply(http.StatusOK, companyJSON))
@@ -109,7 +92,7 @@ func TestLimiterWaitIsLoggedAndCancellable(t *testing.T) {
 	// One request at once, the next an hour later: the second one is sure to be waiting when it is cancelled.
 	transportOf(t, c).limit = &requestLimiter{perMinute: 3, lim: rate.NewLimiter(rate.Every(time.Hour), 1)}
 
-	var out syncBuffer
+	var out syncbuf.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
 	if _, err := c.GetCompany(ctx, "c1"); err != nil {
 		t.Fatal(err)

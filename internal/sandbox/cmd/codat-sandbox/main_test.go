@@ -19,25 +19,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/terraform-codat/terraform-provider-codat/internal/syncbuf"
 )
-
-// syncBuffer is written by run's goroutine and read by the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // stop cancels run's context and waits for run to return, without error.
 func stop(t *testing.T, cancel context.CancelFunc, done <-chan error) {
@@ -57,7 +41,7 @@ func TestRun(t *testing.T) {
 	urlFile := filepath.Join(t.TempDir(), "url")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-api-key", "demo-key", "-url-file", urlFile, "-latency", "1ms", "-mapping-delay", "2s", "-v",
@@ -110,7 +94,7 @@ func TestRun(t *testing.T) {
 func TestRunRandomKey(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var stdout syncBuffer
+	var stdout syncbuf.Buffer
 	if err := run(ctx, nil, &stdout, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +124,7 @@ func TestRunBadArguments(t *testing.T) {
 func TestRunQuotesForTheShell(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var stdout syncBuffer
+	var stdout syncbuf.Buffer
 	if err := run(ctx, []string{"-api-key", "it's a key"}, &stdout, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +201,7 @@ func TestRunOutputIsForTheShell(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout := &firstWriteWriter{envFile: envFile, ready: make(chan struct{})}
-	var stderr syncBuffer
+	var stderr syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-env-file", envFile}, stdout, &stderr) }()
 	select {
