@@ -121,6 +121,29 @@ const codatTerraformBlock = `terraform {
 }
 `
 
+// flatLocals and flatAccount are what the flat shape and its stand-in share: the customers with their accounts
+// flattened to "<customer>/<account>" keys, and a source account's attributes.
+const (
+	flatLocals = `
+locals {
+  customers = jsondecode(file("${path.module}/customers.json"))
+  accounts = merge([
+    for customer, c in local.customers : {
+      for account, a in c.accounts : "${customer}/${account}" => merge(a, { customer = customer, account = account })
+    }
+  ]...)
+}
+`
+	flatAccount = `  account_id     = "${each.value.customer}-${each.value.account}"
+  account_name   = "${local.customers[each.value.customer].name} ${title(each.value.account)}"
+  account_type   = each.value.type
+  account_number = each.value.number
+  sort_code      = "040004"
+  currency       = "GBP"
+  balance        = each.value.balance
+`
+)
+
 // flatShape is the quickstart as it was first written: every resource has for_each over the customers (or
 // their accounts) at the root, and children find their parent with an index expression such as
 // codat_company.customer[each.key].id.
@@ -130,16 +153,7 @@ var flatShape = Shape{
 		"`codat_company.customer[each.key].id`",
 	codat: map[string]string{"main.tf": codatTerraformBlock + `
 provider "codat" {}
-
-locals {
-  customers = jsondecode(file("${path.module}/customers.json"))
-  accounts = merge([
-    for customer, c in local.customers : {
-      for account, a in c.accounts : "${customer}/${account}" => merge(a, { customer = customer, account = account })
-    }
-  ]...)
-}
-
+` + flatLocals + `
 resource "codat_company" "customer" {
   for_each    = local.customers
   name        = each.value.name
@@ -156,14 +170,7 @@ resource "codat_bank_feed_account" "account" {
   for_each       = local.accounts
   company_id     = codat_company.customer[each.value.customer].id
   connection_id  = codat_connection.xero[each.value.customer].id
-  account_id     = "${each.value.customer}-${each.value.account}"
-  account_name   = "${local.customers[each.value.customer].name} ${title(each.value.account)}"
-  account_type   = each.value.type
-  account_number = each.value.number
-  sort_code      = "040004"
-  currency       = "GBP"
-  balance        = each.value.balance
-}
+` + flatAccount + `}
 
 data "codat_bank_feed_mapping" "customer" {
   for_each      = local.customers
@@ -188,16 +195,7 @@ output "customers" {
   }
 }
 `},
-	standIn: map[string]string{"main.tf": `
-locals {
-  customers = jsondecode(file("${path.module}/customers.json"))
-  accounts = merge([
-    for customer, c in local.customers : {
-      for account, a in c.accounts : "${customer}/${account}" => merge(a, { customer = customer, account = account })
-    }
-  ]...)
-}
-
+	standIn: map[string]string{"main.tf": flatLocals + `
 resource "terraform_data" "company" {
   for_each = local.customers
   input = {
@@ -220,14 +218,7 @@ resource "terraform_data" "account" {
   input = {
     company_id     = terraform_data.company[each.value.customer].id
     connection_id  = terraform_data.connection[each.value.customer].id
-    account_id     = "${each.value.customer}-${each.value.account}"
-    account_name   = "${local.customers[each.value.customer].name} ${title(each.value.account)}"
-    account_type   = each.value.type
-    account_number = each.value.number
-    sort_code      = "040004"
-    currency       = "GBP"
-    balance        = each.value.balance
-  }
+` + flatAccount + `  }
 }
 
 resource "terraform_data" "mapping" {
