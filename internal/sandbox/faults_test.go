@@ -432,11 +432,9 @@ func TestCounters(t *testing.T) {
 	}
 }
 
+// Routes names each operation once (which operations, TestUnknownRouteNamesPanic says).
 func TestRoutesNameEveryOperation(t *testing.T) {
 	routes := sandbox.New(sandbox.Options{}).Routes()
-	if len(routes) != 31 {
-		t.Errorf("%d routes: %v", len(routes), routes)
-	}
 	seen := map[string]bool{}
 	for _, r := range routes {
 		if seen[r] {
