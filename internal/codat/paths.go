@@ -15,7 +15,7 @@ import (
 // /companies/{companyId}/connections/{connectionId}/connectionInfo/bankFeedAccounts): every other segment of a
 // path is an identifier. TestAPIWordsCoverEveryPath keeps the list complete.
 var apiWords = []string{
-	"bankFeedAccounts", "bankFeeds", "companies", "connectionInfo", "connections", "credentials", "enabled",
+	"bankFeedAccounts", "bankFeeds", "batch", "companies", "connectionInfo", "connections", "credentials", "enabled",
 	"info", "integrations", "mapping", "products", "settings", "webhooks",
 }
 

@@ -10,12 +10,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 )
+
+// pathLiteral is a string literal that is a request path or a part of one: "/companies/%s/connections", "/batch".
+var pathLiteral = regexp.MustCompile(`^(/[A-Za-z%]+)+$`)
 
 // apiWords must hold exactly the fixed segments of the paths the client builds: a missing word would be taken
 // for an identifier, a stale one hides nothing but misleads.
@@ -38,33 +42,20 @@ func TestAPIWordsCoverEveryPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A path, or the part of one that is added to another (`+ "/batch"`), is a string literal starting with a
+		// slash, wherever it is written: pathf's format, or a literal given to do, call, callInto or listAll.
 		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
+			b, ok := n.(*ast.BasicLit)
+			if !ok || b.Kind != token.STRING {
 				return true
 			}
-			// Paths are literals given to pathf (its format) or straight to do (argument 3) and listAll (argument 3).
-			var lit ast.Expr
-			switch fn := call.Fun.(type) {
-			case *ast.Ident:
-				if fn.Name == "pathf" && len(call.Args) > 0 {
-					lit = call.Args[0]
-				}
-			case *ast.IndexExpr:
-				if id, ok := fn.X.(*ast.Ident); ok && id.Name == "listAll" && len(call.Args) > 2 {
-					lit = call.Args[2]
-				}
-			case *ast.SelectorExpr:
-				if fn.Sel.Name == "do" && len(call.Args) > 2 {
-					lit = call.Args[2]
-				}
+			s, err := strconv.Unquote(b.Value)
+			if err != nil || !pathLiteral.MatchString(s) {
+				return true
 			}
-			if b, ok := lit.(*ast.BasicLit); ok && b.Kind == token.STRING {
-				s, _ := strconv.Unquote(b.Value)
-				for _, seg := range strings.Split(s, "/") {
-					if seg != "" && !strings.Contains(seg, "%") {
-						used[seg] = true
-					}
+			for _, seg := range strings.Split(s, "/") {
+				if seg != "" && !strings.Contains(seg, "%") {
+					used[seg] = true
 				}
 			}
 			return true
@@ -177,6 +168,10 @@ func TestNotFoundIsCodatsAnswerForTheObject(t *testing.T) {
 		_, err := c.CreateConnection(context.Background(), company, "xero")
 		return err
 	}
+	createAccounts := func(c *Client) error {
+		_, err := c.CreateSourceAccounts(context.Background(), company, connection, []SourceAccount{{ID: account}})
+		return err
+	}
 	tests := map[string]struct {
 		call   func(*Client) error
 		body   string
@@ -193,6 +188,7 @@ func TestNotFoundIsCodatsAnswerForTheObject(t *testing.T) {
 		"Codat: another object":                 {getConnection, codat("Data connection 0d8c3e2e-37b6-4b58-a9f0-0f5b1a5e2b8e not found"), ""},
 		"Codat: an id that merely starts alike": {deleteAccount, codat("Source account acc-10 not found"), ""},
 		"Codat: unsupported data type":          {getConnection, codat("Datatype bankAccounts not supported by platform(s) Xero"), ""},
+		"Codat: a fixed word of the path":       {createAccounts, codat("Batch creation is not available for this connection"), ""},
 		"Codat shape, a route not an object":    {getConnection, codat("No API operation matches /v2/companies/" + company + "/connections/" + connection), ""},
 		"Codat shape without statusCode":        {getConnection, `{"error":"Data connection ` + connection + ` not found"}`, ""},
 		"Go's default":                          {getConnection, "404 page not found\n", ""},
