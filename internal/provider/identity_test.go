@@ -152,6 +152,16 @@ var identityCases = []identityCase{
 		},
 		update: func(c map[string]any) { c["access"] = "one-off" },
 	},
+	{
+		typeName: "codat_webhook_consumer",
+		setup: func(*testing.T, *acctest.Env) map[string]any {
+			return map[string]any{"url": "https://example.com/codat", "event_types": []string{"connection.connected"}}
+		},
+		// Every change replaces a webhook consumer: no update.
+		remove: func(t *testing.T, env *acctest.Env, a map[string]string) {
+			must(t, env.Sandbox.DeleteWebhookConsumer(a["id"]))
+		},
+	},
 }
 
 // Each resource records its identity on create, read, update and import (by import ID and by identity), the same
@@ -159,6 +169,12 @@ var identityCases = []identityCase{
 // Terraform is removed from the state without an error in either case.
 func TestProtocolIdentity_lifecycle(t *testing.T) {
 	t.Parallel()
+	resources, _ := typeNames(t)
+	for _, typeName := range resources {
+		if !slices.ContainsFunc(identityCases, func(c identityCase) bool { return c.typeName == typeName }) {
+			t.Errorf("%s has no entry in identityCases: its identity lifecycle is not tested", typeName)
+		}
+	}
 	for _, c := range identityCases {
 		t.Run(c.typeName, func(t *testing.T) {
 			t.Parallel()

@@ -111,8 +111,8 @@ func (p *protoServer) identityType(typeName string) tftypes.Object {
 	return p.objectType(s.ValueType())
 }
 
-// value builds an object of typ from Go values (string, int, bool, map[string]string, or a tftypes.Value); the
-// attributes not given are null.
+// value builds an object of typ from Go values (string, int, bool, map[string]string, []string for a list or set,
+// or a tftypes.Value); the attributes not given are null.
 func (p *protoServer) value(typ tftypes.Type, attrs map[string]any) tftypes.Value {
 	p.t.Helper()
 	obj := p.objectType(typ)
@@ -136,6 +136,12 @@ func (p *protoServer) value(typ tftypes.Type, attrs map[string]any) tftypes.Valu
 			elems := map[string]tftypes.Value{}
 			for k, e := range v {
 				elems[k] = tftypes.NewValue(tftypes.String, e)
+			}
+			vals[name] = tftypes.NewValue(at, elems)
+		case []string:
+			var elems []tftypes.Value
+			for _, e := range v {
+				elems = append(elems, tftypes.NewValue(tftypes.String, e))
 			}
 			vals[name] = tftypes.NewValue(at, elems)
 		default:
