@@ -93,3 +93,23 @@ data "codat_integration" "xero" {
 		t.Error("the provider configured from the environment made no call to the sandbox")
 	}
 }
+
+// Every resource has the examples its docs page renders (the configuration, the import command and the import
+// block), and every data source its configuration; TestAccExamples applies them.
+func TestExamplesForEveryType(t *testing.T) {
+	resources, dataSources := typeNames(t)
+	want := map[string][]string{}
+	for _, name := range resources {
+		want["resources/"+name] = []string{"resource.tf", "import.sh", "import-by-string-id.tf"}
+	}
+	for _, name := range dataSources {
+		want["data-sources/"+name] = []string{"data-source.tf"}
+	}
+	for dir, files := range want {
+		for _, file := range files {
+			if _, err := os.Stat(filepath.Join("../../examples", dir, file)); err != nil {
+				t.Errorf("no example %s/%s: %v", dir, file, err)
+			}
+		}
+	}
+}
