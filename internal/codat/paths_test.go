@@ -19,7 +19,7 @@ import (
 )
 
 // pathLiteral is a string literal that is a request path or a part of one: "/companies/%s/connections", "/batch".
-var pathLiteral = regexp.MustCompile(`^(/[A-Za-z%]+)+$`)
+var pathLiteral = regexp.MustCompile(`^(/[A-Za-z0-9%]+)+$`)
 
 // apiWords must hold exactly the fixed segments of the paths the client builds: a missing word would be taken
 // for an identifier, a stale one hides nothing but misleads.

@@ -139,7 +139,7 @@ func (p *protoServer) value(typ tftypes.Type, attrs map[string]any) tftypes.Valu
 			}
 			vals[name] = tftypes.NewValue(at, elems)
 		case []string:
-			var elems []tftypes.Value
+			elems := make([]tftypes.Value, 0, len(v)) // an empty slice is an empty list or set, not null
 			for _, e := range v {
 				elems = append(elems, tftypes.NewValue(tftypes.String, e))
 			}
